@@ -1,0 +1,16 @@
+using ActorTrainer.Cli.Parsing;
+
+namespace ActorTrainer.Cli.Commands;
+
+/// <summary>One `actortrainer` verb (or verb path such as "bench actors").</summary>
+public interface ICommand
+{
+    /// <summary>Words that select the command, e.g. "bench actors".</summary>
+    string Name { get; }
+
+    /// <summary>One line for the help listing.</summary>
+    string Summary { get; }
+
+    /// <summary>Runs the command; returns the process exit code. Throws <see cref="UsageException"/> for bad input.</summary>
+    Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken);
+}

@@ -1,0 +1,3 @@
+using ActorTrainer.Cli;
+
+return await CliHost.RunAsync(args, Console.Out, Console.Error);
