@@ -1,0 +1,86 @@
+using System.Text.Json.Serialization;
+
+namespace ActorTrainer.Training.Configuration;
+
+/// <summary>
+/// Everything a training run needs, in one immutable record. Defaults come from
+/// <see cref="TrainingDefaults.For"/> (tuned per environment), then an optional JSON file,
+/// then command-line flags; <see cref="TrainingConfigValidator"/> checks the result at start-up.
+/// JSON keys are the command-line flag names without the dashes (e.g. "learning-rate").
+/// </summary>
+public sealed record TrainingConfig
+{
+    // --- run -------------------------------------------------------------------------------
+    public string Env { get; init; } = "CartPole-v1";
+    public int Seed { get; init; } = 1;
+
+    /// <summary>EpisodeRunner actors; 0 means one per core.</summary>
+    public int Runners { get; init; }
+
+    /// <summary>Environment copies each runner steps as one vector environment.</summary>
+    public int EnvsPerRunner { get; init; } = 8;
+
+    /// <summary>Vector steps a runner takes per self-message; small enough that Pause lands within milliseconds.</summary>
+    public int ChunkSteps { get; init; } = 16;
+
+    public string RunDir { get; init; } = "runs";
+    public bool UntilSolved { get; init; }
+    public double? MaxSeconds { get; init; }
+    public long? MaxSteps { get; init; }
+
+    // --- network ---------------------------------------------------------------------------
+    public int[] Hidden { get; init; } = [256, 256];
+    public bool Dueling { get; init; } = true;
+
+    // --- learner ---------------------------------------------------------------------------
+    public double LearningRate { get; init; } = 1e-3;
+    public double AdamEps { get; init; } = 1e-8;
+    public double WeightDecay { get; init; }
+    public double Gamma { get; init; } = 0.99;
+    public int NSteps { get; init; } = 3;
+    public int BatchSize { get; init; } = 64;
+    public double GradClip { get; init; } = 10.0;
+    public double HuberDelta { get; init; } = 1.0;
+
+    /// <summary>Hard target-network copy every this many updates; 0 uses Polyak averaging with <see cref="Tau"/>.</summary>
+    public int TargetSyncInterval { get; init; } = 500;
+    public double Tau { get; init; } = 0.005;
+
+    /// <summary>The learner broadcasts new weights every this many updates.</summary>
+    public int PublishInterval { get; init; } = 25;
+
+    // --- replay ----------------------------------------------------------------------------
+    public int ReplayCapacity { get; init; } = 100_000;
+    public int MinReplay { get; init; } = 1_000;
+    public double PriorityAlpha { get; init; } = 0.6;
+    public double PriorityBeta { get; init; } = 0.4;
+    public long BetaAnnealSteps { get; init; } = 100_000;
+
+    /// <summary>Sampled transitions per inserted transition the rate limiter holds (Reverb's SampleToInsertRatio).</summary>
+    public double SamplesPerInsert { get; init; } = 4.0;
+
+    /// <summary>Transitions per ExperienceBatch a runner sends.</summary>
+    public int ExperienceBatch { get; init; } = 128;
+
+    // --- exploration (Ape-X: eps_i = EpsilonBase^(1 + EpsilonAlpha * i / (N - 1))) ---------
+    public double EpsilonBase { get; init; } = 0.4;
+    public double EpsilonAlpha { get; init; } = 7.0;
+
+    // --- evaluation and checkpoints --------------------------------------------------------
+    public double EvalIntervalSeconds { get; init; } = 1.0;
+    public int EvalEpisodes { get; init; } = 10;
+
+    /// <summary>Episodes of the confirming greedy evaluation that decides "solved" (Gymnasium's 100-episode mean).</summary>
+    public int SolveEpisodes { get; init; } = 100;
+
+    /// <summary>Overrides the environment's reward threshold when set.</summary>
+    public double? SolveThreshold { get; init; }
+
+    public double CheckpointIntervalSeconds { get; init; } = 30.0;
+
+    /// <summary>Also store replay contents in latest/ (large, but resume is then exact).</summary>
+    public bool SaveReplay { get; init; }
+
+    [JsonIgnore]
+    public int EffectiveRunners => Runners > 0 ? Runners : Math.Max(1, Environment.ProcessorCount);
+}
