@@ -5,6 +5,8 @@ public static class CommandTable
 {
     public static IReadOnlyList<ICommand> All { get; } =
     [
-        new DemoCommand(),
+        new Train.TrainCommand(),
+        new Models.EvalCommand(),
+        new Models.PlayCommand(),
     ];
 }

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text.Json;
+using ActorTrainer.Cli.Parsing;
+
+namespace ActorTrainer.Cli.Commands.Models;
+
+/// <summary>`actortrainer eval --model DIR [--env ID] --episodes N [--json]`: greedy evaluation of a saved model.</summary>
+public sealed class EvalCommand : ICommand
+{
+    public string Name => "eval";
+    public string Summary => "evaluate a saved model greedily (mean, std, min, max)";
+
+    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
+    {
+        var model = args.RequiredString("--model", "a model file, a best/ or latest/ folder, or a run folder");
+        var env = args.String("--env");
+        var episodes = args.Int("--episodes", 1, 1_000_000) ?? 100;
+        var seed = args.Int("--seed") ?? 10_000;
+        var json = args.Flag("--json");
+        args.EnsureAllUsed();
+
+        var (evaluation, envId, file) = SavedModel.Open(model, env);
+        var s = evaluation.Run(episodes, seed);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                env = envId,
+                model = file,
+                episodes = s.Episodes,
+                mean = s.Mean,
+                std = s.Std,
+                min = s.Min,
+                max = s.Max,
+                mean_length = s.MeanLength,
+                mean_lines = s.MeanLines,
+            }));
+        }
+        else
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{envId}: {s.Episodes} greedy episodes, mean {s.Mean:F2} ± {s.Std:F2} (min {s.Min:F1}, max {s.Max:F1}), mean length {s.MeanLength:F1}"));
+        }
+        return Task.FromResult(CliHost.ExitOk);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using ActorTrainer.Cli.Logging;
+using ActorTrainer.Cli.Parsing;
+using ActorTrainer.Training.Checkpoints;
+using ActorTrainer.Training.Configuration;
+using ActorTrainer.Training.Control;
+using ActorTrainer.Training.Runs;
+
+namespace ActorTrainer.Cli.Commands.Train;
+
+/// <summary>`actortrainer train`: local training on every core, no servers.</summary>
+public sealed class TrainCommand : ICommand
+{
+    public string Name => "train";
+    public string Summary => "train an agent locally (e.g. --env CartPole-v1 --until-solved)";
+
+    public async Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
+    {
+        var resume = args.String("--resume");
+        var summaryPath = args.String("--summary-json");
+        var plain = args.Flag("--plain");
+        TrainingConfig config;
+        if (resume is not null)
+        {
+            // A resumed run keeps its own config; flags given now (e.g. --max-seconds) still apply on top.
+            var run = OpenForResume(resume);
+            var saved = TrainingConfigJson.Overlay(new TrainingConfig(), File.ReadAllText(run.ConfigFile), run.ConfigFile);
+            config = TrainingConfigJson.Overlay(saved, JsonSerializer.Serialize(ReadOverrides(args)), "command line");
+        }
+        else
+        {
+            config = TrainingOptionsReader.Read(args);
+        }
+        args.EnsureAllUsed();
+
+        var live = !plain && !Console.IsOutputRedirected && !Console.IsInputRedirected;
+        TrainingRun trainingRun;
+        try
+        {
+            trainingRun = TrainingRun.Start(config, new TrainingRunOptions
+            {
+                ResumeFrom = resume,
+                CreateLoggerFactory = dir => LoggingSetup.Create(dir.LogDirectory, console: !live),
+            });
+        }
+        catch (InvalidConfigException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
+        await using (trainingRun)
+        {
+            using var stopOnCancel = cancellationToken.Register(() => _ = trainingRun.Control.SendAsync(new Stop("Ctrl+C"), CancellationToken.None));
+            if (live) await new LiveView(trainingRun).RunAsync();
+            else await new PlainReporter(trainingRun, Console.Out).RunAsync();
+
+            var summary = await trainingRun.Completion;
+            if (summaryPath is not null)
+                AtomicFile.WriteAllText(summaryPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine(SummaryLine(summary));
+            if (summary.Error is not null) Console.Error.WriteLine($"error: {summary.Error}");
+            return summary.Error is null ? CliHost.ExitOk : CliHost.ExitFailure;
+        }
+    }
+
+    private static RunDirectory OpenForResume(string path)
+    {
+        try
+        {
+            return RunDirectory.OpenExisting(path);
+        }
+        catch (Exception ex) when (ex is DirectoryNotFoundException or InvalidDataException)
+        {
+            throw new UsageException($"--resume: {ex.Message}");
+        }
+    }
+
+    // On resume only run limits may change; the network and algorithm must stay as saved.
+    private static Dictionary<string, object> ReadOverrides(ArgReader args)
+    {
+        var o = new Dictionary<string, object>();
+        if (args.Double("--max-seconds") is { } s) o["max-seconds"] = s;
+        if (args.Long("--max-steps", 1) is { } n) o["max-steps"] = n;
+        if (args.Has("--until-solved")) o["until-solved"] = args.Flag("--until-solved");
+        if (args.Int("--runners", 0, 1024) is { } r) o["runners"] = r;
+        return o;
+    }
+
+    internal static string SummaryLine(TrainingSummary s) =>
+        $"{(s.Solved ? "solved" : "stopped")} ({s.StopReason}) after {s.ElapsedSeconds:F1} s: {s.EnvSteps:N0} env steps, {s.Updates:N0} updates, " +
+        $"best eval {Format(s.BestEvalReturn)}, final eval {Format(s.FinalEvalReturn)}, weights v{s.WeightsVersion}; run dir {s.RunDirectory}";
+
+    internal static string Format(double? v) => v is { } x ? x.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "-";
+}

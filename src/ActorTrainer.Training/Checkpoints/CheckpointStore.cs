@@ -1,0 +1,118 @@
+using System.Text.Json;
+using ActorTrainer.Learning.Networks;
+using ActorTrainer.Learning.Optimization;
+using ActorTrainer.Learning.Safetensors;
+using ActorTrainer.Training.Configuration;
+using ActorTrainer.Training.Evaluation;
+using ActorTrainer.Training.Learners;
+using ActorTrainer.Training.Runs;
+
+namespace ActorTrainer.Training.Checkpoints;
+
+/// <summary>
+/// The files of best/ and latest/. best/: model.safetensors (opens in PyTorch) and model.json (what it scored).
+/// latest/: model.safetensors, target.safetensors, optimizer.safetensors, state.json (counters) and config.json,
+/// everything needed to resume exactly. Each folder is replaced as a whole (<see cref="CheckpointSlot"/>).
+/// </summary>
+public static class CheckpointStore
+{
+    public const string ModelFileName = "model.safetensors";
+    public const string TargetFileName = "target.safetensors";
+    public const string OptimizerFileName = "optimizer.safetensors";
+    public const string StateFileName = "state.json";
+    public const string ModelInfoFileName = "model.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static void WriteLatest(RunDirectory run, TrainingConfig config, TrainingSetup setup, LearnerState state, RunCounters counters)
+    {
+        run.Latest.Replace(dir =>
+        {
+            var metadata = new ModelMetadata(config.Env, state.WeightsVersion, counters.BestEvalReturn);
+            ModelFile.Save(Path.Combine(dir, ModelFileName), ToNetwork(setup.NetworkSpec, state.Online), metadata);
+            ModelFile.Save(Path.Combine(dir, TargetFileName), ToNetwork(setup.NetworkSpec, state.Target), metadata);
+            var adam = new AdamOptimizer(setup.NetworkSpec.ParameterCount, AdamOptionsFor(config));
+            adam.RestoreState(state.OptimizerStep, state.OptimizerFirstMoment, state.OptimizerSecondMoment);
+            OptimizerStateFile.Save(Path.Combine(dir, OptimizerFileName), adam);
+            File.WriteAllText(Path.Combine(dir, StateFileName), JsonSerializer.Serialize(counters, Json));
+            File.WriteAllText(Path.Combine(dir, "config.json"), TrainingConfigJson.Serialize(config));
+        });
+    }
+
+    public static void WriteBest(RunDirectory run, TrainingConfig config, TrainingSetup setup, WeightsSnapshot weights, EvalResult eval)
+    {
+        run.Best.Replace(dir =>
+        {
+            ModelFile.Save(Path.Combine(dir, ModelFileName), ToNetwork(setup.NetworkSpec, weights),
+                new ModelMetadata(config.Env, weights.Version, eval.Mean));
+            var info = new Dictionary<string, object?>
+            {
+                ["env"] = config.Env,
+                ["weights_version"] = weights.Version,
+                ["eval_mean"] = eval.Mean,
+                ["eval_std"] = eval.Std,
+                ["eval_min"] = eval.Min,
+                ["eval_max"] = eval.Max,
+                ["eval_episodes"] = eval.Episodes,
+                ["observation_size"] = setup.NetworkSpec.ObservationSize,
+                ["action_count"] = setup.NetworkSpec.ActionCount,
+                ["hidden"] = setup.NetworkSpec.HiddenSizes,
+                ["dueling"] = setup.NetworkSpec.Dueling,
+                ["saved_at"] = DateTimeOffset.UtcNow,
+            };
+            File.WriteAllText(Path.Combine(dir, ModelInfoFileName), JsonSerializer.Serialize(info, Json));
+        });
+    }
+
+    /// <summary>Reads latest/ for a resume; the network shape must match the run's config.</summary>
+    public static ResumeState LoadLatest(RunDirectory run, NetworkSpec expected)
+    {
+        var dir = run.Latest.ResolveReadable()
+            ?? throw new InvalidDataException($"'{run.Path}' has no complete latest/ checkpoint");
+        var online = ModelFile.Load(Path.Combine(dir, ModelFileName));
+        var target = ModelFile.Load(Path.Combine(dir, TargetFileName));
+        if (!online.Network.Spec.Equals(expected) || !target.Network.Spec.Equals(expected))
+            throw new InvalidDataException($"latest/ holds a network {online.Network.Spec}, but the run's config describes {expected}");
+        var counters = JsonSerializer.Deserialize<RunCounters>(File.ReadAllText(Path.Combine(dir, StateFileName)))
+            ?? throw new InvalidDataException($"{Path.Combine(dir, StateFileName)} is empty");
+        var adam = new AdamOptimizer(expected.ParameterCount, new AdamOptions());
+        OptimizerStateFile.Load(Path.Combine(dir, OptimizerFileName), adam);
+        var state = new LearnerState(
+            online.Network.Snapshot(counters.WeightsVersion),
+            target.Network.Snapshot(counters.WeightsVersion),
+            adam.FirstMoment.ToArray(),
+            adam.SecondMoment.ToArray(),
+            adam.StepCount,
+            counters.Updates,
+            counters.WeightsVersion);
+        return new ResumeState(state, counters);
+    }
+
+    /// <summary>
+    /// Finds the model file for `eval`/`play`: a .safetensors file, a checkpoint folder (best/, latest/), or a run
+    /// folder (its best/, else its latest/).
+    /// </summary>
+    public static string ResolveModelFile(string path)
+    {
+        if (File.Exists(path)) return path;
+        if (!Directory.Exists(path))
+            throw new FileNotFoundException($"model '{path}' does not exist; pass a .safetensors file, a best/ or latest/ folder, or a run folder");
+        foreach (var candidate in new[] { path, Path.Combine(path, "best"), Path.Combine(path, "latest") })
+        {
+            if (CheckpointSlot.ResolveReadable(candidate) is { } dir && File.Exists(Path.Combine(dir, ModelFileName)))
+                return Path.Combine(dir, ModelFileName);
+            if (File.Exists(Path.Combine(candidate, ModelFileName))) return Path.Combine(candidate, ModelFileName);
+        }
+        throw new FileNotFoundException($"'{path}' holds no {ModelFileName} (looked in it, its best/ and its latest/)");
+    }
+
+    public static AdamOptions AdamOptionsFor(TrainingConfig config) =>
+        new((float)config.LearningRate, Epsilon: (float)config.AdamEps, WeightDecay: (float)config.WeightDecay);
+
+    private static QNetwork ToNetwork(NetworkSpec spec, WeightsSnapshot weights)
+    {
+        var network = new QNetwork(spec);
+        network.CopyFrom(weights);
+        return network;
+    }
+}

@@ -1,0 +1,684 @@
+using System.Diagnostics;
+using ActorTrainer.Actors;
+using ActorTrainer.Learning.Networks;
+using ActorTrainer.Training.Checkpoints;
+using ActorTrainer.Training.Configuration;
+using ActorTrainer.Training.Evaluation;
+using ActorTrainer.Training.Learners;
+using ActorTrainer.Training.Metrics;
+using ActorTrainer.Training.Replay;
+using ActorTrainer.Training.Runners;
+using ActorTrainer.Training.Runs;
+using Microsoft.Extensions.Logging;
+
+namespace ActorTrainer.Training.Control;
+
+/// <summary>
+/// Owns the run: creates and supervises the runners, replay buffer, learner and evaluator; answers Pause,
+/// Resume, Stop, SaveNow, GetStatus, SetVisual and SetSpeed; drives greedy evaluation and best-model saving;
+/// writes metrics and checkpoints. Everything reaches it as messages, so it needs no locks.
+/// </summary>
+public sealed class Controller : ReceiveActor, IWithTimers
+{
+    private const string TickTimer = "tick";
+    private const string EvalTimer = "eval";
+    private const string CheckpointTimer = "checkpoint";
+    private const string StopTimeoutTimer = "stop-timeout";
+    private const long FinalStateRequest = -1;
+
+    private readonly TrainingConfig _config;
+    private readonly RunDirectory _run;
+    private readonly TrainingSetup _setup;
+    private readonly TrainingEvents _events;
+    private readonly TaskCompletionSource<TrainingSummary> _completion;
+    private readonly ILogger _log;
+    private readonly Stopwatch _clock = new();
+    private readonly double _elapsedBefore;
+    private readonly double _solveThreshold;
+
+    private readonly RunnerSlot[] _runners;
+    private readonly Dictionary<IActorRef, int> _runnerBySupervisor = [];
+    private IActorRef _replay = null!;
+    private IActorRef _learner = null!;
+    private IActorRef _evaluator = null!;
+    private MetricsLog _metrics = null!;
+
+    private RunState _state = RunState.Starting;
+    private string _stopReason = "requested";
+    private string? _error;
+    private Exception? _lastChildFailure;
+
+    private WeightsSnapshot? _latestWeights;
+    private LearnerState? _lastLearnerState;
+    private LearnerState? _resumeState;
+    private long _weightsVersion;
+    private long _updates;
+    private long _episodes;
+    private long _envStepsBefore; // env steps of earlier processes of a resumed run
+    private LearnerStats? _learnerStats;
+    private ReplayStats? _replayStats;
+    private readonly Queue<double> _recentReturns = new();
+    private double _recentReturnSum;
+    private double? _lastEpisodeReturn;
+
+    private long _nextRequestId = 1;
+    private long _evalInFlight;
+    private readonly Dictionary<long, WeightsSnapshot> _evalWeights = [];
+    private long _lastEvaluatedVersion = -1;
+    private double? _lastEval;
+    private double? _bestEval;
+    private double? _finalEval;
+    private bool _solved;
+    private double? _secondsToSolve;
+    private int? _watchedRunner;
+    private double _frameFps = 30;
+
+    private long _lastTickSteps;
+    private long _lastTickUpdates;
+    private double _lastTickTime;
+    private double _stepsPerSecond;
+    private double _updatesPerSecond;
+    private readonly List<IActorRef> _saveWaiters = [];
+    private bool _finalStateReceived;
+    private bool _finalEvalRequested;
+
+    public Controller(TrainingConfig config, RunDirectory run, TrainingSetup setup, TrainingEvents events,
+        TaskCompletionSource<TrainingSummary> completion, ILogger log)
+    {
+        _config = config;
+        _run = run;
+        _setup = setup;
+        _events = events;
+        _completion = completion;
+        _log = log;
+        _solveThreshold = config.SolveThreshold ?? setup.RewardThreshold;
+        _runners = new RunnerSlot[config.EffectiveRunners];
+        if (setup.Resume is { } resume)
+        {
+            _resumeState = resume.Learner;
+            _envStepsBefore = resume.Counters.EnvSteps;
+            _episodes = resume.Counters.Episodes;
+            _updates = resume.Counters.Updates;
+            _weightsVersion = resume.Counters.WeightsVersion;
+            _bestEval = resume.Counters.BestEvalReturn;
+            _elapsedBefore = resume.Counters.ElapsedSeconds;
+            _lastTickSteps = _envStepsBefore;
+            _lastTickUpdates = _updates;
+        }
+
+        Receive<GetStatus>(_ => Sender?.Tell(BuildStatus(), Self));
+        Receive<Pause>(_ => Sender?.Tell(OnPause(), Self));
+        Receive<Resume>(_ => Sender?.Tell(OnResume(), Self));
+        Receive<Stop>(m => Sender?.Tell(OnStop(m.Reason), Self));
+        Receive<SaveNow>(_ => OnSaveNow());
+        Receive<SetVisual>(m => Sender?.Tell(OnSetVisual(m), Self));
+        Receive<SetSpeed>(m => Sender?.Tell(OnSetSpeed(m), Self));
+
+        Receive<RunnerStarted>(OnRunnerStarted);
+        Receive<RunnerStats>(OnRunnerStats);
+        Receive<EpisodeFinished>(OnEpisodeFinished);
+        Receive<RunnerStopped>(OnRunnerStopped);
+        Receive<FrameRendered>(OnFrame);
+        Receive<ReplayStats>(m => _replayStats = m);
+        Receive<LearnerStarted>(_ => OnLearnerStarted());
+        Receive<WeightsUpdated>(OnWeights);
+        Receive<LearnerStats>(OnLearnerStats);
+        Receive<LearnerStateCaptured>(OnLearnerState);
+        Receive<EvalResult>(OnEvalResult);
+        Receive<Terminated>(OnTerminated);
+
+        Receive<Tick>(_ => OnTick());
+        Receive<EvalTick>(_ => MaybeEvaluate());
+        Receive<CheckpointTick>(_ => RequestLearnerState());
+        Receive<StopTimeout>(_ => FinishStop("stop timed out waiting for the learner"));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    // A crashing child is restarted a few times within a minute; beyond that it is stopped, the Controller sees
+    // Terminated and ends the run with the cause (and a checkpoint) rather than looping forever.
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(maxRetries: 3, withinTimeRange: TimeSpan.FromMinutes(1), decider: ex =>
+        {
+            _lastChildFailure = ex;
+            _log.LogWarning(ex, "a training actor failed; restarting it");
+            return Directive.Restart;
+        });
+
+    protected override void PreStart()
+    {
+        _clock.Start();
+        _metrics = new MetricsLog(_run.MetricsFile);
+        _replay = Context.ActorOf(Props.Create(() => new ReplayBuffer(_config, _setup, Self)), "replay");
+        _learner = Context.ActorOf(Props.Create(() => new Learner(_config, _setup, _replay, Self)).WithDispatcher(Dispatchers.DedicatedThread), "learner");
+        _evaluator = Context.ActorOf(Props.Create(() => new Evaluator(_config, _setup)).WithDispatcher(Dispatchers.DedicatedThread), "evaluator");
+        Context.Watch(_learner);
+        Context.Watch(_replay);
+        Context.Watch(_evaluator);
+
+        for (var i = 0; i < _runners.Length; i++)
+        {
+            var id = i;
+            var runnerProps = Props.Create(() => new EpisodeRunner(id, _config, _setup, _replay, Self)).WithDispatcher(Dispatchers.DedicatedThread);
+            var supervisor = Context.ActorOf(BackoffSupervisor.Props(runnerProps, $"runner-{id}",
+                minBackoff: TimeSpan.FromMilliseconds(100), maxBackoff: TimeSpan.FromSeconds(5), randomFactor: 0.2), $"runner-{id}-supervisor");
+            Context.Watch(supervisor);
+            _runners[i] = new RunnerSlot(supervisor);
+            _runnerBySupervisor[supervisor] = i;
+        }
+
+        Timers.StartPeriodicTimer(TickTimer, Tick.Instance, TimeSpan.FromSeconds(1));
+        Timers.StartPeriodicTimer(EvalTimer, EvalTick.Instance, TimeSpan.FromSeconds(_config.EvalIntervalSeconds));
+        Timers.StartPeriodicTimer(CheckpointTimer, CheckpointTick.Instance, TimeSpan.FromSeconds(_config.CheckpointIntervalSeconds));
+        _state = RunState.Running;
+        _log.LogInformation("run {RunId}: {Env} with {Runners} runners x {Envs} envs, run dir {Dir}",
+            _run.RunId, _config.Env, _runners.Length, _config.EnvsPerRunner, _run.Path);
+    }
+
+    protected override void PostStop()
+    {
+        _metrics?.Dispose();
+        // If the system is torn down before a graceful stop finished, still release whoever awaits the run.
+        _completion.TrySetResult(BuildSummary());
+    }
+
+    private double Elapsed => _elapsedBefore + _clock.Elapsed.TotalSeconds;
+
+    private long EnvSteps
+    {
+        get
+        {
+            var sum = _envStepsBefore;
+            foreach (var r in _runners) sum += r.EnvSteps + r.StepsOfEarlierIncarnations;
+            return sum;
+        }
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    private CommandResult OnPause()
+    {
+        if (_state != RunState.Running) return CommandResult.WrongState(_state, $"cannot pause: the run is {Lower(_state)}");
+        _state = RunState.Paused;
+        Broadcast(new Pause());
+        _learner.Tell(new Pause(), Self);
+        _log.LogInformation("paused");
+        return CommandResult.Done(_state);
+    }
+
+    private CommandResult OnResume()
+    {
+        if (_state != RunState.Paused) return CommandResult.WrongState(_state, $"cannot resume: the run is {Lower(_state)}");
+        _state = RunState.Running;
+        Broadcast(new Resume());
+        _learner.Tell(new Resume(), Self);
+        _log.LogInformation("resumed");
+        return CommandResult.Done(_state);
+    }
+
+    private CommandResult OnStop(string reason)
+    {
+        if (_state is RunState.Stopping or RunState.Stopped) return CommandResult.WrongState(_state, $"cannot stop: the run is already {Lower(_state)}");
+        BeginStop(reason);
+        return CommandResult.Done(_state);
+    }
+
+    private void OnSaveNow()
+    {
+        if (_state is RunState.Stopping or RunState.Stopped)
+        {
+            Sender?.Tell(CommandResult.WrongState(_state, $"cannot save: the run is {Lower(_state)}"), Self);
+            return;
+        }
+        if (Sender is { } s) _saveWaiters.Add(s);
+        RequestLearnerState();
+    }
+
+    private CommandResult OnSetVisual(SetVisual m)
+    {
+        if (m.RunnerId < 0 || m.RunnerId >= _runners.Length)
+            return CommandResult.Invalid(_state, $"runner must be between 0 and {_runners.Length - 1}, got {m.RunnerId}");
+        if (m.On && !(m.Fps > 0 && m.Fps <= 120))
+            return CommandResult.Invalid(_state, $"fps must be in (0, 120], got {m.Fps}");
+        if (m.On)
+        {
+            if (_watchedRunner is { } previous && previous != m.RunnerId) _runners[previous].Ref.Tell(new WatchFrames(false, _frameFps), Self);
+            _watchedRunner = m.RunnerId;
+            _frameFps = m.Fps;
+            _runners[m.RunnerId].Ref.Tell(new WatchFrames(true, m.Fps), Self);
+        }
+        else if (_watchedRunner == m.RunnerId)
+        {
+            _runners[m.RunnerId].Ref.Tell(new WatchFrames(false, _frameFps), Self);
+            _watchedRunner = null;
+        }
+        return CommandResult.Done(_state);
+    }
+
+    private CommandResult OnSetSpeed(SetSpeed m)
+    {
+        if (!(m.Fps > 0 && m.Fps <= 120)) return CommandResult.Invalid(_state, $"fps must be in (0, 120], got {m.Fps}");
+        _frameFps = m.Fps;
+        if (_watchedRunner is { } w) _runners[w].Ref.Tell(new WatchFrames(true, m.Fps), Self);
+        return CommandResult.Done(_state);
+    }
+
+    // ---------------------------------------------------------------- runners
+
+    private void OnRunnerStarted(RunnerStarted m)
+    {
+        if (!TryRunner(m.RunnerId, out var slot)) return;
+        // A restarted runner starts again from zero; keep what its earlier incarnations stepped.
+        slot.StepsOfEarlierIncarnations += slot.EnvSteps;
+        slot.EnvSteps = 0;
+        slot.Up = true;
+        slot.Ref = Sender ?? slot.Ref;
+        if (_latestWeights is { } w) slot.Ref.Tell(new WeightsUpdated(w.Version, w), Self);
+        if (_state == RunState.Running && _latestWeights is not null) slot.Ref.Tell(new Resume(), Self);
+        if (_watchedRunner == m.RunnerId) slot.Ref.Tell(new WatchFrames(true, _frameFps), Self);
+    }
+
+    private void OnRunnerStats(RunnerStats m)
+    {
+        if (!TryRunner(m.RunnerId, out var slot)) return;
+        slot.EnvSteps = m.EnvSteps;
+        slot.Episodes = m.Episodes;
+        slot.WeightsVersion = m.WeightsVersion;
+    }
+
+    private void OnEpisodeFinished(EpisodeFinished m)
+    {
+        _episodes++;
+        _lastEpisodeReturn = m.Return;
+        _recentReturns.Enqueue(m.Return);
+        _recentReturnSum += m.Return;
+        if (_recentReturns.Count > 100) _recentReturnSum -= _recentReturns.Dequeue();
+    }
+
+    private void OnRunnerStopped(RunnerStopped m)
+    {
+        if (!TryRunner(m.RunnerId, out var slot)) return;
+        slot.EnvSteps = m.EnvSteps;
+        slot.Up = false;
+        slot.Stopped = true;
+        Context.Stop(slot.Supervisor);
+        TryFinishStop();
+    }
+
+    private void OnFrame(FrameRendered m)
+    {
+        if (_watchedRunner != m.RunnerId) return; // a frame that was in flight when watching moved on
+        _events.PublishFrame(VisualFrames.From(_config.Env, m));
+    }
+
+    private bool TryRunner(int id, out RunnerSlot slot)
+    {
+        if (id >= 0 && id < _runners.Length)
+        {
+            slot = _runners[id];
+            return true;
+        }
+        _log.LogError("message from unknown runner {RunnerId}; expected 0..{Max}", id, _runners.Length - 1);
+        slot = null!;
+        return false;
+    }
+
+    private void Broadcast(object message)
+    {
+        foreach (var r in _runners)
+            if (!r.Stopped) r.Ref.Tell(message, Self);
+    }
+
+    // ---------------------------------------------------------------- learner
+
+    private void OnLearnerStarted()
+    {
+        // After a crash the learner continues from the newest good weights; on resume from latest/.
+        if (_lastLearnerState is { } captured) _learner.Tell(new RestoreLearner(Newest(captured)), Self);
+        else if (_resumeState is { } resumed) _learner.Tell(new RestoreLearner(resumed), Self);
+        else if (_latestWeights is { } w) _learner.Tell(new RestoreLearner(new LearnerState(w, w, new float[w.Parameters.Length], new float[w.Parameters.Length], 0, _updates, _weightsVersion)), Self);
+        else _learner.Tell(new BeginLearning(), Self);
+        if (_state == RunState.Paused) _learner.Tell(new Pause(), Self);
+    }
+
+    // Prefer the newest broadcast weights over an older captured state: fewer updates are lost.
+    private LearnerState Newest(LearnerState captured) =>
+        _latestWeights is { } w && w.Version > captured.WeightsVersion
+            ? captured with { Online = w, WeightsVersion = w.Version, Updates = _updates }
+            : captured;
+
+    private void OnWeights(WeightsUpdated m)
+    {
+        if (_latestWeights is not null && m.Version <= _latestWeights.Version) return;
+        var first = _latestWeights is null;
+        _latestWeights = m.Snapshot;
+        _weightsVersion = m.Version;
+        Broadcast(m);
+        if (first && _state == RunState.Running) Broadcast(new Resume());
+    }
+
+    private void OnLearnerStats(LearnerStats m)
+    {
+        _learnerStats = m;
+        _updates = m.Updates;
+    }
+
+    private void RequestLearnerState()
+    {
+        if (_state is RunState.Stopping or RunState.Stopped) return;
+        _learner.Tell(new CaptureLearnerState(_nextRequestId++), Self);
+    }
+
+    private void OnLearnerState(LearnerStateCaptured m)
+    {
+        _lastLearnerState = m.State;
+        _updates = Math.Max(_updates, m.State.Updates);
+        try
+        {
+            WriteLatest(m.State);
+            foreach (var w in _saveWaiters) w.Tell(CommandResult.Done(_state), Self);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.LogError(ex, "could not write latest/ checkpoint");
+            foreach (var w in _saveWaiters) w.Tell(new CommandResult(false, _state, $"could not write latest/: {ex.Message}"), Self);
+        }
+        _saveWaiters.Clear();
+
+        if (m.RequestId == FinalStateRequest)
+        {
+            _finalStateReceived = true;
+            TryFinishStop();
+        }
+    }
+
+    private void WriteLatest(LearnerState state)
+    {
+        var counters = new RunCounters(EnvSteps, state.Updates, _episodes, state.WeightsVersion, _bestEval, Elapsed, _config.Seed);
+        CheckpointStore.WriteLatest(_run, _config, _setup, state, counters);
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    private void MaybeEvaluate()
+    {
+        if (_state != RunState.Running || _evalInFlight > 0 || _latestWeights is not { } w || w.Version <= _lastEvaluatedVersion) return;
+        RequestEval(w, _config.EvalEpisodes);
+    }
+
+    private void RequestEval(WeightsSnapshot weights, int episodes)
+    {
+        var id = _nextRequestId++;
+        _evalInFlight++;
+        _evalWeights[id] = weights;
+        _lastEvaluatedVersion = weights.Version;
+        _evaluator.Tell(new Evaluate(id, weights, episodes, unchecked(_config.Seed * 7919 + (int)id)), Self);
+    }
+
+    private void OnEvalResult(EvalResult m)
+    {
+        _evalInFlight--;
+        if (!_evalWeights.Remove(m.RequestId, out var weights)) return;
+        _lastEval = m.Mean;
+        if (_state == RunState.Stopping) _finalEval = m.Mean;
+        _log.LogInformation("eval v{Version}: mean {Mean:F1} over {Episodes} episodes (min {Min:F1}, max {Max:F1})",
+            m.WeightsVersion, m.Mean, m.Episodes, m.Min, m.Max);
+
+        if (_bestEval is null || m.Mean > _bestEval)
+        {
+            _bestEval = m.Mean;
+            try
+            {
+                CheckpointStore.WriteBest(_run, _config, _setup, weights, m);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _log.LogError(ex, "could not write best/ checkpoint");
+            }
+        }
+        _metrics.Append(Sample("eval") with { EvalReturn = m.Mean });
+
+        var meetsThreshold = m.Mean >= _solveThreshold;
+        if (meetsThreshold && m.Episodes >= _config.SolveEpisodes && !_solved)
+        {
+            _solved = true;
+            _secondsToSolve = Elapsed;
+            _log.LogInformation("solved: greedy mean {Mean:F1} over {Episodes} episodes >= {Threshold} after {Seconds:F1} s",
+                m.Mean, m.Episodes, _solveThreshold, _secondsToSolve);
+            if (_config.UntilSolved && _state == RunState.Running) BeginStop("solved");
+        }
+        else if (meetsThreshold && m.Episodes < _config.SolveEpisodes && !_solved && _state == RunState.Running)
+        {
+            RequestEval(weights, _config.SolveEpisodes); // confirm on the full episode count before calling it solved
+        }
+        TryFinishStop();
+    }
+
+    // ---------------------------------------------------------------- ticks, limits, stop
+
+    private void OnTick()
+    {
+        var now = Elapsed;
+        var steps = EnvSteps;
+        var dt = now - _lastTickTime;
+        if (dt > 0)
+        {
+            _stepsPerSecond = (steps - _lastTickSteps) / dt;
+            _updatesPerSecond = (_updates - _lastTickUpdates) / dt;
+        }
+        _lastTickTime = now;
+        _lastTickSteps = steps;
+        _lastTickUpdates = _updates;
+
+        if (_state != RunState.Stopped)
+        {
+            var sample = Sample("tick");
+            _metrics.Append(sample);
+            _events.PublishMetrics(sample);
+        }
+        _events.PublishStatus(BuildStatus());
+
+        if (_state == RunState.Running)
+        {
+            if (_config.MaxSeconds is { } maxS && now >= maxS) BeginStop($"max-seconds {maxS} reached");
+            else if (_config.MaxSteps is { } maxN && steps >= maxN) BeginStop($"max-steps {maxN} reached");
+        }
+    }
+
+    private void BeginStop(string reason)
+    {
+        if (_state is RunState.Stopping or RunState.Stopped) return;
+        _state = RunState.Stopping;
+        _stopReason = reason;
+        _log.LogInformation("stopping: {Reason}", reason);
+        Timers.Cancel(EvalTimer);
+        Timers.Cancel(CheckpointTimer);
+        Broadcast(new Stop(reason));
+        _learner.Tell(new Stop(reason), Self);
+        Timers.StartSingleTimer(StopTimeoutTimer, StopTimeout.Instance, TimeSpan.FromSeconds(30));
+    }
+
+    private void TryFinishStop()
+    {
+        if (_state != RunState.Stopping || !_finalStateReceived) return;
+        if (_runners.Any(r => !r.Stopped)) return;
+        // Report a greedy score of the final weights, unless the last evaluation already was of them.
+        if (_latestWeights is { } w && _lastEvaluatedVersion != w.Version && !_finalEvalRequested)
+        {
+            _finalEvalRequested = true;
+            RequestEval(w, _config.EvalEpisodes);
+            return;
+        }
+        if (_evalInFlight > 0) return;
+        _finalEval ??= _lastEval;
+        FinishStop(null);
+    }
+
+    private void FinishStop(string? error)
+    {
+        if (_state == RunState.Stopped) return;
+        if (error is not null)
+        {
+            _error ??= error;
+            _log.LogError("run ended with an error: {Error}", error);
+            // Whatever happened, leave the newest weights on disk.
+            if (_lastLearnerState is null && _latestWeights is { } w)
+            {
+                try { WriteLatest(new LearnerState(w, w, new float[w.Parameters.Length], new float[w.Parameters.Length], 0, _updates, _weightsVersion)); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { _log.LogError(ex, "could not write the final checkpoint"); }
+            }
+        }
+        _state = RunState.Stopped;
+        Timers.Cancel(StopTimeoutTimer);
+        var sample = Sample("final");
+        _metrics.Append(sample);
+        _events.PublishMetrics(sample);
+        _events.PublishStatus(BuildStatus());
+        foreach (var w in _saveWaiters) w.Tell(CommandResult.WrongState(_state, "the run stopped before the save completed"), Self);
+        _saveWaiters.Clear();
+        _log.LogInformation("stopped after {Seconds:F1} s: {Steps} env steps, {Updates} updates, best eval {Best}",
+            Elapsed, EnvSteps, _updates, _bestEval?.ToString("F1") ?? "none");
+        _completion.TrySetResult(BuildSummary());
+    }
+
+    private void OnTerminated(Terminated m)
+    {
+        if (_state == RunState.Stopped) return;
+        if (_runnerBySupervisor.TryGetValue(m.ActorRef, out var id))
+        {
+            if (_runners[id].Stopped) return;
+            FailRun($"runner {id} failed repeatedly and was stopped: {_lastChildFailure?.Message ?? "unknown cause"}");
+            return;
+        }
+        if (m.ActorRef.Equals(_learner))
+        {
+            if (_state == RunState.Stopping && _finalStateReceived) return;
+            FailRun($"the learner failed repeatedly and was stopped: {_lastChildFailure?.Message ?? "unknown cause"}");
+            return;
+        }
+        if (m.ActorRef.Equals(_replay) || m.ActorRef.Equals(_evaluator))
+        {
+            if (_state == RunState.Stopping) return;
+            FailRun($"{m.ActorRef.Path.Name} failed repeatedly and was stopped: {_lastChildFailure?.Message ?? "unknown cause"}");
+        }
+    }
+
+    private void FailRun(string error)
+    {
+        _error = error;
+        _stopReason = "error";
+        foreach (var r in _runners)
+        {
+            if (!r.Stopped) Context.Stop(r.Supervisor);
+            r.Stopped = true;
+        }
+        FinishStop(error);
+    }
+
+    // ---------------------------------------------------------------- reporting
+
+    private MetricsSample Sample(string kind) => new()
+    {
+        Kind = kind,
+        Time = Math.Round(Elapsed, 3),
+        EnvSteps = EnvSteps,
+        Updates = _updates,
+        Episodes = _episodes,
+        WeightsVersion = _weightsVersion,
+        EnvStepsPerSecond = Math.Round(_stepsPerSecond, 1),
+        UpdatesPerSecond = Math.Round(_updatesPerSecond, 1),
+        EpisodeReturn = _lastEpisodeReturn,
+        MeanReturn = _recentReturns.Count > 0 ? _recentReturnSum / _recentReturns.Count : null,
+        EvalReturn = null,
+        BestEvalReturn = _bestEval,
+        Loss = _learnerStats?.Loss,
+        MeanQ = _learnerStats?.MeanQ,
+        TdError = _learnerStats?.MeanAbsTdError,
+        ReplayFill = _replayStats is { } r ? (double)r.Size / r.Capacity : 0,
+        MeanStaleness = _runners.Length == 0 ? 0 : _runners.Average(s => (double)Math.Max(0, _weightsVersion - s.WeightsVersion)),
+    };
+
+    private TrainingStatus BuildStatus() => new()
+    {
+        RunId = _run.RunId,
+        Env = _config.Env,
+        State = _state,
+        ElapsedSeconds = Math.Round(Elapsed, 3),
+        EnvSteps = EnvSteps,
+        Updates = _updates,
+        Episodes = _episodes,
+        WeightsVersion = _weightsVersion,
+        EnvStepsPerSecond = Math.Round(_stepsPerSecond, 1),
+        UpdatesPerSecond = Math.Round(_updatesPerSecond, 1),
+        RecentMeanReturn = _recentReturns.Count > 0 ? _recentReturnSum / _recentReturns.Count : null,
+        LastEvalReturn = _lastEval,
+        BestEvalReturn = _bestEval,
+        Loss = _learnerStats?.Loss,
+        MeanQ = _learnerStats?.MeanQ,
+        ReplaySize = _replayStats?.Size ?? 0,
+        ReplayCapacity = _replayStats?.Capacity ?? _config.ReplayCapacity,
+        Solved = _solved,
+        WatchedRunner = _watchedRunner,
+        FrameFps = _frameFps,
+        Runners = _runners.Select((r, i) => new RunnerStatus(i, "local", r.EnvSteps + r.StepsOfEarlierIncarnations, r.Episodes, r.WeightsVersion,
+            Math.Max(0, _weightsVersion - r.WeightsVersion), r.Epsilon(i, _config, _runners.Length), _watchedRunner == i, r.Up)).ToArray(),
+        Error = _error,
+    };
+
+    private TrainingSummary BuildSummary() => new()
+    {
+        RunId = _run.RunId,
+        RunDirectory = _run.Path,
+        Env = _config.Env,
+        Solved = _solved,
+        SecondsToSolve = _secondsToSolve is { } s ? Math.Round(s, 3) : null,
+        ElapsedSeconds = Math.Round(Elapsed, 3),
+        EnvSteps = EnvSteps,
+        Updates = _updates,
+        Episodes = _episodes,
+        BestEvalReturn = _bestEval,
+        FinalEvalReturn = _finalEval ?? _lastEval,
+        WeightsVersion = _weightsVersion,
+        StopReason = _stopReason,
+        Error = _error,
+    };
+
+    private static string Lower(RunState s) => s.ToString().ToLowerInvariant();
+
+    private sealed class RunnerSlot(IActorRef supervisor)
+    {
+        public IActorRef Supervisor { get; } = supervisor;
+
+        /// <summary>Where to send commands: the runner once it said hello, its supervisor (which forwards) before.</summary>
+        public IActorRef Ref { get; set; } = supervisor;
+        public long EnvSteps { get; set; }
+        public long StepsOfEarlierIncarnations { get; set; }
+        public long Episodes { get; set; }
+        public long WeightsVersion { get; set; }
+        public bool Up { get; set; }
+        public bool Stopped { get; set; }
+
+        public double Epsilon(int runner, TrainingConfig config, int runners) =>
+            Exploration.ApexEpsilon.For(runner * config.EnvsPerRunner, runners * config.EnvsPerRunner, config.EpsilonBase, config.EpsilonAlpha);
+    }
+
+    private sealed record Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private sealed record EvalTick
+    {
+        public static readonly EvalTick Instance = new();
+    }
+
+    private sealed record CheckpointTick
+    {
+        public static readonly CheckpointTick Instance = new();
+    }
+
+    private sealed record StopTimeout
+    {
+        public static readonly StopTimeout Instance = new();
+    }
+}

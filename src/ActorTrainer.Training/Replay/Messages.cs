@@ -1,0 +1,13 @@
+namespace ActorTrainer.Training.Replay;
+
+/// <summary>
+/// Learner asks for a batch. The learner owns two <see cref="SampleBuffers"/> and lends one with each request,
+/// carrying the TD errors of its previous use, so sampling and priority updates cost one message and no allocation.
+/// </summary>
+public sealed record SampleRequest(SampleBuffers Buffers, double Beta);
+
+/// <summary>The ReplayBuffer filled the buffers and hands them back to the learner.</summary>
+public sealed record SampleReady(SampleBuffers Buffers);
+
+/// <summary>Periodic fill level and counters of the ReplayBuffer.</summary>
+public sealed record ReplayStats(int Size, int Capacity, long Inserted, long Sampled, long Rejected);

@@ -1,0 +1,17 @@
+using ActorTrainer.Environments;
+using Microsoft.Extensions.Logging;
+
+namespace ActorTrainer.Training.Runs;
+
+/// <summary>How to host a run; everything optional.</summary>
+public sealed record TrainingRunOptions
+{
+    /// <summary>Continue the run in this folder (or its latest/ folder) instead of starting a new one.</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>Where environments come from; defaults to the built-ins. Register your own environments here.</summary>
+    public EnvironmentRegistry? Registry { get; init; }
+
+    /// <summary>Makes the run's logger factory once the run directory exists (so logs can go to its log/ folder).</summary>
+    public Func<RunDirectory, ILoggerFactory>? CreateLoggerFactory { get; init; }
+}

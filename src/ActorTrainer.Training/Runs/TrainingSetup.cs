@@ -1,0 +1,12 @@
+using ActorTrainer.Environments;
+using ActorTrainer.Learning.Networks;
+using ActorTrainer.Training.Checkpoints;
+
+namespace ActorTrainer.Training.Runs;
+
+/// <summary>Facts derived from the config and the environment before the actors start. Immutable.</summary>
+/// <param name="NetworkSpec">The Q-network's shape for this environment.</param>
+/// <param name="RewardThreshold">The environment's "solved" threshold (Gymnasium's reward_threshold).</param>
+/// <param name="Registry">Where runners and the evaluator make their environments (users may add their own).</param>
+/// <param name="Resume">The saved state to continue from, or null for a fresh run.</param>
+public sealed record TrainingSetup(NetworkSpec NetworkSpec, double RewardThreshold, EnvironmentRegistry Registry, ResumeState? Resume);
