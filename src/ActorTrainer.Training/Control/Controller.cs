@@ -18,13 +18,15 @@ namespace ActorTrainer.Training.Control;
 /// Resume, Stop, SaveNow, GetStatus, SetVisual and SetSpeed; drives greedy evaluation and best-model saving;
 /// writes metrics and checkpoints. Everything reaches it as messages, so it needs no locks.
 /// </summary>
-public sealed class Controller : ReceiveActor, IWithTimers
+public sealed class Controller : ReceiveActor
 {
     private const string TickTimer = "tick";
     private const string EvalTimer = "eval";
     private const string CheckpointTimer = "checkpoint";
     private const string StopTimeoutTimer = "stop-timeout";
     private const long FinalStateRequest = -1;
+    private const int MaxRunnerStartsInWindow = 6;
+    private const double RunnerRestartWindowSeconds = 60;
 
     private readonly TrainingConfig _config;
     private readonly RunDirectory _run;
@@ -133,12 +135,10 @@ public sealed class Controller : ReceiveActor, IWithTimers
         Receive<StopTimeout>(_ => FinishStop("stop timed out waiting for the learner"));
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
     // A crashing child is restarted a few times within a minute; beyond that it is stopped, the Controller sees
     // Terminated and ends the run with the cause (and a checkpoint) rather than looping forever.
-    protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(maxRetries: 3, withinTimeRange: TimeSpan.FromMinutes(1), decider: ex =>
+    protected override SupervisorStrategy CreateSupervisorStrategy() =>
+        new OneForOneStrategy(maxNrOfRetries: 3, withinTimeRange: TimeSpan.FromMinutes(1), decider: ex =>
         {
             _lastChildFailure = ex;
             _log.LogWarning(ex, "a training actor failed; restarting it");
@@ -268,6 +268,15 @@ public sealed class Controller : ReceiveActor, IWithTimers
     private void OnRunnerStarted(RunnerStarted m)
     {
         if (!TryRunner(m.RunnerId, out var slot)) return;
+        // The backoff supervisor restarts a crashing runner forever; the Controller decides when enough is enough.
+        var now = Elapsed;
+        slot.Starts.Enqueue(now);
+        while (slot.Starts.Count > 0 && now - slot.Starts.Peek() > RunnerRestartWindowSeconds) slot.Starts.Dequeue();
+        if (slot.Starts.Count > MaxRunnerStartsInWindow)
+        {
+            FailRun($"runner {m.RunnerId} crashed {slot.Starts.Count - 1} times within {RunnerRestartWindowSeconds} s; the exceptions are in {_run.LogDirectory}");
+            return;
+        }
         // A restarted runner starts again from zero; keep what its earlier incarnations stepped.
         slot.StepsOfEarlierIncarnations += slot.EnvSteps;
         slot.EnvSteps = 0;
@@ -547,7 +556,7 @@ public sealed class Controller : ReceiveActor, IWithTimers
         if (_runnerBySupervisor.TryGetValue(m.ActorRef, out var id))
         {
             if (_runners[id].Stopped) return;
-            FailRun($"runner {id} failed repeatedly and was stopped: {_lastChildFailure?.Message ?? "unknown cause"}");
+            FailRun($"the supervisor of runner {id} stopped unexpectedly");
             return;
         }
         if (m.ActorRef.Equals(_learner))
@@ -657,6 +666,9 @@ public sealed class Controller : ReceiveActor, IWithTimers
         public long WeightsVersion { get; set; }
         public bool Up { get; set; }
         public bool Stopped { get; set; }
+
+        /// <summary>When this runner said hello, within the restart window.</summary>
+        public Queue<double> Starts { get; } = new();
 
         public double Epsilon(int runner, TrainingConfig config, int runners) =>
             Exploration.ApexEpsilon.For(runner * config.EnvsPerRunner, runners * config.EnvsPerRunner, config.EpsilonBase, config.EpsilonAlpha);

@@ -3,8 +3,9 @@ namespace ActorTrainer.Training.Replay;
 /// <summary>
 /// Learner asks for a batch. The learner owns two <see cref="SampleBuffers"/> and lends one with each request,
 /// carrying the TD errors of its previous use, so sampling and priority updates cost one message and no allocation.
+/// Importance-sampling β is annealed by the replay itself (per sampled batch).
 /// </summary>
-public sealed record SampleRequest(SampleBuffers Buffers, double Beta);
+public sealed record SampleRequest(SampleBuffers Buffers);
 
 /// <summary>The ReplayBuffer filled the buffers and hands them back to the learner.</summary>
 public sealed record SampleReady(SampleBuffers Buffers);

@@ -1,0 +1,109 @@
+using ActorTrainer.Actors;
+using ActorTrainer.Learning.Replay;
+using ActorTrainer.Training.Configuration;
+using ActorTrainer.Training.Runners;
+using ActorTrainer.Training.Runs;
+using Microsoft.Extensions.Logging;
+
+namespace ActorTrainer.Training.Replay;
+
+/// <summary>
+/// Prioritized replay as an actor. Runners send <see cref="ExperienceBatch"/>es and get an <see cref="ExperienceAck"/>
+/// per batch (at most a couple in flight each); the learner lends <see cref="SampleBuffers"/> with each
+/// <see cref="SampleRequest"/>. The <see cref="SampleRateLimiter"/> decides when to answer either: acks wait while
+/// the learner lags (runners slow down), sample requests wait while data is short (the learner waits).
+/// </summary>
+public sealed class ReplayBuffer : ReceiveActor
+{
+    private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(1);
+
+    private readonly TrainingConfig _config;
+    private readonly int _observationSize;
+    private readonly int _actionCount;
+    private readonly IActorRef _controller;
+    private readonly PrioritizedReplay _replay;
+    private readonly SampleRateLimiter _limiter;
+    private readonly Queue<(IActorRef Runner, int Count)> _heldAcks = new();
+    private readonly Queue<(IActorRef Learner, SampleBuffers Buffers)> _heldRequests = new();
+    private long _rejected;
+
+    public ReplayBuffer(TrainingConfig config, TrainingSetup setup, IActorRef controller)
+    {
+        _config = config;
+        _observationSize = setup.NetworkSpec.ObservationSize;
+        _actionCount = setup.NetworkSpec.ActionCount;
+        _controller = controller;
+        _replay = new PrioritizedReplay(_observationSize,
+            new PrioritizedReplayOptions(config.ReplayCapacity, (float)config.PriorityAlpha, (float)config.PriorityBeta, config.BetaAnnealSteps),
+            config.Seed ^ 0x5eed);
+        _limiter = new SampleRateLimiter(config.SamplesPerInsert, config.MinReplay, config.BatchSize, config.ExperienceBatch);
+
+        Receive<ExperienceBatch>(OnExperience);
+        Receive<SampleRequest>(OnSampleRequest);
+        Receive<PublishStats>(_ => _controller.Tell(Stats(), Self));
+    }
+
+    protected override void PreStart() => Timers.StartPeriodicTimer(PublishStats.Instance, PublishStats.Instance, StatsInterval);
+
+    private ReplayStats Stats() => new(_replay.Count, _replay.Capacity, _limiter.Inserted, _limiter.Sampled, _rejected);
+
+    private void OnExperience(ExperienceBatch batch)
+    {
+        if (batch.Validate(_observationSize, _actionCount) is { } problem)
+        {
+            // A malformed or forged batch must not poison the buffer or crash the run: log, count, drop.
+            _rejected++;
+            Log.LogError("rejected an experience batch from runner {RunnerId}: {Problem}", batch.RunnerId, problem);
+            Sender.Tell(new ExperienceAck(0), Self);
+            return;
+        }
+
+        var obs = _observationSize;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var discount = batch.Discounts[i];
+            var transition = new NStepTransition(
+                batch.Observations.AsSpan(i * obs, obs), batch.Actions[i], batch.Returns[i],
+                batch.NextObservations.AsSpan(i * obs, obs), terminated: discount == 0, steps: 0, discount);
+            _replay.Add(transition, batch.Priorities[i]);
+        }
+        _limiter.OnInserted(batch.Count);
+
+        if (_limiter.InsertsWelcome && _heldAcks.Count == 0) Sender.Tell(new ExperienceAck(batch.Count), Self);
+        else _heldAcks.Enqueue((Sender, batch.Count));
+        ServeHeldRequests();
+    }
+
+    private void OnSampleRequest(SampleRequest request)
+    {
+        var buffers = request.Buffers;
+        if (buffers.PendingPriorities > 0)
+        {
+            _replay.UpdatePriorities(buffers.Batch.Indices.AsSpan(0, buffers.PendingPriorities), buffers.Priorities.AsSpan(0, buffers.PendingPriorities));
+            buffers.PendingPriorities = 0;
+        }
+        _heldRequests.Enqueue((Sender, buffers));
+        ServeHeldRequests();
+    }
+
+    private void ServeHeldRequests()
+    {
+        while (_heldRequests.Count > 0 && _limiter.CanSample(_config.BatchSize))
+        {
+            var (learner, buffers) = _heldRequests.Dequeue();
+            _replay.SampleBatch(buffers.Batch, _config.BatchSize);
+            _limiter.OnSampled(_config.BatchSize);
+            learner.Tell(new SampleReady(buffers), Self);
+        }
+        while (_heldAcks.Count > 0 && _limiter.InsertsWelcome)
+        {
+            var (runner, count) = _heldAcks.Dequeue();
+            runner.Tell(new ExperienceAck(count), Self);
+        }
+    }
+
+    private sealed class PublishStats
+    {
+        public static readonly PublishStats Instance = new();
+    }
+}
