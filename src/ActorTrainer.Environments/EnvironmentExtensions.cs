@@ -27,7 +27,7 @@ public static class EnvironmentExtensions
     /// <summary>The innermost environment below any wrappers.</summary>
     public static IEnvironment Unwrapped(this IEnvironment env)
     {
-        while (env is Wrappers.IEnvironmentWrapper w) env = w.Inner;
+        while (env is IEnvironmentWrapper w) env = w.Inner;
         return env;
     }
 }

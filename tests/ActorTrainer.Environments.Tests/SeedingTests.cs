@@ -1,4 +1,3 @@
-using ActorTrainer.Environments.Registry;
 
 namespace ActorTrainer.Environments.Tests;
 

@@ -1,7 +1,7 @@
-namespace ActorTrainer.Environments.Registry;
+namespace ActorTrainer.Environments;
 
 /// <summary>Levenshtein distance, case-insensitive, for did-you-mean suggestions.</summary>
-internal static class EditDistance
+public static class EditDistance
 {
     public static int Between(string a, string b)
     {

@@ -1,4 +1,4 @@
-namespace ActorTrainer.Environments.Registry;
+namespace ActorTrainer.Environments;
 
 /// <summary>
 /// Options for <see cref="EnvironmentRegistry.Make"/>. <see cref="MaxEpisodeSteps"/> overrides the registered time

@@ -1,9 +1,8 @@
 using System.Text.RegularExpressions;
 using ActorTrainer.Environments.ClassicControl;
 using ActorTrainer.Environments.Tetris;
-using ActorTrainer.Environments.Wrappers;
 
-namespace ActorTrainer.Environments.Registry;
+namespace ActorTrainer.Environments;
 
 /// <summary>
 /// Environments by versioned id (<c>Name-vN</c>), like Gymnasium's registry. <see cref="Default"/> holds the

@@ -1,4 +1,4 @@
-namespace ActorTrainer.Environments.Registry;
+namespace ActorTrainer.Environments;
 
 /// <summary>
 /// A registered environment: id, factory and metadata. The spaces are read from one instance made on first use.

@@ -1,4 +1,4 @@
-namespace ActorTrainer.Environments.Registry;
+namespace ActorTrainer.Environments;
 
 /// <summary>An environment id that is not registered. The message lists the known ids and the closest one.</summary>
 public sealed class UnknownEnvironmentException : ArgumentException

@@ -1,6 +1,5 @@
-using ActorTrainer.Environments.Registry;
 
-namespace ActorTrainer.Environments.Vector;
+namespace ActorTrainer.Environments;
 
 /// <summary>
 /// N copies of one environment stepped in one call, writing into caller-owned spans (env i's observation at

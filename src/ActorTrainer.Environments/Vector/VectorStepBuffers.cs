@@ -1,4 +1,4 @@
-namespace ActorTrainer.Environments.Vector;
+namespace ActorTrainer.Environments;
 
 /// <summary>Caller-owned arrays for one <see cref="VectorEnvironment"/> step, allocated once and reused.</summary>
 public sealed class VectorStepBuffers

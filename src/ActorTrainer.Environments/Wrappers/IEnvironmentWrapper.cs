@@ -1,4 +1,4 @@
-namespace ActorTrainer.Environments.Wrappers;
+namespace ActorTrainer.Environments;
 
 /// <summary>An environment that decorates another one; <see cref="EnvironmentExtensions.Unwrapped"/> walks through these.</summary>
 public interface IEnvironmentWrapper : IEnvironment

@@ -1,4 +1,4 @@
-namespace ActorTrainer.Environments.Wrappers;
+namespace ActorTrainer.Environments;
 
 /// <summary>
 /// Gymnasium's TimeLimit: counts steps since the last reset and reports truncated = true on the step that reaches

@@ -1,6 +1,4 @@
 using ActorTrainer.Environments;
-using ActorTrainer.Environments.Registry;
-using ActorTrainer.Environments.Vector;
 using BenchmarkDotNet.Attributes;
 
 namespace ActorTrainer.Benchmarks.Environments;

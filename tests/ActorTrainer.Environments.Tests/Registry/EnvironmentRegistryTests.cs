@@ -1,4 +1,3 @@
-using ActorTrainer.Environments.Registry;
 using ActorTrainer.Environments.Tetris;
 
 namespace ActorTrainer.Environments.Tests.Registry;

@@ -1,5 +1,3 @@
-using ActorTrainer.Environments.Registry;
-using ActorTrainer.Environments.Vector;
 
 namespace ActorTrainer.Environments.Tests.Vector;
 

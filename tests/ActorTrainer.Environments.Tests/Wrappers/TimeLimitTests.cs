@@ -1,6 +1,4 @@
 using ActorTrainer.Environments.ClassicControl;
-using ActorTrainer.Environments.Registry;
-using ActorTrainer.Environments.Wrappers;
 
 namespace ActorTrainer.Environments.Tests.Wrappers;
 

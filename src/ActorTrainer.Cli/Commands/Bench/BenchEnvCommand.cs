@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ActorTrainer.Cli.Parsing;
-using ActorTrainer.Environments.Registry;
+using ActorTrainer.Environments;
 
 namespace ActorTrainer.Cli.Commands.Bench;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using ActorTrainer.Environments;
-using ActorTrainer.Environments.Registry;
-using ActorTrainer.Environments.Vector;
 
 namespace ActorTrainer.Cli.Commands.Bench;
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using ActorTrainer.Cli.Parsing;
 using ActorTrainer.Environments;
-using ActorTrainer.Environments.Registry;
 
 namespace ActorTrainer.Cli.Commands.Env;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using ActorTrainer.Cli.Parsing;
 using ActorTrainer.Environments;
-using ActorTrainer.Environments.Registry;
 
 namespace ActorTrainer.Cli.Commands.Env;
 
