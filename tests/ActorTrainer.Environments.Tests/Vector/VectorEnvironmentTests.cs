@@ -54,7 +54,7 @@ public sealed class VectorEnvironmentTests
     }
 
     [Fact]
-    public void Stepping_allocates_nothing()
+    public void Stepping_with_spans_allocates_nothing()
     {
         var vec = VectorEnvironment.Make(EnvironmentRegistry.Default, "CartPole-v1", 64);
         var obs = new float[64 * 4];
@@ -72,6 +72,43 @@ public sealed class VectorEnvironmentTests
             vec.Step(actions, obs, rewards, term, trunc, final);
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [InlineData("CartPole-v1")]
+    [InlineData("Acrobot-v1")]
+    [InlineData("MountainCar-v0")]
+    [InlineData("Tetris-v0")]
+    public void Stepping_every_env_with_buffers_and_masks_allocates_nothing(string id)
+    {
+        var vec = VectorEnvironment.Make(EnvironmentRegistry.Default, id, 16);
+        var b = vec.CreateBuffers();
+        var actions = new int[16];
+        var n = vec.ActionSpace.N;
+        var rng = new Xoshiro256(3);
+        var episodes = 0;
+        void Run(int steps)
+        {
+            for (var t = 0; t < steps; t++)
+            {
+                vec.GetActionMasks(b.ActionMasks);
+                for (var i = 0; i < 16; i++)
+                {
+                    int a;
+                    do a = rng.NextInt(n); while (!b.ActionMasks[i * n + a]);
+                    actions[i] = a;
+                }
+                vec.Step(actions, b);
+                for (var i = 0; i < 16; i++) if (b.Terminated[i] || b.Truncated[i]) episodes++;
+            }
+        }
+        vec.Reset(0, b.Observations);
+        Run(100);
+        episodes = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Run(1000);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(episodes > 0, "auto-resets happened inside the measured loop");
     }
 
     [Fact]
