@@ -43,7 +43,7 @@ public static class CliHost
         Console.CancelKeyPress += onCancel;
         try
         {
-            return await command.RunAsync(new ArgReader(rest), cts.Token);
+            return await command.RunAsync(new ArgReader(rest), stdout, stderr, cts.Token);
         }
         catch (UsageException ex)
         {

@@ -8,5 +8,8 @@ public static class CommandTable
         new Train.TrainCommand(),
         new Models.EvalCommand(),
         new Models.PlayCommand(),
+        new Env.EnvListCommand(),
+        new Env.EnvTraceCommand(),
+        new Bench.BenchEnvCommand(),
     ];
 }

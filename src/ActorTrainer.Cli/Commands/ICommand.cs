@@ -13,4 +13,11 @@ public interface ICommand
 
     /// <summary>Runs the command; returns the process exit code. Throws <see cref="UsageException"/> for bad input.</summary>
     Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs with the host's output writers (so tests can capture what a command prints). Commands that print
+    /// override this; the default ignores the writers and calls the overload above.
+    /// </summary>
+    Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
+        RunAsync(args, cancellationToken);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ActorTrainer.Actors;
-using ActorTrainer.Environments.Vector;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Learning.Replay;
 using ActorTrainer.Training.Configuration;

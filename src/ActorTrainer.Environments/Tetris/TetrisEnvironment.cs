@@ -1,0 +1,277 @@
+namespace ActorTrainer.Environments.Tetris;
+
+/// <summary>
+/// Tetris-v0: a 10x20 board, pieces from a seeded 7-bag (each run of seven holds every piece once), and
+/// placement actions: action = rotation * 10 + column, where rotation 0..3 turns the current piece clockwise from its
+/// spawn orientation and column is where the left edge of its bounding box goes. The piece is hard-dropped straight
+/// down from above the board. A placement is possible (action mask true) when the piece fits inside the walls and
+/// comes to rest entirely inside the board; the four rotations of O (and two of I, S, Z) are duplicates that stay
+/// allowed. After each placement full rows are cleared and the next piece spawns (rotation 0, centred, top rows);
+/// the game is over (terminated) when it overlaps the stack or has no possible placement. One step = one piece.
+/// Taking a masked action throws, since it is a bug in the caller's masking.
+/// </summary>
+public sealed class TetrisEnvironment : IEnvironment
+{
+    public const string Id = "Tetris-v0";
+    public const int Width = 10;
+    public const int Height = 20;
+    public const int ActionCount = Tetrominoes.Rotations * Width;
+    public const int FeatureSize = Width + 3 + 7 + 7;
+    public const int BoardSize = Width * Height + 7 + 7;
+
+    private static readonly string[] FrameNames = ["current", "next", "lines", "pieces"];
+
+    private readonly TetrisOptions _options;
+    private readonly byte[] _cells = new byte[Width * Height];
+    private readonly int[] _columnTop = new int[Width];
+    private readonly TetrominoKind[] _bag = new TetrominoKind[7];
+    private readonly float[] _lineRewards;
+    private Xoshiro256 _rng = Xoshiro256.FromEntropy();
+    private int _bagIndex = 7;
+    private int _lastLines;
+    private bool _started;
+
+    public TetrisEnvironment(TetrisOptions? options = null)
+    {
+        _options = options ?? new TetrisOptions();
+        if (_options.LineRewards.Count != 5)
+            throw new ArgumentException($"LineRewards needs 5 values (for 0, 1, 2, 3, 4 lines), got {_options.LineRewards.Count}");
+        _lineRewards = _options.LineRewards.ToArray();
+        ObservationSpace = _options.Observation == TetrisObservation.Board ? BoardSpace() : FeatureSpace();
+        Array.Fill(_columnTop, Height);
+    }
+
+    public BoxSpace ObservationSpace { get; }
+
+    public DiscreteSpace ActionSpace { get; } = new(ActionCount);
+
+    public bool HasActionMask => true;
+
+    public TetrominoKind CurrentPiece { get; private set; }
+
+    public TetrominoKind NextPiece { get; private set; }
+
+    public bool IsGameOver { get; private set; }
+
+    public int TotalLinesCleared { get; private set; }
+
+    public int PiecesPlaced { get; private set; }
+
+    /// <summary>The cell at column x, row y (row 0 is the top): 0 empty, else piece kind + 1.</summary>
+    public byte Cell(int x, int y) => _cells[y * Width + x];
+
+    public static int ActionOf(int rotation, int column) => rotation * Width + column;
+
+    public void Reset(int? seed, Span<float> observation)
+    {
+        EnvGuard.Observation(observation, ObservationSpace.Size);
+        if (seed is { } s) _rng = new Xoshiro256((ulong)s);
+        Array.Clear(_cells);
+        Array.Fill(_columnTop, Height);
+        _bagIndex = 7;
+        CurrentPiece = Draw();
+        NextPiece = Draw();
+        IsGameOver = false;
+        TotalLinesCleared = 0;
+        PiecesPlaced = 0;
+        _lastLines = 0;
+        _started = true;
+        WriteObservation(observation);
+    }
+
+    public void GetActionMask(Span<bool> mask)
+    {
+        if (mask.Length < ActionCount)
+            throw new ArgumentException($"the mask span holds {mask.Length} flags; Tetris-v0 has {ActionCount} actions");
+        for (var a = 0; a < ActionCount; a++) mask[a] = !IsGameOver && LandingRow(CurrentPiece, a) >= 0;
+    }
+
+    public StepResult Step(int action, Span<float> observation)
+    {
+        EnvGuard.Action(action, ActionCount, Id);
+        EnvGuard.Observation(observation, ObservationSpace.Size);
+        if (!_started || IsGameOver)
+            throw new InvalidOperationException("the Tetris episode is over (or never started); call Reset before Step");
+        var y = LandingRow(CurrentPiece, action);
+        if (y < 0) ThrowImpossible(action);
+
+        var shape = Tetrominoes.Get(CurrentPiece, action / Width);
+        var x = action % Width;
+        var value = (byte)((int)CurrentPiece + 1);
+        foreach (var (cx, cy) in shape.Cells) _cells[(y + cy) * Width + x + cx] = value;
+        PiecesPlaced++;
+
+        var lines = ClearFullRows();
+        _lastLines = lines;
+        TotalLinesCleared += lines;
+        RecomputeColumnTops();
+
+        CurrentPiece = NextPiece;
+        NextPiece = Draw();
+        IsGameOver = !CanSpawn(CurrentPiece) || !AnyPlacement(CurrentPiece);
+
+        var reward = _lineRewards[lines] + (IsGameOver ? _options.GameOverReward : _options.PlacementReward);
+        WriteObservation(observation);
+        return new StepResult(reward, IsGameOver, false, lines);
+    }
+
+    public Frame Render() =>
+        Frame.FromCells("tetris", Width, Height, (byte[])_cells.Clone(), (string[])FrameNames.Clone(),
+            [(double)CurrentPiece, (double)NextPiece, TotalLinesCleared, PiecesPlaced]);
+
+    /// <summary>Row where the piece's bounding box comes to rest for this action, or -1 when the placement is impossible.</summary>
+    private int LandingRow(TetrominoKind kind, int action)
+    {
+        var shape = Tetrominoes.Get(kind, action / Width);
+        var x = action % Width;
+        if (x + shape.Width > Width) return -1;
+        var y = int.MaxValue;
+        var bottom = shape.Bottom;
+        for (var dx = 0; dx < bottom.Length; dx++)
+        {
+            // Dropped from above, the piece stops on the highest filled cell of each column it covers.
+            y = Math.Min(y, _columnTop[x + dx] - 1 - bottom[dx]);
+        }
+        return y;
+    }
+
+    private bool CanSpawn(TetrominoKind kind)
+    {
+        var shape = Tetrominoes.Get(kind, 0);
+        var x = (Width - shape.Width) / 2;
+        foreach (var (cx, cy) in shape.Cells)
+        {
+            if (_cells[cy * Width + x + cx] != 0) return false;
+        }
+        return true;
+    }
+
+    private bool AnyPlacement(TetrominoKind kind)
+    {
+        for (var a = 0; a < ActionCount; a++)
+        {
+            if (LandingRow(kind, a) >= 0) return true;
+        }
+        return false;
+    }
+
+    private int ClearFullRows()
+    {
+        var write = Height - 1;
+        var cleared = 0;
+        for (var read = Height - 1; read >= 0; read--)
+        {
+            var row = _cells.AsSpan(read * Width, Width);
+            if (!row.Contains((byte)0))
+            {
+                cleared++;
+                continue;
+            }
+            if (write != read) row.CopyTo(_cells.AsSpan(write * Width, Width));
+            write--;
+        }
+        if (cleared > 0) _cells.AsSpan(0, cleared * Width).Clear();
+        return cleared;
+    }
+
+    private void RecomputeColumnTops()
+    {
+        for (var x = 0; x < Width; x++)
+        {
+            var y = 0;
+            while (y < Height && _cells[y * Width + x] == 0) y++;
+            _columnTop[x] = y;
+        }
+    }
+
+    private TetrominoKind Draw()
+    {
+        if (_bagIndex == 7)
+        {
+            for (var i = 0; i < 7; i++) _bag[i] = (TetrominoKind)i;
+            for (var i = 6; i > 0; i--)
+            {
+                var j = _rng.NextInt(i + 1);
+                (_bag[i], _bag[j]) = (_bag[j], _bag[i]);
+            }
+            _bagIndex = 0;
+        }
+        return _bag[_bagIndex++];
+    }
+
+    private void WriteObservation(Span<float> obs)
+    {
+        obs[..ObservationSpace.Size].Clear();
+        int offset;
+        if (_options.Observation == TetrisObservation.Board)
+        {
+            for (var i = 0; i < _cells.Length; i++) obs[i] = _cells[i] != 0 ? 1f : 0f;
+            offset = _cells.Length;
+        }
+        else
+        {
+            var holes = 0;
+            var bumpiness = 0;
+            for (var x = 0; x < Width; x++)
+            {
+                var top = _columnTop[x];
+                obs[x] = (Height - top) / (float)Height;
+                for (var y = top + 1; y < Height; y++)
+                {
+                    if (_cells[y * Width + x] == 0) holes++;
+                }
+                if (x > 0) bumpiness += Math.Abs(_columnTop[x] - _columnTop[x - 1]);
+            }
+            obs[Width] = holes / 20f;
+            obs[Width + 1] = bumpiness / 20f;
+            obs[Width + 2] = _lastLines / 4f;
+            offset = Width + 3;
+        }
+        obs[offset + (int)CurrentPiece] = 1f;
+        obs[offset + 7 + (int)NextPiece] = 1f;
+    }
+
+    private static BoxSpace FeatureSpace()
+    {
+        var low = new float[FeatureSize];
+        var high = new float[FeatureSize];
+        Array.Fill(high, 1f);
+        high[Width] = (Width * (Height - 1)) / 20f; // at most every cell below a top cell is a hole
+        high[Width + 1] = ((Width - 1) * Height) / 20f;
+        return new BoxSpace(low, high);
+    }
+
+    private static BoxSpace BoardSpace()
+    {
+        var high = new float[BoardSize];
+        Array.Fill(high, 1f);
+        return new BoxSpace(new float[BoardSize], high);
+    }
+
+    private void ThrowImpossible(int action) =>
+        throw new ArgumentException(
+            $"{Id} action {action} (rotation {action / Width}, column {action % Width}) is impossible for piece {CurrentPiece} now; " +
+            "choose an action whose GetActionMask flag is true");
+
+    // Test hooks: a board drawn as text rows ('#' filled, '.' empty), bottom-aligned, and fixed pieces.
+    internal void LoadBoard(params string[] rows)
+    {
+        if (rows.Length > Height) throw new ArgumentException($"at most {Height} rows");
+        Array.Clear(_cells);
+        var first = Height - rows.Length;
+        for (var r = 0; r < rows.Length; r++)
+        {
+            if (rows[r].Length != Width) throw new ArgumentException($"row {r} must have {Width} characters");
+            for (var x = 0; x < Width; x++)
+                _cells[(first + r) * Width + x] = rows[r][x] == '.' ? (byte)0 : (byte)8;
+        }
+        RecomputeColumnTops();
+    }
+
+    internal void SetPieces(TetrominoKind current, TetrominoKind next)
+    {
+        CurrentPiece = current;
+        NextPiece = next;
+        IsGameOver = !CanSpawn(current) || !AnyPlacement(current);
+    }
+}

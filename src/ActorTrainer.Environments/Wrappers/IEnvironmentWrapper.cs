@@ -1,0 +1,7 @@
+namespace ActorTrainer.Environments;
+
+/// <summary>An environment that decorates another one; <see cref="EnvironmentExtensions.Unwrapped"/> walks through these.</summary>
+public interface IEnvironmentWrapper : IEnvironment
+{
+    IEnvironment Inner { get; }
+}
