@@ -54,9 +54,17 @@ public sealed class FrameBuffer : IBufferWriter<byte>
         _written += count;
     }
 
-    Memory<byte> IBufferWriter<byte>.GetMemory(int sizeHint) => _buffer.AsMemory(Reserve(sizeHint));
+    Memory<byte> IBufferWriter<byte>.GetMemory(int sizeHint)
+    {
+        int offset = Reserve(sizeHint); // may replace _buffer, so read the field only afterwards
+        return _buffer.AsMemory(offset);
+    }
 
-    Span<byte> IBufferWriter<byte>.GetSpan(int sizeHint) => _buffer.AsSpan(Reserve(sizeHint));
+    Span<byte> IBufferWriter<byte>.GetSpan(int sizeHint)
+    {
+        int offset = Reserve(sizeHint);
+        return _buffer.AsSpan(offset);
+    }
 
     private int Reserve(int sizeHint)
     {
