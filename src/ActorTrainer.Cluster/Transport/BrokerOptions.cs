@@ -67,9 +67,10 @@ public sealed record BrokerOptions
             throw new ArgumentException($"Broker URL query or fragment is not supported; {Form}.", nameof(amqpUrl));
 
         string path = uri.AbsolutePath;
-        string vhost = path is "" or "/" ? "/" : Uri.UnescapeDataString(path[1..]);
-        if (vhost.Contains('/') && vhost != "/")
+        string rawVhost = path.Length > 0 ? path[1..] : "";
+        if (rawVhost.Contains('/'))
             throw new ArgumentException($"Broker URL path must be a single vhost segment (escape '/' as %2F); {Form}.", nameof(amqpUrl));
+        string vhost = rawVhost.Length == 0 ? "/" : Uri.UnescapeDataString(rawVhost);
 
         int port = uri.IsDefaultPort || uri.Port < 0 ? (tls ? 5671 : 5672) : uri.Port;
         return new BrokerOptions
