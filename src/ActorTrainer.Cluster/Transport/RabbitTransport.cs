@@ -17,6 +17,8 @@ public sealed class RabbitTransport : IAsyncDisposable
     private const ushort ReplyPreconditionFailed = 406;
     private const ushort ReplyAccessRefused = 403;
     private const ushort ReplyNotAllowed = 530;
+    private const int MaxFailuresWhileConnected = 5;
+    private static readonly TimeSpan InterruptedRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly BasicProperties TransientProperties = new() { DeliveryMode = DeliveryModes.Transient };
     private static readonly CreateChannelOptions ConfirmedChannel = new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
 
@@ -193,6 +195,7 @@ public sealed class RabbitTransport : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposing.Token);
         var token = linked.Token;
         var backoff = _options.InitialBackoff;
+        int failuresWhileConnected = 0;
         while (true)
         {
             Outcome outcome;
@@ -213,7 +216,13 @@ public sealed class RabbitTransport : IAsyncDisposable
             }
             catch (Exception e) when (!token.IsCancellationRequested && e is not ArgumentException)
             {
-                _log.Debug(e, "Publish to {Target} interrupted; retrying when connected", exchange.Length > 0 ? exchange : routingKey);
+                string target = exchange.Length > 0 ? exchange : routingKey;
+                // A failure with the connection up is the broker refusing this publish (e.g. permissions),
+                // not an outage: retrying forever would hang the caller silently.
+                if (_connection.IsOpen && ++failuresWhileConnected >= MaxFailuresWhileConnected)
+                    throw new InvalidOperationException(
+                        $"Publishing to {target} on {Broker.Redacted} failed {failuresWhileConnected} times while connected: {Innermost(e).Message}", e);
+                _log.Debug(e, "Publish to {Target} interrupted; retrying when connected", target);
                 outcome = Outcome.Interrupted;
             }
             finally
@@ -236,6 +245,7 @@ public sealed class RabbitTransport : IAsyncDisposable
                     break;
                 default:
                     Stats.CountRetriedAfterDisconnect();
+                    await Task.Delay(InterruptedRetryDelay, token).ConfigureAwait(false);
                     await WaitUntilConnectedAsync(token).ConfigureAwait(false);
                     await TryDeclareSharedTopologyAsync(token).ConfigureAwait(false);
                     break;

@@ -131,6 +131,12 @@ public sealed class FrameCodec
             detail = "magic bytes are not ATFR";
             return FrameRejected.BadMagic;
         }
+        // Name the claimed sender as early as possible so even a version or flag mismatch is logged with it;
+        // the rest of the header is only trusted once version and flags check out.
+        int senderBytes = frame[12];
+        bool senderReadable = senderBytes is > 0 and <= FrameHeader.MaxSenderBytes && frame.Length >= FrameHeader.FixedSize + senderBytes;
+        if (senderReadable && Utf8.IsValid(frame.Slice(FrameHeader.FixedSize, senderBytes)))
+            sender = _senders.GetOrAdd(frame.Slice(FrameHeader.FixedSize, senderBytes));
         byte version = frame[4];
         if (version != FrameHeader.CurrentVersion)
         {
@@ -145,7 +151,6 @@ public sealed class FrameCodec
         }
         ushort type = BinaryPrimitives.ReadUInt16LittleEndian(frame[6..]);
         int payloadLength = BinaryPrimitives.ReadInt32LittleEndian(frame[8..]);
-        int senderBytes = frame[12];
         if (senderBytes == 0 || senderBytes > FrameHeader.MaxSenderBytes)
         {
             detail = $"sender id length {senderBytes}, allowed 1..{FrameHeader.MaxSenderBytes}";
@@ -157,13 +162,11 @@ public sealed class FrameCodec
             detail = $"frame is {frame.Length} bytes, header with sender needs {headerSize}";
             return FrameRejected.Truncated;
         }
-        var senderSpan = frame.Slice(FrameHeader.FixedSize, senderBytes);
-        if (!Utf8.IsValid(senderSpan))
+        if (sender is null)
         {
             detail = "sender id is not valid UTF-8";
             return FrameRejected.BadSender;
         }
-        sender = _senders.GetOrAdd(senderSpan);
         // long arithmetic: a forged length near int.MaxValue must not wrap around into "fits".
         if (payloadLength < 0 || (long)headerSize + payloadLength > MaxFrameBytes)
         {

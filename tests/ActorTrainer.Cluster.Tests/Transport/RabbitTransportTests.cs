@@ -197,4 +197,33 @@ public sealed class RabbitTransportTests(RabbitMqBroker broker)
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => NodeAsync("b", o => o with { ExperienceQueueMaxLength = 200 }));
         Assert.Contains("same ExperienceQueueMaxLength", ex.Message);
     }
+
+    [Fact]
+    public async Task Logs_name_the_broker_without_its_password_and_dropped_frames_with_their_sender()
+    {
+        var sink = new CapturingSink();
+        await using var learner = await RabbitTransport.ConnectAsync(broker.Options, new TransportOptions { ClusterName = _cluster, NodeId = "learner" }, sink.Logger());
+        await using var runner = await NodeAsync("runner-l");
+        var seen = new TaskCompletionSource();
+        await using var sub = await learner.ConsumeTelemetryAsync((frame, _) =>
+        {
+            seen.TrySetResult();
+            return ValueTask.CompletedTask;
+        });
+
+        for (int i = 0; i < 20; i++)
+        {
+            var forged = Inbox.Frame("forger", i).ToArray();
+            forged[4] = 3; // a protocol version nobody speaks
+            await runner.PublishTelemetryAsync(forged);
+        }
+        await runner.PublishTelemetryAsync(Inbox.Frame("runner-l", 99));
+        await seen.Task.WaitAsync(Inbox.Patience);
+
+        var lines = sink.Lines;
+        Assert.Contains(lines, l => l.Text.Contains($"amqp://attest:***@127.0.0.1:{broker.Port}/"));
+        Assert.Contains(lines, l => l.Level == Serilog.Events.LogEventLevel.Warning && l.Text.Contains("UnsupportedVersion") && l.Text.Contains("forger"));
+        Assert.DoesNotContain(lines, l => l.Text.Contains(broker.Password));
+        Assert.Equal(20, learner.WireStats.Dropped(FrameRejected.UnsupportedVersion));
+    }
 }

@@ -92,6 +92,16 @@ public sealed class FrameCodecTests
 
         Assert.Equal(FrameRejected.Truncated, seen!.Value.Reason);
         Assert.Equal("runner-7", seen.Value.SenderNodeId);
+
+        var otherVersion = (byte[])frame.Clone();
+        otherVersion[4] = 2;
+        codec.TryDecode(otherVersion, out _);
+        Assert.Equal(FrameRejected.UnsupportedVersion, seen.Value.Reason);
+        Assert.Equal("runner-7", seen.Value.SenderNodeId);
+
+        codec.TryDecode(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 }, out _);
+        Assert.Equal(FrameRejected.BadMagic, seen.Value.Reason);
+        Assert.Null(seen.Value.SenderNodeId);
     }
 
     [Fact]
