@@ -192,8 +192,9 @@ public sealed class RabbitTransport : IAsyncDisposable
         if (frame.Length > _options.MaxFrameBytes)
             throw new ArgumentException($"Frame of {frame.Length} bytes exceeds MaxFrameBytes {_options.MaxFrameBytes}; receivers would drop it.", nameof(frame));
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposing.Token);
-        var token = linked.Token;
+        // Linking costs an allocation per publish; skip it when the caller's token can never fire.
+        using var linked = ct.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(ct, _disposing.Token) : null;
+        var token = linked?.Token ?? _disposing.Token;
         var backoff = _options.InitialBackoff;
         int failuresWhileConnected = 0;
         while (true)

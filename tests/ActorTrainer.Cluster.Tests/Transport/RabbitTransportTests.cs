@@ -226,4 +226,25 @@ public sealed class RabbitTransportTests(RabbitMqBroker broker)
         Assert.DoesNotContain(lines, l => l.Text.Contains(broker.Password));
         Assert.Equal(20, learner.WireStats.Dropped(FrameRejected.UnsupportedVersion));
     }
+
+    [Fact]
+    public async Task A_failing_handler_drops_that_message_and_consumption_continues()
+    {
+        await using var runner = await NodeAsync("runner-h");
+        await using var learner = await NodeAsync("learner");
+        var inbox = new Inbox();
+        var handler = inbox.Handler;
+        await using var sub = await learner.ConsumeExperienceAsync((frame, ct) =>
+        {
+            if (frame.Reader().ReadInt64() == 13) throw new InvalidOperationException("bug in a message handler");
+            return handler(frame, ct);
+        });
+
+        await runner.PublishExperienceAsync(Inbox.Frame("runner-h", 12));
+        await runner.PublishExperienceAsync(Inbox.Frame("runner-h", 13));
+        await runner.PublishExperienceAsync(Inbox.Frame("runner-h", 14));
+
+        Assert.Equal([12L, 14], await inbox.TakeAsync(2));
+        Assert.Equal(1, learner.Stats.HandlerFailures);
+    }
 }
