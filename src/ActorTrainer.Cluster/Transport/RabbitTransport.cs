@@ -304,7 +304,10 @@ public sealed class RabbitTransport : IAsyncDisposable
                 await channel.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: true, arguments: nodeQueueArgs, cancellationToken: ct).ConfigureAwait(false);
                 await channel.QueueBindAsync(queue, nodeQueueExchange, "", cancellationToken: ct).ConfigureAwait(false);
             }
-            var subscription = new TransportSubscription(channel, queue, Codec, handler, Stats, _log);
+            var subscription = new TransportSubscription(channel, queue, Codec, handler, Stats, _log)
+            {
+                Disposed = s => { lock (_subscriptions) _subscriptions.Remove(s); },
+            };
             await subscription.StartAsync(ct).ConfigureAwait(false);
             lock (_subscriptions) _subscriptions.Add(subscription);
             return subscription;

@@ -20,6 +20,9 @@ public sealed class TransportSubscription : IAsyncDisposable
     private string? _consumerTag;
     private int _disposed;
 
+    /// <summary>Lets the owning transport forget a subscription the caller disposed first.</summary>
+    internal Action<TransportSubscription>? Disposed { get; set; }
+
     internal TransportSubscription(IChannel channel, string queue, FrameCodec codec, FrameHandler handler, TransportStats stats, ILogger log)
     {
         _channel = channel;
@@ -102,5 +105,6 @@ public sealed class TransportSubscription : IAsyncDisposable
         }
         _channel.Dispose();
         _stopping.Dispose();
+        Disposed?.Invoke(this);
     }
 }
