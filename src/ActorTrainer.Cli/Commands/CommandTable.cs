@@ -1,3 +1,5 @@
+using ActorTrainer.Cli.Commands.Ctl;
+
 namespace ActorTrainer.Cli.Commands;
 
 /// <summary>Every command the CLI knows. Add a command by adding one line here.</summary>
@@ -6,5 +8,6 @@ public static class CommandTable
     public static IReadOnlyList<ICommand> All { get; } =
     [
         new DemoCommand(),
+        new CtlCommand(),
     ];
 }
