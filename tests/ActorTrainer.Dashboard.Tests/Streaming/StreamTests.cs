@@ -4,10 +4,11 @@ using System.Text.Json;
 using ActorTrainer.Dashboard.Streaming;
 using ActorTrainer.Dashboard.Tests.Simulation;
 using ActorTrainer.Training.Control;
+using Xunit.Abstractions;
 
 namespace ActorTrainer.Dashboard.Tests.Streaming;
 
-public sealed class StreamTests
+public sealed class StreamTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan GiveUp = TimeSpan.FromSeconds(20);
 
@@ -100,6 +101,7 @@ public sealed class StreamTests
             var m = await ReceiveAsync(slow, cts.Token);
             if (m.Type == WebSocketMessageType.Binary) sequences.Add(FrameCodec.Read(m.Data).Sequence);
         }
+        output.WriteLine($"slow client received {sequences.Count} of {produced} frames: {string.Join(", ", sequences.Take(20))}");
         Assert.True(sequences.Count < produced / 4, $"slow client got {sequences.Count} of {produced} frames; expected most to be skipped");
         Assert.Equal(sequences.Order(), sequences); // skipped, never reordered or repeated
         Assert.Equal(sequences.Count, sequences.Distinct().Count());
