@@ -1,3 +1,4 @@
+using ActorTrainer.Cli.Commands.Bench;
 using ActorTrainer.Cli.Commands.Ctl;
 
 namespace ActorTrainer.Cli.Commands;
@@ -9,5 +10,6 @@ public static class CommandTable
     [
         new DemoCommand(),
         new CtlCommand(),
+        new DashboardBenchCommand(),
     ];
 }

@@ -36,7 +36,8 @@ internal sealed class ClientConnection
     /// <summary>Called on a training thread: swaps the slot, never blocks.</summary>
     public void OfferFrame(VisualFrame frame)
     {
-        Interlocked.Exchange(ref _latestFrame, frame);
+        // A plain store: the previous frame is simply dropped. The send loop takes the slot with an exchange.
+        Volatile.Write(ref _latestFrame, frame);
         Signal();
     }
 
@@ -48,7 +49,9 @@ internal sealed class ClientConnection
 
     private void Signal()
     {
-        if (Interlocked.Exchange(ref _signaled, 1) == 0) _wake.Release();
+        // The read first keeps a producer that publishes faster than the client sends from writing a shared
+        // cache line on every frame; only the first offer after a wake-up pays for the exchange.
+        if (Volatile.Read(ref _signaled) == 0 && Interlocked.Exchange(ref _signaled, 1) == 0) _wake.Release();
     }
 
     public async Task RunSendLoopAsync(CancellationToken ct)
