@@ -9,8 +9,10 @@ namespace ActorTrainer.Dashboard.Tests.Chromium;
 /// </summary>
 public sealed class BrowserTests
 {
-    [Fact]
-    public async Task Dashboard_in_chromium_updates_charts_pauses_resumes_streams_frames_and_stops()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("browser-test-token")]
+    public async Task Dashboard_in_chromium_updates_charts_pauses_resumes_streams_frames_and_stops(string? token)
     {
         var repo = RepositoryRoot();
         var script = Path.Combine(repo, "tests", "ActorTrainer.Dashboard.Tests", "browser", "dashboard-test.mjs");
@@ -18,8 +20,8 @@ public sealed class BrowserTests
         Assert.True(Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules", "playwright-core")),
             "playwright-core is missing: run tests/setup/browser.sh");
 
-        await using var d = await RunningDashboard.StartAsync(training: new SimulatedTraining("CartPole-v1", runners: 3, tick: TimeSpan.FromMilliseconds(200)));
-        var screenshot = Path.Combine(repo, "artifacts", "dashboard.png");
+        await using var d = await RunningDashboard.StartAsync(token: token, training: new SimulatedTraining("CartPole-v1", runners: 3, tick: TimeSpan.FromMilliseconds(200)));
+        var screenshot = Path.Combine(repo, "artifacts", token is null ? "dashboard.png" : "dashboard-with-token.png");
         var psi = new ProcessStartInfo("node")
         {
             WorkingDirectory = Path.GetDirectoryName(script)!,
@@ -30,6 +32,7 @@ public sealed class BrowserTests
         psi.ArgumentList.Add(script);
         psi.ArgumentList.Add(d.LocalBase.AbsoluteUri);
         psi.ArgumentList.Add(screenshot);
+        if (token is not null) psi.ArgumentList.Add(token);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

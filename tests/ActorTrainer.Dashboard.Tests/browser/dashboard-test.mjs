@@ -1,5 +1,6 @@
 // Drives Debian's chromium (via playwright-core) through the dashboard the way a user would.
-// usage: node dashboard-test.mjs URL [SCREENSHOT.png]
+// usage: node dashboard-test.mjs URL [SCREENSHOT.png] [TOKEN]
+// With TOKEN the server requires it: the page must ask for it once, then work with it (HTTP and WebSocket).
 // Exits 0 when every step passed; otherwise prints which step failed and exits 1.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -8,6 +9,7 @@ import path from 'node:path';
 
 const url = process.argv[2];
 const screenshot = process.argv[3] || 'artifacts/dashboard.png';
+const token = process.argv[4] || '';
 if (!url) {
   console.error('usage: node dashboard-test.mjs URL [SCREENSHOT.png]');
   process.exit(2);
@@ -33,11 +35,26 @@ try {
 
   const stateIs = (s) => page.waitForFunction((want) => document.getElementById('state').dataset.state === want, s, { timeout: STEP_TIMEOUT });
   const envSteps = async () => Number((await page.textContent('#env-steps')).replace(/,/g, ''));
-  const apiStatus = () => page.evaluate(async () => (await fetch('/api/status')).json());
+  const apiStatus = () => page.evaluate(async () => {
+    const t = sessionStorage.getItem('actortrainer.token');
+    return (await fetch('/api/status', { headers: t ? { Authorization: 'Bearer ' + t } : {} })).json();
+  });
 
   step = 'open the dashboard';
   await page.goto(url, { waitUntil: 'load' });
+  if (token) {
+    step = 'token prompt';
+    await page.waitForSelector('#token-dialog[open]', { timeout: STEP_TIMEOUT });
+    await page.fill('#token-input', token);
+    await page.click('#token-form button[type=submit]');
+    log('token prompt answered');
+    step = 'open the dashboard with the token';
+  }
   await stateIs('running');
+  await page.waitForFunction(() => document.getElementById('conn').textContent === 'live', null, { timeout: STEP_TIMEOUT });
+  // Before the token was entered, 401s are the expected way the page learns it needs one; from here on any
+  // error counts.
+  if (token) pageErrors.length = 0;
   log('state running');
 
   step = 'charts update';
