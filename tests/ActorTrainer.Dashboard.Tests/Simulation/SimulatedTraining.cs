@@ -70,6 +70,11 @@ internal sealed class SimulatedTraining : ITrainingControl, IDisposable
                 Runners = Enumerable.Range(0, _runners)
                     .Select(i => new RunnerStatus(i, "local", _envSteps / _runners, _episodes / _runners, _weightsVersion - i, i, 0.1 + 0.1 * i, _watched == i, true))
                     .ToList(),
+                Members =
+                [
+                    new MemberStatus("learner-1", "learner", 0, DateTimeOffset.UtcNow, true),
+                    new MemberStatus("local", "runner", _runners, DateTimeOffset.UtcNow.AddSeconds(-1), true),
+                ],
             });
         }
     }

@@ -64,6 +64,8 @@ try {
   const points = await page.evaluate(() => document.querySelectorAll('#chart-return .u-legend').length);
   if (points < 1) throw new Error('return chart has no legend: uPlot did not render');
   log(`${charts} charts drawing live metrics`);
+  const members = await page.evaluate(() => document.querySelectorAll('#members tbody tr').length);
+  if (members !== 2) throw new Error(`members table shows ${members} nodes, status has 2`);
 
   step = 'pause';
   await page.click('#btn-pause');
