@@ -1,3 +1,6 @@
+using ActorTrainer.Cli.Commands.Bench;
+using ActorTrainer.Cli.Commands.Ctl;
+
 namespace ActorTrainer.Cli.Commands;
 
 /// <summary>Every command the CLI knows. Add a command by adding one line here.</summary>
@@ -11,5 +14,7 @@ public static class CommandTable
         new Env.EnvListCommand(),
         new Env.EnvTraceCommand(),
         new Bench.BenchEnvCommand(),
+        new CtlCommand(),
+        new DashboardBenchCommand(),
     ];
 }

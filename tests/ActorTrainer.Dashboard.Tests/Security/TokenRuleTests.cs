@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using ActorTrainer.Dashboard.Tests.Simulation;
+using ActorTrainer.Training.Control;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ActorTrainer.Dashboard.Tests.Security;
+
+public sealed class TokenRuleTests
+{
+    private const string Token = "s3cret-Token_for.tests";
+
+    [Theory]
+    [InlineData("http://0.0.0.0:0")]
+    [InlineData("http://*:0")]
+    [InlineData("http://127.0.0.1:0;http://[::]:0")]
+    public async Task Binding_beyond_loopback_without_a_token_refuses_to_start_naming_the_flag(string urls)
+    {
+        using var training = new SimulatedTraining();
+        var ex = await Assert.ThrowsAsync<DashboardStartException>(() =>
+            DashboardServer.StartAsync(training, new DashboardOptions { Urls = urls }, NullLogger.Instance));
+        Assert.Contains("--control-token", ex.Message);
+        Assert.Contains("ACTORTRAINER_CONTROL_TOKEN", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("two words")]
+    public async Task An_empty_or_spaced_token_is_refused(string token)
+    {
+        using var training = new SimulatedTraining();
+        var ex = await Assert.ThrowsAsync<DashboardStartException>(() =>
+            DashboardServer.StartAsync(training, new DashboardOptions { ControlToken = token }, NullLogger.Instance));
+        Assert.Contains("--control-token", ex.Message);
+    }
+
+    [Fact]
+    public async Task An_invalid_url_is_refused_with_an_example()
+    {
+        using var training = new SimulatedTraining();
+        var ex = await Assert.ThrowsAsync<DashboardStartException>(() =>
+            DashboardServer.StartAsync(training, new DashboardOptions { Urls = "ftp://example" }, NullLogger.Instance));
+        Assert.Contains("http://127.0.0.1:5088", ex.Message);
+    }
+
+    [Fact]
+    public async Task With_a_token_on_all_interfaces_every_api_call_needs_the_bearer_token()
+    {
+        await using var d = await RunningDashboard.StartAsync(token: Token, urls: "http://0.0.0.0:0");
+        Assert.True(d.Server.TokenRequired);
+        using var anonymous = new HttpClient { BaseAddress = d.LocalBase };
+
+        foreach (var (method, path) in new[] { ("GET", "api/status"), ("GET", "api/metrics"), ("POST", "api/pause"), ("POST", "api/save"), ("POST", "api/stop") })
+        {
+            using var none = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+            Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+            using var wrongRequest = new HttpRequestMessage(new HttpMethod(method), path);
+            wrongRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token + "x");
+            using var wrong = await anonymous.SendAsync(wrongRequest);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+        Assert.Empty(d.Training.Received); // nothing unauthenticated reached the controller
+        Assert.Equal(RunState.Running, d.Training.State);
+
+        using var ok = await d.Http.GetAsync("api/status");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using var pause = await d.Http.PostAsync("api/pause", null);
+        Assert.Equal(HttpStatusCode.OK, pause.StatusCode);
+        Assert.Equal(RunState.Paused, d.Training.State);
+
+        // The page itself loads without the token: it asks for it when the API answers 401.
+        using var page = await anonymous.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task WebSocket_needs_the_token_in_header_query_or_subprotocol()
+    {
+        await using var d = await RunningDashboard.StartAsync(token: Token);
+
+        using (var none = new ClientWebSocket())
+        {
+            none.Options.CollectHttpResponseDetails = true;
+            await Assert.ThrowsAsync<WebSocketException>(() => none.ConnectAsync(d.WebSocketUri(), CancellationToken.None));
+            Assert.Equal(HttpStatusCode.Unauthorized, none.HttpStatusCode);
+        }
+        using (var wrong = new ClientWebSocket())
+        {
+            wrong.Options.CollectHttpResponseDetails = true;
+            await Assert.ThrowsAsync<WebSocketException>(() => wrong.ConnectAsync(d.WebSocketUri("?token=nope"), CancellationToken.None));
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.HttpStatusCode);
+        }
+        using (var header = new ClientWebSocket())
+        {
+            header.Options.SetRequestHeader("Authorization", "Bearer " + Token);
+            await header.ConnectAsync(d.WebSocketUri(), CancellationToken.None);
+            Assert.Equal(WebSocketState.Open, header.State);
+        }
+        using (var query = new ClientWebSocket())
+        {
+            await query.ConnectAsync(d.WebSocketUri("?token=" + Uri.EscapeDataString(Token)), CancellationToken.None);
+            Assert.Equal(WebSocketState.Open, query.State);
+        }
+        using (var proto = new ClientWebSocket())
+        {
+            proto.Options.AddSubProtocol("actortrainer");
+            proto.Options.AddSubProtocol("bearer." + Token);
+            await proto.ConnectAsync(d.WebSocketUri(), CancellationToken.None);
+            Assert.Equal(WebSocketState.Open, proto.State);
+            Assert.Equal("actortrainer", proto.SubProtocol);
+        }
+    }
+
+    [Fact]
+    public async Task The_token_never_appears_in_the_log()
+    {
+        await using var d = await RunningDashboard.StartAsync(token: Token);
+        using (var ws = new ClientWebSocket())
+            await ws.ConnectAsync(d.WebSocketUri("?token=" + Token), CancellationToken.None);
+        await d.Http.GetAsync("api/status");
+        using var anonymous = new HttpClient { BaseAddress = d.LocalBase };
+        await anonymous.GetAsync("api/status?token=" + Token);
+
+        Assert.NotEmpty(d.Logger.Lines); // the start line at least, so the check below looks at real output
+        Assert.DoesNotContain(d.Logger.Lines, l => l.Contains(Token, StringComparison.Ordinal));
+        Assert.DoesNotContain(Token, new DashboardOptions { ControlToken = Token }.ToString());
+    }
+}
