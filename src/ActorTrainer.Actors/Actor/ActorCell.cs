@@ -166,7 +166,8 @@ internal sealed class ActorCell : IActorContext, IThreadPoolWorkItem, IStash
             _system.PublishDeadLetter(message, sender, _self);
             return;
         }
-        sender ??= Current?._self;
+        if (sender is null) sender = Current?._self;
+        else if (sender is not LocalActorRef && sender is ILocalActorRefProvider wrapper) sender = wrapper.LocalRef;
         if (_queue is not null)
         {
             _queue.Enqueue(message, sender);
