@@ -6,5 +6,6 @@ public static class CommandTable
     public static IReadOnlyList<ICommand> All { get; } =
     [
         new DemoCommand(),
+        new Bench.BenchActorsCommand(),
     ];
 }
