@@ -100,4 +100,33 @@ public sealed class MailboxTests : TestKit.TestKit
         Assert.Contains("capacity", ex.Message);
         Assert.Contains("at least 1", ex.Message);
     }
+
+    private sealed class TimedBounded : ReceiveActor
+    {
+        public TimedBounded(IActorRef probe, ManualResetEventSlim gate)
+        {
+            Receive<string>(s => s == "arm", _ => { Timers.StartSingleTimer("t", "timer", TimeSpan.FromMilliseconds(30)); probe.Tell("armed"); });
+            Receive<string>(s => s == "block", _ => { probe.Tell("blocked"); gate.Wait(); });
+            Receive<string>(s => probe.Tell(s));
+            Receive<int>(i => probe.Tell(i));
+        }
+    }
+
+    [Fact]
+    public void Timer_messages_are_never_dropped_by_a_full_latest_only_mailbox()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var a = Sys.ActorOf(Props.Create(() => new TimedBounded(TestActor, gate)).WithMailbox(MailboxOptions.Bounded(1, MailboxFullMode.DropOldest)));
+        a.Tell("arm");
+        ExpectMsg("armed");
+        a.Tell("block");
+        ExpectMsg("blocked");
+        a.Tell(1);
+        a.Tell(2); // drops 1
+        Thread.Sleep(50); // let the timer fire while the mailbox is full (not a timing assertion)
+        gate.Set();
+        var got = ReceiveN(2);
+        Assert.Contains("timer", got);
+        Assert.Contains(2, got);
+    }
 }

@@ -161,13 +161,13 @@ internal sealed class ActorCell : IActorContext, IThreadPoolWorkItem, IStash
 
     internal void Post(object message, IActorRef? sender)
     {
+        if (sender is null) sender = Current?._self;
+        else if (sender is not LocalActorRef && sender is ILocalActorRefProvider wrapper) sender = wrapper.LocalRef;
         if (_dead)
         {
             _system.PublishDeadLetter(message, sender, _self);
             return;
         }
-        if (sender is null) sender = Current?._self;
-        else if (sender is not LocalActorRef && sender is ILocalActorRefProvider wrapper) sender = wrapper.LocalRef;
         if (_queue is not null)
         {
             _queue.Enqueue(message, sender);
@@ -190,6 +190,12 @@ internal sealed class ActorCell : IActorContext, IThreadPoolWorkItem, IStash
 
     private bool PostBounded(object message, IActorRef? sender)
     {
+        if (message is TimerFired)
+        {
+            // A timer thread must neither block on nor be dropped by a full bounded mailbox.
+            PostInternal(message);
+            return false;
+        }
         var env = new Envelope(message, sender);
         var writer = _bounded!.Writer;
         if (!_boundedWait)
