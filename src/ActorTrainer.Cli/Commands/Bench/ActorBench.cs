@@ -30,7 +30,9 @@ internal sealed class ActorBench(long messages, int runs)
         Spawn(10_000);
         var spawn = Median(() => Spawn(100_000));
         Ask(20_000);
-        var (askRate, p50, p99) = Ask(200_000);
+        // Median run by rate; its percentiles come with it.
+        var asks = Enumerable.Range(0, runs).Select(_ => Ask(200_000)).OrderBy(a => a.Rate).ToArray();
+        var (askRate, p50, p99) = asks[runs / 2];
         ChannelBaseline(messages / 10);
         var channel = Median(() => ChannelBaseline(messages));
         return new ActorBenchResult
