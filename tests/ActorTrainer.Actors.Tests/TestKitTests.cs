@@ -38,7 +38,7 @@ public sealed class TestKitTests : TestKit.TestKit
     public void ExpectNoMsg_fails_when_something_arrives()
     {
         TestActor.Tell("surprise");
-        var ex = Assert.Throws<ExpectationFailedException>(() => ExpectNoMsg(TimeSpan.FromMilliseconds(200)));
+        var ex = Assert.Throws<ExpectationFailedException>(() => ExpectNoMsg(TimeSpan.FromSeconds(2)));
         Assert.Contains("surprise", ex.Message);
     }
 
@@ -50,7 +50,7 @@ public sealed class TestKitTests : TestKit.TestKit
         TestActor.Tell(2);
         Assert.Equal(2, FishForMessage<int>(i => i == 2));
         TestActor.Tell(5);
-        var ex = Assert.Throws<ExpectationFailedException>(() => FishForMessage<int>(i => i == 9, TimeSpan.FromMilliseconds(100)));
+        var ex = Assert.Throws<ExpectationFailedException>(() => FishForMessage<int>(i => i == 9, TimeSpan.FromSeconds(1)));
         Assert.Contains("Int32 (5)", ex.Message);
     }
 
@@ -58,7 +58,7 @@ public sealed class TestKitTests : TestKit.TestKit
     public void ReceiveN_reports_how_many_arrived()
     {
         TestActor.Tell(1);
-        var ex = Assert.Throws<ExpectationFailedException>(() => ReceiveN(2, TimeSpan.FromMilliseconds(100)));
+        var ex = Assert.Throws<ExpectationFailedException>(() => ReceiveN(2, TimeSpan.FromSeconds(1)));
         Assert.Contains("only 1", ex.Message);
     }
 
