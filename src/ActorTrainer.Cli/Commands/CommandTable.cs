@@ -16,5 +16,7 @@ public static class CommandTable
         new Bench.BenchEnvCommand(),
         new CtlCommand(),
         new DashboardBenchCommand(),
+        new DemoCommand(),
+        new Bench.BenchActorsCommand(),
     ];
 }

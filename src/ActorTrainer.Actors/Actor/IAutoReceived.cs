@@ -1,0 +1,4 @@
+namespace ActorTrainer.Actors;
+
+/// <summary>Marks messages the runtime handles itself before the actor's behavior sees anything.</summary>
+internal interface IAutoReceived;
