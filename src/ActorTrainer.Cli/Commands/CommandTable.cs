@@ -6,5 +6,8 @@ public static class CommandTable
     public static IReadOnlyList<ICommand> All { get; } =
     [
         new DemoCommand(),
+        new Bench.BenchNnCommand(),
+        new Model.ModelInspectCommand(),
+        new Model.ModelQCommand(),
     ];
 }
