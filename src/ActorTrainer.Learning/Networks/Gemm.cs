@@ -18,6 +18,10 @@ internal static unsafe class Gemm
     // A 128×64 panel of B is 32 KB: it stays in L1 while every row block of A streams past it.
     private const int Kc = 128;
 
+    // Packing buffers, one set per thread, grown on first use and then reused: zero allocations per call.
+    [ThreadStatic] private static PinnedBuffer? t_packA;
+    [ThreadStatic] private static PinnedBuffer? t_packB;
+
     public static void Multiply(int m, int n, int k, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
         if (m == 0 || n == 0) return;
@@ -27,20 +31,47 @@ internal static unsafe class Gemm
                 for (var i = 0; i < m; i++) new Span<float>(c + (long)i * ldc, n).Clear();
             return;
         }
+        var mFull = m & ~(Mr - 1);
+        // Rows of B a power-of-two kilobyte apart map onto a quarter of L1's sets and evict each other; a
+        // contiguous copy of the panel uses every set. Likewise A read down a column (aks ≠ 1) touches a new
+        // cache line per k. Packing costs one copy per element and pays off once a panel is reused ≥ 2 times.
+        var packB = ldb > Nr && mFull >= 2 * Mr;
+        var packA = aks != 1 && mFull >= Mr && n > Nr / 2;
+        var bufB = packB ? PackBuffer(ref t_packB, Kc * Nr) : null;
+        var bufA = packA ? PackBuffer(ref t_packA, mFull * Kc) : null;
         for (var k0 = 0; k0 < k; k0 += Kc)
         {
             var kc = Math.Min(Kc, k - k0);
             var acc = accumulate || k0 > 0;
             var ak = a + (long)k0 * aks;
             var bk = b + (long)k0 * ldb;
+            if (packA) PackA(ak, ars, aks, mFull, kc, bufA);
             var n0 = 0;
             for (; n0 + Nr <= n; n0 += Nr)
             {
+                float* panel;
+                int ldp;
+                if (packB)
+                {
+                    PackB(bk + n0, ldb, kc, bufB);
+                    panel = bufB;
+                    ldp = Nr;
+                }
+                else
+                {
+                    panel = bk + n0;
+                    ldp = ldb;
+                }
                 var i0 = 0;
-                for (; i0 + Mr <= m; i0 += Mr)
-                    Kernel4x64(kc, ak + (long)i0 * ars, ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, ldc, acc);
+                for (; i0 < mFull; i0 += Mr)
+                {
+                    if (packA)
+                        Kernel4x64(kc, bufA + (long)i0 * kc, 1, Mr, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc);
+                    else
+                        Kernel4x64(kc, ak + (long)i0 * ars, ars, aks, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc);
+                }
                 for (; i0 < m; i0++)
-                    Kernel1x64(kc, ak + (long)i0 * ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, acc);
+                    Kernel1x64(kc, ak + (long)i0 * ars, aks, panel, ldp, c + (long)i0 * ldc + n0, acc);
             }
             for (; n0 + 16 <= n; n0 += 16)
             {
@@ -52,6 +83,54 @@ internal static unsafe class Gemm
             }
             if (n0 < n)
                 Scalar(m, n - n0, kc, ak, ars, aks, bk + n0, ldb, c + n0, ldc, acc);
+        }
+    }
+
+    private static float* PackBuffer(ref PinnedBuffer? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length) buffer = new PinnedBuffer(Math.Max(length, 256 * Kc));
+        return buffer.Pointer;
+    }
+
+    private static void PackB(float* b, int ldb, int kc, float* dst)
+    {
+        for (var p = 0; p < kc; p++, b += ldb, dst += Nr)
+        {
+            Vector512.Load(b).Store(dst);
+            Vector512.Load(b + 16).Store(dst + 16);
+            Vector512.Load(b + 32).Store(dst + 32);
+            Vector512.Load(b + 48).Store(dst + 48);
+        }
+    }
+
+    // Row blocks of 4 become [k][4] strips, so the kernel's four broadcasts come from one 16-byte run per k.
+    private static void PackA(float* a, int ars, int aks, int mFull, int kc, float* dst)
+    {
+        if (ars == 1)
+        {
+            // Column-major A (Wᵀ in backward): four rows are already adjacent, one 16-byte copy per k.
+            for (var i0 = 0; i0 < mFull; i0 += Mr)
+            {
+                var strip = dst + (long)i0 * kc;
+                var src = a + i0;
+                for (var p = 0; p < kc; p++, src += aks, strip += Mr)
+                    Vector128.Load(src).Store(strip);
+            }
+            return;
+        }
+        for (var i0 = 0; i0 < mFull; i0 += Mr)
+        {
+            var strip = dst + (long)i0 * kc;
+            float* r0 = a + (long)i0 * ars, r1 = r0 + ars, r2 = r1 + ars, r3 = r2 + ars;
+            for (var p = 0; p < kc; p++)
+            {
+                var off = (long)p * aks;
+                strip[0] = r0[off];
+                strip[1] = r1[off];
+                strip[2] = r2[off];
+                strip[3] = r3[off];
+                strip += Mr;
+            }
         }
     }
 
