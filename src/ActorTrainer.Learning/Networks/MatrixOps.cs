@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using System.Runtime.Intrinsics;
 
 namespace ActorTrainer.Learning.Networks;
@@ -69,6 +70,54 @@ internal static unsafe class MatrixOps
         }
     }
 
+    // Eight independent FMA chains (one per row) keep both FMA pipes busy despite their 4-cycle latency,
+    // and the eight row sums are reduced together into one 256-bit vector instead of eight separate
+    // horizontal sums.
+    private static void MatVec8Rows(float* w, float* bias, float* x, float* y, int inSize, int vecEnd, bool relu)
+    {
+        float* w0 = w, w1 = w0 + inSize, w2 = w1 + inSize, w3 = w2 + inSize, w4 = w3 + inSize, w5 = w4 + inSize, w6 = w5 + inSize, w7 = w6 + inSize;
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        for (var i = 0; i < vecEnd; i += 16)
+        {
+            var xv = Vector512.Load(x + i);
+            s0 = Vector512.FusedMultiplyAdd(Vector512.Load(w0 + i), xv, s0);
+            s1 = Vector512.FusedMultiplyAdd(Vector512.Load(w1 + i), xv, s1);
+            s2 = Vector512.FusedMultiplyAdd(Vector512.Load(w2 + i), xv, s2);
+            s3 = Vector512.FusedMultiplyAdd(Vector512.Load(w3 + i), xv, s3);
+            s4 = Vector512.FusedMultiplyAdd(Vector512.Load(w4 + i), xv, s4);
+            s5 = Vector512.FusedMultiplyAdd(Vector512.Load(w5 + i), xv, s5);
+            s6 = Vector512.FusedMultiplyAdd(Vector512.Load(w6 + i), xv, s6);
+            s7 = Vector512.FusedMultiplyAdd(Vector512.Load(w7 + i), xv, s7);
+        }
+        var h01 = Avx.HorizontalAdd(s0.GetLower() + s0.GetUpper(), s1.GetLower() + s1.GetUpper());
+        var h23 = Avx.HorizontalAdd(s2.GetLower() + s2.GetUpper(), s3.GetLower() + s3.GetUpper());
+        var h45 = Avx.HorizontalAdd(s4.GetLower() + s4.GetUpper(), s5.GetLower() + s5.GetUpper());
+        var h67 = Avx.HorizontalAdd(s6.GetLower() + s6.GetUpper(), s7.GetLower() + s7.GetUpper());
+        var g0 = Avx.HorizontalAdd(h01, h23); // [r0 r1 r2 r3 | r0 r1 r2 r3] halves of each row sum
+        var g1 = Avx.HorizontalAdd(h45, h67);
+        var sums = Avx.Permute2x128(g0, g1, 0x20) + Avx.Permute2x128(g0, g1, 0x31) + Vector256.Load(bias);
+        for (var i = vecEnd; i < inSize; i++)
+        {
+            var xi = x[i];
+            var tail = Vector256.Create(w0[i], w1[i], w2[i], w3[i], w4[i], w5[i], w6[i], w7[i]);
+            sums = Vector256.FusedMultiplyAdd(tail, Vector256.Create(xi), sums);
+        }
+        if (relu) sums = Vector256.Max(sums, Vector256<float>.Zero);
+        sums.Store(y);
+    }
+
+    // Inputs narrower than one vector (e.g. a 4-value observation): plain scalar dot products.
+    private static void MatVecNarrow(float* w, float* bias, float* x, float* y, int outSize, int inSize, bool relu)
+    {
+        for (var o = 0; o < outSize; o++)
+        {
+            var wo = w + (long)o * inSize;
+            var t = bias[o];
+            for (var i = 0; i < inSize; i++) t = MathF.FusedMultiplyAdd(wo[i], x[i], t);
+            y[o] = relu ? MathF.Max(t, 0f) : t;
+        }
+    }
+
     /// <summary>dz = h &gt; 0 ? dh : 0 over <paramref name="count"/> floats (count a multiple of 16).</summary>
     public static void ReluBackward(float* h, float* dh, float* dz, int count)
     {
@@ -84,6 +133,16 @@ internal static unsafe class MatrixOps
     {
         var o = 0;
         var vecEnd = inSize & ~15;
+        if (vecEnd == 0)
+        {
+            MatVecNarrow(w, bias, x, y, outSize, inSize, relu);
+            return;
+        }
+        if (Avx.IsSupported && outSize >= 8)
+        {
+            for (; o + 8 <= outSize; o += 8)
+                MatVec8Rows(w + (long)o * inSize, bias + o, x, y + o, inSize, vecEnd, relu);
+        }
         for (; o + 4 <= outSize; o += 4)
         {
             float* w0 = w + (long)o * inSize, w1 = w0 + inSize, w2 = w1 + inSize, w3 = w2 + inSize;
