@@ -22,6 +22,7 @@ internal static unsafe class Gemm
     [ThreadStatic] private static PinnedBuffer? t_packA;
     [ThreadStatic] private static PinnedBuffer? t_packB;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(int m, int n, int k, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
         if (m == 0 || n == 0) return;
@@ -92,6 +93,7 @@ internal static unsafe class Gemm
         return buffer.Pointer;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(float* b, int ldb, int kc, float* dst)
     {
         for (var p = 0; p < kc; p++, b += ldb, dst += Nr)
@@ -104,6 +106,7 @@ internal static unsafe class Gemm
     }
 
     // Row blocks of 4 become [k][4] strips, so the kernel's four broadcasts come from one 16-byte run per k.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(float* a, int ars, int aks, int mFull, int kc, float* dst)
     {
         if (ars == 1)
@@ -178,6 +181,7 @@ internal static unsafe class Gemm
         c30.Store(r3); c31.Store(r3 + 16); c32.Store(r3 + 32); c33.Store(r3 + 48);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel1x64(int kc, float* a, int aks, float* b, int ldb, float* c, bool acc)
     {
         var c0 = acc ? Vector512.Load(c) : Vector512<float>.Zero;
@@ -197,6 +201,7 @@ internal static unsafe class Gemm
         c0.Store(c); c1.Store(c + 16); c2.Store(c + 32); c3.Store(c + 48);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel4x16(int kc, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool acc)
     {
         float* r0 = c, r1 = c + ldc, r2 = c + 2 * ldc, r3 = c + 3 * ldc;
@@ -218,6 +223,7 @@ internal static unsafe class Gemm
         c0.Store(r0); c1.Store(r1); c2.Store(r2); c3.Store(r3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel1x16(int kc, float* a, int aks, float* b, int ldb, float* c, bool acc)
     {
         var c0 = acc ? Vector512.Load(c) : Vector512<float>.Zero;

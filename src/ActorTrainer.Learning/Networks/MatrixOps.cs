@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using System.Runtime.Intrinsics;
 
@@ -6,30 +7,73 @@ namespace ActorTrainer.Learning.Networks;
 /// <summary>Small dense helpers around <see cref="Gemm"/>: transposes, row dots and the ReLU mask.</summary>
 internal static unsafe class MatrixOps
 {
-    /// <summary>dst[c, r] = src[r, c] for the first <paramref name="rows"/> × <paramref name="cols"/> block; blocked so both sides stay in cache.</summary>
+    /// <summary>dst[c, r] = src[r, c] for the first <paramref name="rows"/> × <paramref name="cols"/> block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* src, int rows, int cols, int lds, float* dst, int ldd)
     {
-        const int T = 16;
-        for (var r0 = 0; r0 < rows; r0 += T)
+        var r8 = Avx.IsSupported ? rows & ~7 : 0;
+        var c8 = Avx.IsSupported ? cols & ~7 : 0;
+        // 8×8 tiles in registers (unpack, shuffle, lane permute), walked in 32-row bands so the
+        // destination lines being filled stay in L1.
+        for (var rb = 0; rb < r8; rb += 32)
         {
-            var r1 = Math.Min(rows, r0 + T);
-            for (var c0 = 0; c0 < cols; c0 += T)
-            {
-                var c1 = Math.Min(cols, c0 + T);
-                for (var r = r0; r < r1; r++)
-                {
-                    var s = src + (long)r * lds;
-                    for (var c = c0; c < c1; c++)
-                        dst[(long)c * ldd + r] = s[c];
-                }
-            }
+            var rEnd = Math.Min(r8, rb + 32);
+            for (var c0 = 0; c0 < c8; c0 += 8)
+                for (var r0 = rb; r0 < rEnd; r0 += 8)
+                    Transpose8x8(src + (long)r0 * lds + c0, lds, dst + (long)c0 * ldd + r0, ldd);
         }
+        // Edges not covered by whole tiles.
+        for (var r = 0; r < rows; r++)
+        {
+            var s = src + (long)r * lds;
+            var cStart = r < r8 ? c8 : 0;
+            for (var c = cStart; c < cols; c++)
+                dst[(long)c * ldd + r] = s[c];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Transpose8x8(float* s, int lds, float* d, int ldd)
+    {
+        var r0 = Vector256.Load(s);
+        var r1 = Vector256.Load(s + lds);
+        var r2 = Vector256.Load(s + 2 * lds);
+        var r3 = Vector256.Load(s + 3 * lds);
+        var r4 = Vector256.Load(s + 4 * lds);
+        var r5 = Vector256.Load(s + 5 * lds);
+        var r6 = Vector256.Load(s + 6 * lds);
+        var r7 = Vector256.Load(s + 7 * lds);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).Store(d);
+        Avx.Permute2x128(u1, u5, 0x20).Store(d + ldd);
+        Avx.Permute2x128(u2, u6, 0x20).Store(d + 2 * ldd);
+        Avx.Permute2x128(u3, u7, 0x20).Store(d + 3 * ldd);
+        Avx.Permute2x128(u0, u4, 0x31).Store(d + 4 * ldd);
+        Avx.Permute2x128(u1, u5, 0x31).Store(d + 5 * ldd);
+        Avx.Permute2x128(u2, u6, 0x31).Store(d + 6 * ldd);
+        Avx.Permute2x128(u3, u7, 0x31).Store(d + 7 * ldd);
     }
 
     /// <summary>
     /// C[i, j] (+)= Σ_p a[i, p]·b[j, p] with unit stride along p: used where one output side is too narrow
     /// (a 4-wide observation, a 3-row head) for the 64-wide kernel. k must be a multiple of 16.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DotRows(int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
         for (var i = 0; i < m; i++)
@@ -73,6 +117,7 @@ internal static unsafe class MatrixOps
     // Eight independent FMA chains (one per row) keep both FMA pipes busy despite their 4-cycle latency,
     // and the eight row sums are reduced together into one 256-bit vector instead of eight separate
     // horizontal sums.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatVec8Rows(float* w, float* bias, float* x, float* y, int inSize, int vecEnd, bool relu)
     {
         float* w0 = w, w1 = w0 + inSize, w2 = w1 + inSize, w3 = w2 + inSize, w4 = w3 + inSize, w5 = w4 + inSize, w6 = w5 + inSize, w7 = w6 + inSize;
@@ -107,6 +152,7 @@ internal static unsafe class MatrixOps
     }
 
     // Inputs narrower than one vector (e.g. a 4-value observation): plain scalar dot products.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatVecNarrow(float* w, float* bias, float* x, float* y, int outSize, int inSize, bool relu)
     {
         for (var o = 0; o < outSize; o++)
@@ -119,6 +165,7 @@ internal static unsafe class MatrixOps
     }
 
     /// <summary>dz = h &gt; 0 ? dh : 0 over <paramref name="count"/> floats (count a multiple of 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReluBackward(float* h, float* dh, float* dz, int count)
     {
         for (var p = 0; p < count; p += 16)
@@ -129,6 +176,7 @@ internal static unsafe class MatrixOps
     }
 
     /// <summary>y[o] = b[o] + Σ_i W[o, i]·x[i] (W row-major [out, in]); four rows share each load of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatVec(float* w, float* bias, float* x, float* y, int outSize, int inSize, bool relu)
     {
         var o = 0;
