@@ -19,8 +19,29 @@ public static class ModelFile
     public static byte[] Serialize(QNetwork network, ModelMetadata? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var spec = network.Spec;
-        var p = network.Parameters.ToArray();
+        return Serialize(network.Spec, network.Parameters.ToArray(), metadata);
+    }
+
+    /// <summary>
+    /// A weights snapshot as safetensors bytes (how weights travel between nodes); the snapshot's version is
+    /// written as <c>weights_version</c>, overriding any in <paramref name="metadata"/>.
+    /// </summary>
+    public static byte[] SerializeSnapshot(WeightsSnapshot snapshot, ModelMetadata? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var meta = (metadata ?? new ModelMetadata()) with { WeightsVersion = snapshot.Version };
+        return Serialize(snapshot.Spec, snapshot.Parameters.ToArray(), meta);
+    }
+
+    /// <summary>Reads bytes written by <see cref="SerializeSnapshot"/> (or any model file) back into a snapshot; version 0 when the file has none.</summary>
+    public static WeightsSnapshot DeserializeSnapshot(ReadOnlySpan<byte> bytes, string source = "buffer")
+    {
+        var model = Deserialize(bytes, source);
+        return model.Network.Snapshot(model.Metadata.WeightsVersion ?? 0);
+    }
+
+    private static byte[] Serialize(NetworkSpec spec, float[] p, ModelMetadata? metadata)
+    {
         var tensors = spec.Tensors.Select(t => new SafetensorsTensor(t.Name, t.Shape.ToArray(), p.AsSpan(t.Offset, t.Length).ToArray())).ToList();
         var meta = new Dictionary<string, string>(StringComparer.Ordinal)
         {
