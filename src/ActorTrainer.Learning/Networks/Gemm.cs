@@ -23,7 +23,7 @@ internal static unsafe class Gemm
     [ThreadStatic] private static PinnedBuffer? t_packB;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Multiply(int m, int n, int k, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool accumulate)
+    public static void Multiply(int m, int n, int k, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool accumulate, bool relu = false)
     {
         if (m == 0 || n == 0) return;
         if (k == 0)
@@ -44,6 +44,8 @@ internal static unsafe class Gemm
         {
             var kc = Math.Min(Kc, k - k0);
             var acc = accumulate || k0 > 0;
+            // ReLU is applied as the last K block stores its tile, saving a separate pass over C.
+            var rl = relu && k0 + kc >= k;
             var ak = a + (long)k0 * aks;
             var bk = b + (long)k0 * ldb;
             if (packA) PackA(ak, ars, aks, mFull, kc, bufA);
@@ -67,23 +69,23 @@ internal static unsafe class Gemm
                 for (; i0 < mFull; i0 += Mr)
                 {
                     if (packA)
-                        Kernel4x64(kc, bufA + (long)i0 * kc, 1, Mr, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc);
+                        Kernel4x64(kc, bufA + (long)i0 * kc, 1, Mr, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc, rl);
                     else
-                        Kernel4x64(kc, ak + (long)i0 * ars, ars, aks, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc);
+                        Kernel4x64(kc, ak + (long)i0 * ars, ars, aks, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc, rl);
                 }
                 for (; i0 < m; i0++)
-                    Kernel1x64(kc, ak + (long)i0 * ars, aks, panel, ldp, c + (long)i0 * ldc + n0, acc);
+                    Kernel1x64(kc, ak + (long)i0 * ars, aks, panel, ldp, c + (long)i0 * ldc + n0, acc, rl);
             }
             for (; n0 + 16 <= n; n0 += 16)
             {
                 var i0 = 0;
                 for (; i0 + Mr <= m; i0 += Mr)
-                    Kernel4x16(kc, ak + (long)i0 * ars, ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, ldc, acc);
+                    Kernel4x16(kc, ak + (long)i0 * ars, ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, ldc, acc, rl);
                 for (; i0 < m; i0++)
-                    Kernel1x16(kc, ak + (long)i0 * ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, acc);
+                    Kernel1x16(kc, ak + (long)i0 * ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, acc, rl);
             }
             if (n0 < n)
-                Scalar(m, n - n0, kc, ak, ars, aks, bk + n0, ldb, c + n0, ldc, acc);
+                Scalar(m, n - n0, kc, ak, ars, aks, bk + n0, ldb, c + n0, ldc, acc, rl);
         }
     }
 
@@ -138,7 +140,7 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x64(int kc, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool acc)
+    private static void Kernel4x64(int kc, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool acc, bool relu)
     {
         Vector512<float> c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
         float* r0 = c, r1 = c + ldc, r2 = c + 2 * ldc, r3 = c + 3 * ldc;
@@ -175,6 +177,14 @@ internal static unsafe class Gemm
             a0 += aks; a1 += aks; a2 += aks; a3 += aks;
             b += ldb;
         }
+        if (relu)
+        {
+            var z = Vector512<float>.Zero;
+            c00 = Vector512.Max(c00, z); c01 = Vector512.Max(c01, z); c02 = Vector512.Max(c02, z); c03 = Vector512.Max(c03, z);
+            c10 = Vector512.Max(c10, z); c11 = Vector512.Max(c11, z); c12 = Vector512.Max(c12, z); c13 = Vector512.Max(c13, z);
+            c20 = Vector512.Max(c20, z); c21 = Vector512.Max(c21, z); c22 = Vector512.Max(c22, z); c23 = Vector512.Max(c23, z);
+            c30 = Vector512.Max(c30, z); c31 = Vector512.Max(c31, z); c32 = Vector512.Max(c32, z); c33 = Vector512.Max(c33, z);
+        }
         c00.Store(r0); c01.Store(r0 + 16); c02.Store(r0 + 32); c03.Store(r0 + 48);
         c10.Store(r1); c11.Store(r1 + 16); c12.Store(r1 + 32); c13.Store(r1 + 48);
         c20.Store(r2); c21.Store(r2 + 16); c22.Store(r2 + 32); c23.Store(r2 + 48);
@@ -182,7 +192,7 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel1x64(int kc, float* a, int aks, float* b, int ldb, float* c, bool acc)
+    private static void Kernel1x64(int kc, float* a, int aks, float* b, int ldb, float* c, bool acc, bool relu)
     {
         var c0 = acc ? Vector512.Load(c) : Vector512<float>.Zero;
         var c1 = acc ? Vector512.Load(c + 16) : Vector512<float>.Zero;
@@ -198,11 +208,16 @@ internal static unsafe class Gemm
             a += aks;
             b += ldb;
         }
+        if (relu)
+        {
+            var z = Vector512<float>.Zero;
+            c0 = Vector512.Max(c0, z); c1 = Vector512.Max(c1, z); c2 = Vector512.Max(c2, z); c3 = Vector512.Max(c3, z);
+        }
         c0.Store(c); c1.Store(c + 16); c2.Store(c + 32); c3.Store(c + 48);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x16(int kc, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool acc)
+    private static void Kernel4x16(int kc, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool acc, bool relu)
     {
         float* r0 = c, r1 = c + ldc, r2 = c + 2 * ldc, r3 = c + 3 * ldc;
         var c0 = acc ? Vector512.Load(r0) : Vector512<float>.Zero;
@@ -220,11 +235,16 @@ internal static unsafe class Gemm
             a0 += aks; a1 += aks; a2 += aks; a3 += aks;
             b += ldb;
         }
+        if (relu)
+        {
+            var z = Vector512<float>.Zero;
+            c0 = Vector512.Max(c0, z); c1 = Vector512.Max(c1, z); c2 = Vector512.Max(c2, z); c3 = Vector512.Max(c3, z);
+        }
         c0.Store(r0); c1.Store(r1); c2.Store(r2); c3.Store(r3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel1x16(int kc, float* a, int aks, float* b, int ldb, float* c, bool acc)
+    private static void Kernel1x16(int kc, float* a, int aks, float* b, int ldb, float* c, bool acc, bool relu)
     {
         var c0 = acc ? Vector512.Load(c) : Vector512<float>.Zero;
         for (var p = 0; p < kc; p++)
@@ -233,10 +253,11 @@ internal static unsafe class Gemm
             a += aks;
             b += ldb;
         }
+        if (relu) c0 = Vector512.Max(c0, Vector512<float>.Zero);
         c0.Store(c);
     }
 
-    private static void Scalar(int m, int n, int kc, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool acc)
+    private static void Scalar(int m, int n, int kc, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool acc, bool relu)
     {
         for (var i = 0; i < m; i++)
         {
@@ -245,7 +266,7 @@ internal static unsafe class Gemm
                 var s = acc ? c[(long)i * ldc + j] : 0f;
                 for (var p = 0; p < kc; p++)
                     s = MathF.FusedMultiplyAdd(a[(long)i * ars + (long)p * aks], b[(long)p * ldb + j], s);
-                c[(long)i * ldc + j] = s;
+                c[(long)i * ldc + j] = relu ? MathF.Max(s, 0f) : s;
             }
         }
     }

@@ -164,14 +164,25 @@ internal static unsafe class MatrixOps
         }
     }
 
-    /// <summary>dz = h &gt; 0 ? dh : 0 over <paramref name="count"/> floats (count a multiple of 16).</summary>
+    /// <summary>
+    /// dz = h &gt; 0 ? dh : 0 over [rows, bp] (bp a multiple of 16), and in the same pass each row's sum,
+    /// which is the bias gradient.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ReluBackward(float* h, float* dh, float* dz, int count)
+    public static void ReluBackward(float* h, float* dh, float* dz, int rows, int bp, float* rowSums)
     {
-        for (var p = 0; p < count; p += 16)
+        for (var r = 0; r < rows; r++)
         {
-            var mask = Vector512.GreaterThan(Vector512.Load(h + p), Vector512<float>.Zero);
-            Vector512.ConditionalSelect(mask, Vector512.Load(dh + p), Vector512<float>.Zero).Store(dz + p);
+            var acc = Vector512<float>.Zero;
+            var end = (long)(r + 1) * bp;
+            for (var p = (long)r * bp; p < end; p += 16)
+            {
+                var mask = Vector512.GreaterThan(Vector512.Load(h + p), Vector512<float>.Zero);
+                var v = Vector512.ConditionalSelect(mask, Vector512.Load(dh + p), Vector512<float>.Zero);
+                v.Store(dz + p);
+                acc += v;
+            }
+            rowSums[r] = Vector512.Sum(acc);
         }
     }
 

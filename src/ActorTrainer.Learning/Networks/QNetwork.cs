@@ -205,9 +205,7 @@ public sealed unsafe class QNetwork
             var outSize = hidden[l];
             var h = workspace.Hidden[l];
             FillRowsWithBias(h.Pointer, p + _biasOffset[l], outSize, bp);
-            Gemm.Multiply(outSize, bp, inSize, p + _weightOffset[l], inSize, 1, input, bp, h.Pointer, bp, accumulate: true);
-            var span = h.Span[..(outSize * bp)];
-            TensorPrimitives.Max(span, 0f, span);
+            Gemm.Multiply(outSize, bp, inSize, p + _weightOffset[l], inSize, 1, input, bp, h.Pointer, bp, accumulate: true, relu: true);
             input = h.Pointer;
             inSize = outSize;
         }
@@ -305,9 +303,7 @@ public sealed unsafe class QNetwork
             var outSize = hidden[l];
             var layerIn = l == 0 ? Spec.ObservationSize : hidden[l - 1];
             var input = l == 0 ? workspace.InputT.Pointer : workspace.Hidden[l - 1].Pointer;
-            MatrixOps.ReluBackward(workspace.Hidden[l].Pointer, dH, dZ, outSize * bp);
-            for (var o = 0; o < outSize; o++)
-                g[_biasOffset[l] + o] = TensorPrimitives.Sum(new ReadOnlySpan<float>(dZ + (long)o * bp, bp));
+            MatrixOps.ReluBackward(workspace.Hidden[l].Pointer, dH, dZ, outSize, bp, g + _biasOffset[l]);
             if (layerIn >= 16)
             {
                 // dW = dZᵀ·X needs X row-major as the kernel's streamed operand: one transpose of the layer input.
