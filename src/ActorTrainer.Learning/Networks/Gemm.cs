@@ -37,7 +37,7 @@ internal static unsafe class Gemm
         // contiguous copy of the panel uses every set. Likewise A read down a column (aks ≠ 1) touches a new
         // cache line per k. Packing costs one copy per element and pays off once a panel is reused ≥ 2 times.
         var packB = ldb > Nr && mFull >= 2 * Mr;
-        var packA = aks != 1 && mFull >= Mr && n > Nr / 2;
+        var packA = aks != 1 && mFull >= Mr && n > Nr;
         var bufB = packB ? PackBuffer(ref t_packB, Kc * Nr) : null;
         var bufA = packA ? PackBuffer(ref t_packA, mFull * Kc) : null;
         for (var k0 = 0; k0 < k; k0 += Kc)
