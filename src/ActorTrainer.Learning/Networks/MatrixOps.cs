@@ -151,6 +151,28 @@ internal static unsafe class MatrixOps
         sums.Store(y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int MatVecIn4(float* w, float* bias, float* x, float* y, int outSize, bool relu)
+    {
+        var xr = Vector256.Create(x[0], x[1], x[2], x[3], x[0], x[1], x[2], x[3]);
+        // hadd(hadd(a,b), hadd(c,d)) leaves rows in the order 0 2 4 6 | 1 3 5 7; this permutation undoes it.
+        var order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+        var o = 0;
+        for (; o + 8 <= outSize; o += 8)
+        {
+            var wo = w + (long)o * 4;
+            var a = Vector256.Load(wo) * xr;
+            var b = Vector256.Load(wo + 8) * xr;
+            var c = Vector256.Load(wo + 16) * xr;
+            var d = Vector256.Load(wo + 24) * xr;
+            var h = Avx.HorizontalAdd(Avx.HorizontalAdd(a, b), Avx.HorizontalAdd(c, d));
+            var sums = Avx2.PermuteVar8x32(h, order) + Vector256.Load(bias + o);
+            if (relu) sums = Vector256.Max(sums, Vector256<float>.Zero);
+            sums.Store(y + o);
+        }
+        return o;
+    }
+
     // Inputs narrower than one vector (e.g. a 4-value observation): plain scalar dot products.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatVecNarrow(float* w, float* bias, float* x, float* y, int outSize, int inSize, bool relu)
@@ -192,6 +214,14 @@ internal static unsafe class MatrixOps
     {
         var o = 0;
         var vecEnd = inSize & ~15;
+        if (inSize == 4 && Avx2.IsSupported)
+        {
+            // CartPole-sized inputs: eight 4-wide rows per step, summed with horizontal adds.
+            o = MatVecIn4(w, bias, x, y, outSize, relu);
+            if (o == outSize) return;
+            MatVecNarrow(w + (long)o * 4, bias + o, x, y + o, outSize - o, 4, relu);
+            return;
+        }
         if (vecEnd == 0)
         {
             MatVecNarrow(w, bias, x, y, outSize, inSize, relu);

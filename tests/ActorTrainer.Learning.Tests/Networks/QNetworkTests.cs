@@ -11,6 +11,7 @@ public class QNetworkTests
         { 5, 3, new[] { 20, 17 }, true, 7 },
         { 6, 4, new[] { 33 }, false, 37 },
         { 18, 5, new[] { 16, 48, 9 }, false, 1 },
+        { 4, 3, new[] { 13, 20 }, true, 5 },     // 4-wide input with a row count that is not a multiple of 8
     };
 
     internal static float[] RandomObs(int count, int seed)
