@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Learning.Optimization;
 using ActorTrainer.Learning.Replay;
@@ -78,6 +79,7 @@ public sealed class DoubleDqnTrainer
     /// One update on <paramref name="batch"/>. Writes |TD error| per row into <paramref name="tdErrors"/>
     /// (for priority updates) when the step is applied.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TrainStepResult TrainStep(ReplayBatch batch, Span<float> tdErrors)
     {
         ArgumentNullException.ThrowIfNull(batch);

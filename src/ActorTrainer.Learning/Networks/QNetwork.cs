@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace ActorTrainer.Learning.Networks;
@@ -123,6 +124,7 @@ public sealed unsafe class QNetwork
     }
 
     /// <summary>Q-values for one observation; allocation-free.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> observation, Span<float> q)
     {
         if (observation.Length != Spec.ObservationSize)
@@ -178,6 +180,7 @@ public sealed unsafe class QNetwork
     /// Q-values for a batch: <paramref name="observations"/> is [batch, obs] row-major, <paramref name="q"/> [batch, actions].
     /// The activations stay in <paramref name="workspace"/> for <see cref="Backward"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ForwardBatch(ReadOnlySpan<float> observations, int batch, QNetworkWorkspace workspace, Span<float> q)
     {
         ValidateBatch(batch, workspace);
@@ -241,6 +244,7 @@ public sealed unsafe class QNetwork
     /// Gradient of the loss with respect to every parameter, given dLoss/dQ ([batch, actions]) for the last
     /// <see cref="ForwardBatch"/> made with <paramref name="workspace"/>. Overwrites workspace.Gradients.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> gradQ, int batch, QNetworkWorkspace workspace)
     {
         ValidateBatch(batch, workspace);

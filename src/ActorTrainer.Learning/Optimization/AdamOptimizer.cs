@@ -39,6 +39,7 @@ public sealed class AdamOptimizer
     public ReadOnlySpan<float> FirstMoment => _m;
     public ReadOnlySpan<float> SecondMoment => _v;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         if (parameters.Length != _m.Length || gradients.Length != _m.Length)

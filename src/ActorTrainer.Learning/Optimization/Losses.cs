@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ActorTrainer.Learning.Optimization;
 
 /// <summary>
@@ -7,6 +8,7 @@ namespace ActorTrainer.Learning.Optimization;
 public static class Losses
 {
     /// <summary>ℓ(d) = ½d² for |d| ≤ δ, else δ(|d| − ½δ); dℓ/dd = clamp(d, −δ, δ).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Huber(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights, float delta, Span<float> gradient)
     {
         if (!(delta > 0f))
@@ -26,6 +28,7 @@ public static class Losses
     }
 
     /// <summary>ℓ(d) = d²; dℓ/dd = 2d.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SquaredError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights, Span<float> gradient)
     {
         var n = Check(predictions, targets, weights, gradient);

@@ -89,7 +89,7 @@ internal sealed class NnBenchmark(double secondsPerFigure)
         // Warm-up long enough for tiered JIT to reach the optimised code.
         var sw = Stopwatch.StartNew();
         var calls = 0;
-        while (sw.Elapsed.TotalSeconds < Math.Min(0.3, secondsPerFigure / 3) || calls < 50)
+        while (sw.Elapsed.TotalSeconds < Math.Min(0.5, secondsPerFigure / 2) || calls < 50)
         {
             action();
             calls++;
