@@ -18,5 +18,8 @@ public static class CommandTable
         new DashboardBenchCommand(),
         new DemoCommand(),
         new Bench.BenchActorsCommand(),
+        new Bench.BenchNnCommand(),
+        new Model.ModelInspectCommand(),
+        new Model.ModelQCommand(),
     ];
 }
