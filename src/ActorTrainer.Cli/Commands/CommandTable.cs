@@ -16,7 +16,6 @@ public static class CommandTable
         new Bench.BenchEnvCommand(),
         new CtlCommand(),
         new DashboardBenchCommand(),
-        new DemoCommand(),
         new Bench.BenchActorsCommand(),
         new Bench.BenchNnCommand(),
         new Model.ModelInspectCommand(),

@@ -43,10 +43,33 @@ public sealed class PrioritizedReplay : ITransitionSink
     /// <summary>Priority (before α) of a slot, for inspection and tests.</summary>
     public double PriorityOf(int index) => _tree[index];
 
+    /// <summary>
+    /// Adds a transition whose TD error is already known (Ape-X actors compute it from their own Q-values), so it
+    /// enters with priority (|δ| + ε)^α instead of the maximum. A non-finite δ falls back to the maximum.
+    /// </summary>
+    public void Add(in NStepTransition transition, float tdError)
+    {
+        if (!float.IsFinite(tdError))
+        {
+            Add(transition);
+            return;
+        }
+        var raw = Math.Abs((double)tdError) + Options.PriorityEpsilon;
+        _maxPriority = Math.Max(_maxPriority, raw);
+        _store.Write(_next, transition);
+        _tree.Set(_next, Math.Pow(raw, Options.Alpha));
+        Advance();
+    }
+
     public void Add(in NStepTransition transition)
     {
         _store.Write(_next, transition);
         _tree.Set(_next, Math.Pow(_maxPriority, Options.Alpha));
+        Advance();
+    }
+
+    private void Advance()
+    {
         _next = (_next + 1) % Capacity;
         if (Count < Capacity) Count++;
         TotalAdded++;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorTrainer.Actors;
+using ActorTrainer.Environments;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Learning.Replay;
 using ActorTrainer.Training.Configuration;
