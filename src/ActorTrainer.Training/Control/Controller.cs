@@ -445,7 +445,9 @@ public sealed class Controller : ReceiveActor
                 _log.LogError(ex, "could not write best/ checkpoint");
             }
         }
-        _metrics.Append(Sample("eval") with { EvalReturn = m.Mean });
+        var evalSample = Sample("eval") with { EvalReturn = m.Mean };
+        _metrics.Append(evalSample);
+        _events.PublishMetrics(evalSample);
 
         var meetsThreshold = m.Mean >= _solveThreshold;
         if (meetsThreshold && m.Episodes >= _config.SolveEpisodes && !_solved)
