@@ -14,5 +14,8 @@ public static class CommandTable
         new Bench.BenchEnvCommand(),
         new CtlCommand(),
         new DashboardBenchCommand(),
+        new Bench.BenchNnCommand(),
+        new Model.ModelInspectCommand(),
+        new Model.ModelQCommand(),
     ];
 }

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using ActorTrainer.Learning.Dqn;
+using ActorTrainer.Learning.Networks;
+using ActorTrainer.Learning.Replay;
+
+namespace ActorTrainer.Cli.Commands.Bench;
+
+/// <summary>
+/// Times the learning core on the reference network (MLP 4-256-256-2, dueling) on the calling
+/// thread. Each figure is the median of several timed rounds after a warm-up, so tiered JIT and a noisy
+/// neighbour on a shared machine move it less.
+/// </summary>
+internal sealed class NnBenchmark(double secondsPerFigure)
+{
+    public static readonly NetworkSpec Spec = new(4, 2, [256, 256], dueling: true);
+
+    /// <summary>One figure: median over timed rounds, and the fastest round (closest to an unshared core).</summary>
+    public readonly record struct Timing(double Median, double Min);
+
+    public sealed record Result(
+        Timing TrainStepUsB64, Timing TrainStepUsB256, Timing Forward1Us, Timing ForwardB64Us,
+        double GflopsB256, double GflopsB256Executed, double GflopsB256Min, double AllocBytesPerStep, long ParameterCount);
+
+    public Result Run()
+    {
+        var trainer = new DoubleDqnTrainer(Spec, new DqnTrainerOptions { MaxBatch = 256 }, seed: 1);
+        var b64 = RandomBatch(64, 2);
+        var b256 = RandomBatch(256, 3);
+        var td = new float[256];
+
+        // Run every path once for a while before timing any, so no figure pays for JIT tiering of shared code.
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < Math.Min(1.0, secondsPerFigure))
+        {
+            trainer.TrainStep(b64, td);
+            trainer.TrainStep(b256, td);
+        }
+        var trainB64 = Median(() => trainer.TrainStep(b64, td));
+        var trainB256 = Median(() => trainer.TrainStep(b256, td));
+
+        // Allocation check over many steps of both sizes after warm-up.
+        const int allocSteps = 200;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < allocSteps; i++)
+        {
+            trainer.TrainStep(b64, td);
+            trainer.TrainStep(b256, td);
+        }
+        var allocPerStep = (GC.GetAllocatedBytesForCurrentThread() - before) / (2.0 * allocSteps);
+
+        var net = trainer.Online;
+        var obs = b64.Observations.AsSpan(0, 4).ToArray();
+        var q = new float[2];
+        var forward1 = Median(() => net.Forward(obs, q));
+
+        var ws = new QNetworkWorkspace(Spec, 64);
+        var qBatch = new float[64 * 2];
+        var forwardB64 = Median(() => net.ForwardBatch(b64.Observations, 64, ws, qBatch));
+
+        // The PyTorch figure (119 GFLOP/s at 1149 µs) counts 4 forward-equivalents per sample:
+        // two forward passes plus a backward pass of twice the cost. We use the same count for comparison,
+        // and also report what we execute (three forwards: online on s and s′, target on s′).
+        var macs = net.ForwardMacsPerSample();
+        var flopsComparable = 2.0 * 4 * macs * 256;
+        var flopsExecuted = 2.0 * (3 * macs + 2 * macs - (long)Spec.ObservationSize * Spec.HiddenSizes[0]) * 256;
+        return new Result(
+            trainB64, trainB256, forward1, forwardB64,
+            flopsComparable / (trainB256.Median * 1e3), flopsExecuted / (trainB256.Median * 1e3), flopsComparable / (trainB256.Min * 1e3),
+            allocPerStep, Spec.ParameterCount);
+    }
+
+    private static ReplayBatch RandomBatch(int size, int seed)
+    {
+        var rng = new Random(seed);
+        var batch = new ReplayBatch(size, Spec.ObservationSize);
+        for (var i = 0; i < size * Spec.ObservationSize; i++)
+        {
+            batch.Observations[i] = (float)(rng.NextDouble() * 2 - 1);
+            batch.NextObservations[i] = (float)(rng.NextDouble() * 2 - 1);
+        }
+        for (var i = 0; i < size; i++)
+        {
+            batch.Actions[i] = rng.Next(Spec.ActionCount);
+            batch.Returns[i] = (float)rng.NextDouble();
+            batch.Terminated[i] = rng.Next(20) == 0;
+            batch.Discounts[i] = 0.99f * 0.99f * 0.99f;
+            batch.Weights[i] = (float)(0.5 + 0.5 * rng.NextDouble());
+        }
+        batch.Count = size;
+        return batch;
+    }
+
+    /// <summary>Microseconds per call: median over rounds, each round sized to ~1/7 of the time budget.</summary>
+    private Timing Median(Action action)
+    {
+        // Warm-up long enough for tiered JIT to reach the optimised code.
+        var sw = Stopwatch.StartNew();
+        var calls = 0;
+        while (sw.Elapsed.TotalSeconds < Math.Min(0.5, secondsPerFigure / 2) || calls < 50)
+        {
+            action();
+            calls++;
+        }
+        var perCall = sw.Elapsed.TotalSeconds / calls;
+        var rounds = 9;
+        var perRound = Math.Max(1, (int)(secondsPerFigure / rounds / perCall));
+        var samples = new double[rounds];
+        for (var r = 0; r < rounds; r++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            for (var i = 0; i < perRound; i++) action();
+            samples[r] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / perRound;
+        }
+        Array.Sort(samples);
+        return new Timing(samples[rounds / 2], samples[0]);
+    }
+}

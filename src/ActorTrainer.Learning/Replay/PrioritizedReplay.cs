@@ -1,0 +1,104 @@
+namespace ActorTrainer.Learning.Replay;
+
+/// <summary>
+/// Prioritized experience replay over a ring of struct-of-arrays storage. New transitions get the largest
+/// priority seen so far (so each is replayed at least once soon). Sampling is stratified: the total mass
+/// is cut into batch-size equal segments and one leaf is drawn per segment, O(log n) each.
+/// Not thread-safe: in ActorTrainer one actor owns it.
+/// </summary>
+public sealed class PrioritizedReplay : ITransitionSink
+{
+    private readonly TransitionStore _store;
+    private readonly SumTree _tree;
+    private readonly Random _random;
+    private double _maxPriority = 1.0;
+    private int _next;
+
+    public PrioritizedReplay(int observationSize, PrioritizedReplayOptions options, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _store = new TransitionStore(options.Capacity, observationSize);
+        _tree = new SumTree(options.Capacity);
+        _random = new Random(seed);
+    }
+
+    public PrioritizedReplayOptions Options { get; }
+    public int Capacity => _store.Capacity;
+    public int ObservationSize => _store.ObservationSize;
+    public int Count { get; private set; }
+    public long TotalAdded { get; private set; }
+
+    /// <summary>Batches sampled so far (drives β annealing).</summary>
+    public long SampleCalls { get; private set; }
+
+    /// <summary>β for the next batch.</summary>
+    public float Beta => (float)Math.Min(1.0, Options.BetaStart + (1.0 - Options.BetaStart) * SampleCalls / Options.BetaAnnealSamples);
+
+    /// <summary>Memory per stored transition at <paramref name="capacity"/>: the fields plus this slot's share of both trees.</summary>
+    public static double BytesPerTransition(int observationSize, int capacity) =>
+        TransitionStore.BytesPerTransition(observationSize) + (double)SumTree.BytesFor(capacity) / capacity;
+
+    /// <summary>Priority (before α) of a slot, for inspection and tests.</summary>
+    public double PriorityOf(int index) => _tree[index];
+
+    public void Add(in NStepTransition transition)
+    {
+        _store.Write(_next, transition);
+        _tree.Set(_next, Math.Pow(_maxPriority, Options.Alpha));
+        _next = (_next + 1) % Capacity;
+        if (Count < Capacity) Count++;
+        TotalAdded++;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="batch"/> with <paramref name="batchSize"/> transitions drawn ∝ priority, their
+    /// slot indices and normalised importance weights. Allocation-free.
+    /// </summary>
+    public void SampleBatch(ReplayBatch batch, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.ObservationSize != ObservationSize)
+            throw new ArgumentException($"batch holds observations of {batch.ObservationSize} values; this replay stores {ObservationSize}", nameof(batch));
+        if (batchSize < 1 || batchSize > batch.Capacity)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batch size must be between 1 and the batch capacity {batch.Capacity}");
+        if (Count == 0)
+            throw new InvalidOperationException("the replay is empty; add transitions before sampling");
+        var beta = Beta;
+        var total = _tree.Total;
+        var segment = total / batchSize;
+        // Largest weight belongs to the least likely transition: (N · p_min / total)^−β.
+        var maxWeight = Math.Pow(Count * _tree.Min / total, -beta);
+        for (var i = 0; i < batchSize; i++)
+        {
+            var mass = Math.Min((i + _random.NextDouble()) * segment, total * (1 - 1e-12));
+            var index = _tree.FindPrefixSum(mass);
+            if (index >= Count) index = Count - 1; // only reachable through rounding at the very top of the range
+            var p = _tree[index] / total;
+            batch.Weights[i] = (float)(Math.Pow(Count * p, -beta) / maxWeight);
+            _store.CopyTo(index, batch, i);
+        }
+        batch.Count = batchSize;
+        SampleCalls++;
+    }
+
+    /// <summary>Sets new priorities from raw TD-error magnitudes: p = (|δ| + ε)^α.</summary>
+    public void UpdatePriorities(ReadOnlySpan<int> indices, ReadOnlySpan<float> tdErrors)
+    {
+        if (indices.Length != tdErrors.Length)
+            throw new ArgumentException($"{indices.Length} indices but {tdErrors.Length} priorities; they must match");
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var index = indices[i];
+            if ((uint)index >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), index, $"index {i} is {index}; it must be between 0 and {Count - 1}");
+            var e = tdErrors[i];
+            if (!float.IsFinite(e))
+                throw new ArgumentOutOfRangeException(nameof(tdErrors), e, $"priority {i} (slot {index}) must be finite");
+            var raw = Math.Abs((double)e) + Options.PriorityEpsilon;
+            _maxPriority = Math.Max(_maxPriority, raw);
+            _tree.Set(index, Math.Pow(raw, Options.Alpha));
+        }
+    }
+}

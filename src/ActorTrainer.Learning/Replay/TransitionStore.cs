@@ -1,0 +1,61 @@
+namespace ActorTrainer.Learning.Replay;
+
+/// <summary>
+/// Struct-of-arrays storage for replay: one flat array per field, so a CartPole transition costs
+/// 4·4 + 4·4 (obs, next obs) + 4 (action) + 4 (return) + 4 (γ^k) + 1 (terminated) = 45 bytes.
+/// </summary>
+internal sealed class TransitionStore
+{
+    private readonly float[] _observations;
+    private readonly float[] _nextObservations;
+    private readonly int[] _actions;
+    private readonly float[] _returns;
+    private readonly float[] _discounts;
+    private readonly bool[] _terminated;
+
+    public TransitionStore(int capacity, int observationSize)
+    {
+        if (capacity < 1)
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "replay capacity must be at least 1");
+        if (observationSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(observationSize), observationSize, "observation size must be at least 1");
+        Capacity = capacity;
+        ObservationSize = observationSize;
+        _observations = new float[(long)capacity * observationSize];
+        _nextObservations = new float[(long)capacity * observationSize];
+        _actions = new int[capacity];
+        _returns = new float[capacity];
+        _discounts = new float[capacity];
+        _terminated = new bool[capacity];
+    }
+
+    public int Capacity { get; }
+    public int ObservationSize { get; }
+
+    public static long BytesPerTransition(int observationSize) =>
+        2L * observationSize * sizeof(float) + sizeof(int) + 2 * sizeof(float) + sizeof(bool);
+
+    public void Write(int index, in NStepTransition t)
+    {
+        if (t.Observation.Length != ObservationSize || t.NextObservation.Length != ObservationSize)
+            throw new ArgumentException($"transition observations must have {ObservationSize} values; got {t.Observation.Length} and {t.NextObservation.Length}");
+        t.Observation.CopyTo(_observations.AsSpan(index * ObservationSize, ObservationSize));
+        t.NextObservation.CopyTo(_nextObservations.AsSpan(index * ObservationSize, ObservationSize));
+        _actions[index] = t.Action;
+        _returns[index] = t.Return;
+        _discounts[index] = t.Discount;
+        _terminated[index] = t.Terminated;
+    }
+
+    public void CopyTo(int index, ReplayBatch batch, int row)
+    {
+        var o = ObservationSize;
+        _observations.AsSpan(index * o, o).CopyTo(batch.Observations.AsSpan(row * o, o));
+        _nextObservations.AsSpan(index * o, o).CopyTo(batch.NextObservations.AsSpan(row * o, o));
+        batch.Actions[row] = _actions[index];
+        batch.Returns[row] = _returns[index];
+        batch.Discounts[row] = _discounts[index];
+        batch.Terminated[row] = _terminated[index];
+        batch.Indices[row] = index;
+    }
+}
