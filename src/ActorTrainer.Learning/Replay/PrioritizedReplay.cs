@@ -36,9 +36,9 @@ public sealed class PrioritizedReplay : ITransitionSink
     /// <summary>β for the next batch.</summary>
     public float Beta => (float)Math.Min(1.0, Options.BetaStart + (1.0 - Options.BetaStart) * SampleCalls / Options.BetaAnnealSamples);
 
-    /// <summary>Memory per stored transition: fields plus both trees (counting the tree's power-of-two padding at worst 2×).</summary>
-    public static long BytesPerTransition(int observationSize) =>
-        TransitionStore.BytesPerTransition(observationSize) + SumTree.BytesPerSlotUpperBound;
+    /// <summary>Memory per stored transition at <paramref name="capacity"/>: the fields plus this slot's share of both trees.</summary>
+    public static double BytesPerTransition(int observationSize, int capacity) =>
+        TransitionStore.BytesPerTransition(observationSize) + (double)SumTree.BytesFor(capacity) / capacity;
 
     /// <summary>Priority (before α) of a slot, for inspection and tests.</summary>
     public double PriorityOf(int index) => _tree[index];

@@ -33,8 +33,13 @@ public sealed class SumTree
     /// <summary>Smallest priority that has been set (positive infinity when none).</summary>
     public double Min => _mins[1];
 
-    /// <summary>Bytes used per slot by both trees (for memory estimates).</summary>
-    public static int BytesPerSlotUpperBound => 2 * 2 * sizeof(double);
+    /// <summary>Bytes both trees take for <paramref name="capacity"/> slots (leaves are padded to a power of two).</summary>
+    public static long BytesFor(int capacity)
+    {
+        long leaves = 1;
+        while (leaves < capacity) leaves <<= 1;
+        return 2 * (2 * leaves * sizeof(double));
+    }
 
     public double this[int index]
     {

@@ -130,6 +130,8 @@ public static class SafetensorsFile
                     }
                     continue;
                 }
+                if (entries.Exists(e => e.Name == prop.Name))
+                    throw Fail(source, $"names tensor '{prop.Name}' twice; each tensor name must be unique");
                 entries.Add(ParseEntry(source, prop, data.Length));
             }
 

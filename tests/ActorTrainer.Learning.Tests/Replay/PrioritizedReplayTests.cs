@@ -126,10 +126,11 @@ public class PrioritizedReplayTests
     [Fact]
     public void One_million_cartpole_transitions_fit_comfortably()
     {
-        // obs + next obs (2·4·4) + action 4 + return 4 + γ^k 4 + terminated 1 = 45 B; both trees ≤ 32 B more.
+        // obs + next obs (2·4·4) + action 4 + return 4 + γ^k 4 + terminated 1 = 45 B; the two double-precision
+        // trees over 2^20 leaves add 32·1048576/1000000 ≈ 33.6 B per slot.
         Assert.Equal(45, UniformReplay.BytesPerTransition(4));
-        Assert.Equal(77, PrioritizedReplay.BytesPerTransition(4));
-        Assert.True(PrioritizedReplay.BytesPerTransition(4) * 1_000_000 < 100L * 1024 * 1024);
+        Assert.Equal(45 + 32.0 * 1_048_576 / 1_000_000, PrioritizedReplay.BytesPerTransition(4, 1_000_000), 6);
+        Assert.True(PrioritizedReplay.BytesPerTransition(4, 1_000_000) * 1_000_000 < 100L * 1024 * 1024);
 
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var replay = new PrioritizedReplay(4, new PrioritizedReplayOptions(1_000_000), seed: 1);

@@ -113,6 +113,7 @@ public sealed class ModelFileTests : IDisposable
         Rejects(Raw("[1,2]", 0), "expected an object");
         Rejects(Raw("{\"__metadata__\":{\"a\":1}}", 0), "metadata values must be strings");
         Rejects(Raw("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}}", 8), "'x'", "data_offsets");
+        Rejects(Raw("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "'x' twice");
     }
 
     [Fact]

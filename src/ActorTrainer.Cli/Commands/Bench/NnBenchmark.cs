@@ -28,6 +28,13 @@ internal sealed class NnBenchmark(double secondsPerFigure)
         var b256 = RandomBatch(256, 3);
         var td = new float[256];
 
+        // Run every path once for a while before timing any, so no figure pays for JIT tiering of shared code.
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < Math.Min(1.0, secondsPerFigure))
+        {
+            trainer.TrainStep(b64, td);
+            trainer.TrainStep(b256, td);
+        }
         var trainB64 = Median(() => trainer.TrainStep(b64, td));
         var trainB256 = Median(() => trainer.TrainStep(b256, td));
 
