@@ -10,7 +10,10 @@ public sealed class EvalCommand : ICommand
     public string Name => "eval";
     public string Summary => "evaluate a saved model greedily (mean, std, min, max)";
 
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
+    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
+        RunAsync(args, Console.Out, Console.Error, cancellationToken);
+
+    public Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var model = args.RequiredString("--model", "a model file, a best/ or latest/ folder, or a run folder");
         var env = args.String("--env");
@@ -23,7 +26,7 @@ public sealed class EvalCommand : ICommand
         var s = evaluation.Run(episodes, seed);
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new
+            stdout.WriteLine(JsonSerializer.Serialize(new
             {
                 env = envId,
                 model = file,
@@ -38,7 +41,7 @@ public sealed class EvalCommand : ICommand
         }
         else
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{envId}: {s.Episodes} greedy episodes, mean {s.Mean:F2} ± {s.Std:F2} (min {s.Min:F1}, max {s.Max:F1}), mean length {s.MeanLength:F1}"));
         }
         return Task.FromResult(CliHost.ExitOk);

@@ -11,7 +11,10 @@ public sealed class PlayCommand : ICommand
     public string Name => "play";
     public string Summary => "show one greedy episode of a saved model in the terminal";
 
-    public async Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
+    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
+        RunAsync(args, Console.Out, Console.Error, cancellationToken);
+
+    public async Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var model = args.RequiredString("--model", "a model file, a best/ or latest/ folder, or a run folder");
         var env = args.String("--env");
@@ -23,7 +26,7 @@ public sealed class PlayCommand : ICommand
         var (evaluation, envId, _) = SavedModel.Open(model, env);
         var environment = evaluation.Environment;
         environment.Reset(seed, evaluation.Observation);
-        var interactive = !Console.IsOutputRedirected;
+        var interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
         double total = 0;
         var steps = 0;
         while (!cancellationToken.IsCancellationRequested)
@@ -34,14 +37,14 @@ public sealed class PlayCommand : ICommand
             steps++;
             if (interactive)
             {
-                Console.Write("\x1b[H\x1b[2J");
-                Console.WriteLine($"{envId}  step {steps}  return {total:F1}  action {action}");
-                Console.WriteLine(Draw(environment.Render()));
+                stdout.Write("\x1b[H\x1b[2J");
+                stdout.WriteLine($"{envId}  step {steps}  return {total:F1}  action {action}");
+                stdout.WriteLine(Draw(environment.Render()));
                 await Task.Delay(TimeSpan.FromSeconds(1 / fps), CancellationToken.None);
             }
             if (result.Done)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"episode over after {steps} steps: return {total:F1} ({(result.Terminated ? "terminated" : "truncated")})"));
                 return CliHost.ExitOk;
             }

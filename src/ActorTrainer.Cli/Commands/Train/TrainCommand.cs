@@ -14,7 +14,10 @@ public sealed class TrainCommand : ICommand
     public string Name => "train";
     public string Summary => "train an agent locally (e.g. --env CartPole-v1 --until-solved)";
 
-    public async Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
+    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
+        RunAsync(args, Console.Out, Console.Error, cancellationToken);
+
+    public async Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var resume = args.String("--resume");
         var summaryPath = args.String("--summary-json");
@@ -33,7 +36,7 @@ public sealed class TrainCommand : ICommand
         }
         args.EnsureAllUsed();
 
-        var live = !plain && !Console.IsOutputRedirected && !Console.IsInputRedirected;
+        var live = !plain && ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && !Console.IsInputRedirected;
         TrainingRun trainingRun;
         try
         {
@@ -52,13 +55,13 @@ public sealed class TrainCommand : ICommand
         {
             using var stopOnCancel = cancellationToken.Register(() => _ = trainingRun.Control.SendAsync(new Stop("Ctrl+C"), CancellationToken.None));
             if (live) await new LiveView(trainingRun).RunAsync();
-            else await new PlainReporter(trainingRun, Console.Out).RunAsync();
+            else await new PlainReporter(trainingRun, stdout).RunAsync();
 
             var summary = await trainingRun.Completion;
             if (summaryPath is not null)
                 AtomicFile.WriteAllText(summaryPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
-            Console.WriteLine(SummaryLine(summary));
-            if (summary.Error is not null) Console.Error.WriteLine($"error: {summary.Error}");
+            stdout.WriteLine(SummaryLine(summary));
+            if (summary.Error is not null) stderr.WriteLine($"error: {summary.Error}");
             return summary.Error is null ? CliHost.ExitOk : CliHost.ExitFailure;
         }
     }

@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace ActorTrainer.Cli.Tests.Train;
+
+/// <summary>`train`, `eval` and `play` through the real CLI host, with a real (short) training run.</summary>
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "at-train-cli-" + Guid.NewGuid().ToString("N"));
+
+    public TrainCommandTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CliHost.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    // A small, quick run: it stops on a step budget, not on time, so it behaves the same on a slow machine.
+    private string[] ShortRun(params string[] extra) =>
+    [
+        "train", "--env", "CartPole-v1", "--plain", "--run-dir", _dir, "--hidden", "32,32", "--min-replay", "500",
+        "--max-steps", "4000", "--eval-interval-seconds", "0.2", "--eval-episodes", "2", "--runners", "1", .. extra,
+    ];
+
+    [Fact]
+    public async Task Unknown_env_suggests_the_closest_id()
+    {
+        var (code, _, err) = await Run("train", "--env", "CartPol-v1", "--run-dir", _dir);
+        Assert.Equal(CliHost.ExitUsage, code);
+        Assert.Contains("unknown env 'CartPol-v1', did you mean CartPole-v1?", err);
+        Assert.Empty(Directory.GetDirectories(_dir)); // nothing was started
+    }
+
+    [Fact]
+    public async Task Every_config_problem_is_listed_at_once()
+    {
+        var (code, _, err) = await Run("train", "--learning-rate", "-1", "--gamma", "2", "--batch-size", "0", "--run-dir", _dir);
+        Assert.Equal(CliHost.ExitUsage, code);
+        Assert.Contains("learning-rate must be > 0, got -1", err);
+        Assert.Contains("gamma must be in (0, 1], got 2", err);
+        Assert.Contains("batch-size must be between 1 and", err);
+    }
+
+    [Fact]
+    public async Task A_typo_in_a_flag_names_it()
+    {
+        var (code, _, err) = await Run("train", "--learning-rat", "0.1");
+        Assert.Equal(CliHost.ExitUsage, code);
+        Assert.Contains("unknown option --learning-rat", err);
+        Assert.Contains("--learning-rate", err);
+    }
+
+    [Fact]
+    public async Task A_bad_config_file_names_the_file_and_key()
+    {
+        var cfg = Path.Combine(_dir, "cfg.json");
+        await File.WriteAllTextAsync(cfg, """{ "env": "CartPole-v1", "n-step": 3 }""");
+        var (code, _, err) = await Run("train", "--config", cfg, "--run-dir", _dir);
+        Assert.Equal(CliHost.ExitUsage, code);
+        Assert.Contains("unknown key 'n-step'", err);
+        Assert.Contains("n-steps", err);
+
+        var missing = await Run("train", "--config", Path.Combine(_dir, "nope.json"));
+        Assert.Equal(CliHost.ExitUsage, missing.Code);
+        Assert.Contains("does not exist", missing.Err);
+    }
+
+    [Fact]
+    public async Task A_short_run_writes_summary_checkpoints_and_a_model_eval_can_load()
+    {
+        var summaryFile = Path.Combine(_dir, "s.json");
+        var (code, output, err) = await Run(ShortRun("--summary-json", summaryFile));
+        Assert.True(code == CliHost.ExitOk, $"exit {code}: {err}");
+        Assert.Contains("max-steps 4000 reached", output);
+
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryFile));
+        var root = summary.RootElement;
+        Assert.True(root.GetProperty("env_steps").GetInt64() >= 4000);
+        Assert.Equal("CartPole-v1", root.GetProperty("env").GetString());
+        foreach (var key in new[] { "solved", "seconds_to_solve", "updates", "best_eval_return", "final_eval_return", "weights_version" })
+            Assert.True(root.TryGetProperty(key, out _), $"summary lacks {key}");
+
+        var runDir = root.GetProperty("run_dir").GetString()!;
+        Assert.True(File.Exists(Path.Combine(runDir, "latest", "model.safetensors")));
+        Assert.True(File.Exists(Path.Combine(runDir, "config.json")));
+        Assert.NotEmpty(File.ReadAllLines(Path.Combine(runDir, "metrics.jsonl")));
+
+        var eval = await Run("eval", "--model", runDir, "--episodes", "3", "--json");
+        Assert.Equal(CliHost.ExitOk, eval.Code);
+        using var evalJson = JsonDocument.Parse(eval.Out);
+        Assert.Equal(3, evalJson.RootElement.GetProperty("episodes").GetInt32());
+        Assert.Equal("CartPole-v1", evalJson.RootElement.GetProperty("env").GetString());
+
+        var play = await Run("play", "--model", runDir);
+        Assert.Equal(CliHost.ExitOk, play.Code);
+        Assert.Contains("episode over after", play.Out);
+
+        // Bad input on resume is refused before anything is touched: the saved checkpoint stays byte for byte.
+        var latest = Path.Combine(runDir, "latest", "model.safetensors");
+        var before = SHA256.HashData(await File.ReadAllBytesAsync(latest));
+        var bad = await Run("train", "--resume", runDir, "--max-steps", "0");
+        Assert.Equal(CliHost.ExitUsage, bad.Code);
+        Assert.Contains("--max-steps must be between 1", bad.Err);
+        Assert.Equal(before, SHA256.HashData(await File.ReadAllBytesAsync(latest)));
+
+        var wrongEnv = await Run("eval", "--model", runDir, "--env", "Acrobot-v1");
+        Assert.Equal(CliHost.ExitUsage, wrongEnv.Code);
+        Assert.Contains("does not fit Acrobot-v1", wrongEnv.Err);
+    }
+
+    [Fact]
+    public async Task Resume_of_a_missing_or_incomplete_run_says_what_to_pass()
+    {
+        var missing = await Run("train", "--resume", Path.Combine(_dir, "nope"));
+        Assert.Equal(CliHost.ExitUsage, missing.Code);
+        Assert.Contains("does not exist", missing.Err);
+
+        Directory.CreateDirectory(Path.Combine(_dir, "half", "latest"));
+        var incomplete = await Run("train", "--resume", Path.Combine(_dir, "half"));
+        Assert.Equal(CliHost.ExitUsage, incomplete.Code);
+        Assert.Contains("no complete latest/ checkpoint", incomplete.Err);
+    }
+
+    [Fact]
+    public async Task Eval_rejects_a_file_that_is_not_a_model()
+    {
+        var garbage = Path.Combine(_dir, "garbage.safetensors");
+        await File.WriteAllBytesAsync(garbage, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        var (code, _, err) = await Run("eval", "--model", garbage, "--env", "CartPole-v1");
+        Assert.Equal(CliHost.ExitUsage, code);
+        Assert.Contains("is not a valid model", err);
+
+        var missing = await Run("eval", "--model", Path.Combine(_dir, "none"));
+        Assert.Equal(CliHost.ExitUsage, missing.Code);
+        Assert.Contains("does not exist", missing.Err);
+    }
+}
