@@ -63,6 +63,7 @@ public sealed class ActorSystem : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (actor is LocalActorRef local) local.Cell.SendSystem(new TerminateSignal());
+        else if (actor is ILocalActorRefProvider wrapper) wrapper.LocalRef.Cell.SendSystem(new TerminateSignal());
         else actor.Tell(PoisonPill.Instance);
     }
 

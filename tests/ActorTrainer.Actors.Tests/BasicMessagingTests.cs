@@ -179,7 +179,7 @@ public sealed class BasicMessagingTests : TestKit.TestKit
             {
                 var sender = Sender;
                 if (Interlocked.Increment(ref _inFlight) != 1) probe.Tell("overlap!");
-                await Task.Delay(5);
+                if (i % 50 == 0) await Task.Delay(1);
                 await Task.Yield();
                 Interlocked.Decrement(ref _inFlight);
                 probe.Tell(i);
@@ -193,9 +193,9 @@ public sealed class BasicMessagingTests : TestKit.TestKit
     public void Async_handlers_process_one_message_at_a_time_in_order()
     {
         var a = Sys.ActorOf(Props.Create(() => new AsyncWorker(TestActor)));
-        for (var i = 0; i < 20; i++) a.Tell(i);
-        var got = ReceiveN(20, TimeSpan.FromSeconds(10));
-        Assert.Equal(Enumerable.Range(0, 20).Cast<object>(), got);
+        for (var i = 0; i < 2000; i++) a.Tell(i);
+        var got = ReceiveN(2000, TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(0, 2000).Cast<object>(), got);
     }
 
     [Fact]

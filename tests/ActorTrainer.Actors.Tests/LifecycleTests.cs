@@ -158,5 +158,24 @@ public sealed class LifecycleTests : TestKit.TestKit
         Sys.Stop(a);
         ExpectTerminated(a);
     }
-}
 
+    private sealed class DedicatedAsync : ReceiveActor
+    {
+        public DedicatedAsync(IActorRef probe)
+        {
+            ReceiveAsync<int>(async i =>
+            {
+                await Task.Yield();
+                probe.Tell(i);
+            });
+        }
+    }
+
+    [Fact]
+    public void Dedicated_dispatcher_with_async_handlers_keeps_order()
+    {
+        var a = Sys.ActorOf(Props.Create(() => new DedicatedAsync(TestActor)).WithDispatcher(Dispatchers.DedicatedThread));
+        for (var i = 0; i < 500; i++) a.Tell(i);
+        Assert.Equal(Enumerable.Range(0, 500).Cast<object>(), ReceiveN(500, TimeSpan.FromSeconds(20)));
+    }
+}

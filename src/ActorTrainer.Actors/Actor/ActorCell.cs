@@ -43,7 +43,10 @@ internal sealed class ActorCell : IActorContext, IThreadPoolWorkItem, IStash
     private bool _suspended;
     private Exception? _pendingRecreate;
     private Task? _awaiting;
-    private Exception? _asyncFailure;
+    // Handshake between the Run that started an await and the task's continuation, so that exactly one of them
+    // re-dispatches the actor and never while that Run is still executing: 1 = awaiting, Run active;
+    // 2 = awaiting, Run exited; 3 = completed while Run still active.
+    private int _awaitPhase;
     private readonly Action _onAwaitDone;
 
     private readonly Lock _childLock = new();
@@ -324,10 +327,10 @@ internal sealed class ActorCell : IActorContext, IThreadPoolWorkItem, IStash
         Current = this;
         try
         {
-            if (_asyncFailure is { } failure)
+            if (_awaiting is { } finished)
             {
-                _asyncFailure = null;
-                Fail(failure);
+                _awaiting = null;
+                if (!finished.IsCompletedSuccessfully) Fail(UnwrapTaskFailure(finished));
             }
             ProcessSystemMessages();
             if (_awaiting is null)
@@ -345,7 +348,14 @@ internal sealed class ActorCell : IActorContext, IThreadPoolWorkItem, IStash
         {
             Current = previous;
         }
-        if (_awaiting is not null) return; // the token stays with us until the task completes
+        if (_awaiting is not null)
+        {
+            // The scheduling token stays with this actor until the task completes.
+            if (Interlocked.CompareExchange(ref _awaitPhase, 2, 1) == 1) return;
+            Volatile.Write(ref _awaitPhase, 0);
+            Dispatch();
+            return;
+        }
         Interlocked.Exchange(ref _scheduled, 0);
         if (HasWork && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0) Dispatch();
     }
@@ -467,15 +477,16 @@ internal sealed class ActorCell : IActorContext, IThreadPoolWorkItem, IStash
     private void StartAwait(Task task)
     {
         _awaiting = task;
+        Volatile.Write(ref _awaitPhase, 1);
         task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onAwaitDone);
     }
 
     private void OnAwaitDone()
     {
-        var task = _awaiting!;
-        _awaiting = null;
-        if (!task.IsCompletedSuccessfully) _asyncFailure = UnwrapTaskFailure(task);
-        Dispatch(); // we still hold the scheduling token
+        // Still inside the Run that started the await: it will see phase 3 and re-dispatch when it ends.
+        if (Interlocked.CompareExchange(ref _awaitPhase, 3, 1) == 1) return;
+        Volatile.Write(ref _awaitPhase, 0);
+        Dispatch(); // this actor still holds the scheduling token
     }
 
     private void DrainToDeadLetters()
@@ -861,11 +872,9 @@ internal sealed class ActorCell : IActorContext, IThreadPoolWorkItem, IStash
 
     public void Stop(IActorRef actor)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (actor is not LocalActorRef local)
-            throw new ArgumentException($"Stop needs a local actor ref; {actor.Path} is not one (send it PoisonPill instead)", nameof(actor));
-        if (ReferenceEquals(local.Cell._parent, this)) StopChild(local.Cell);
-        else local.Cell.SendSystem(new TerminateSignal());
+        var cell = ResolveLocal(actor, nameof(Stop));
+        if (ReferenceEquals(cell._parent, this)) StopChild(cell);
+        else cell.SendSystem(new TerminateSignal());
     }
 
     public IActorRef Watch(IActorRef subject)

@@ -27,11 +27,14 @@ internal sealed class ActorBench(long messages, int runs)
         var before = GC.GetTotalAllocatedBytes(precise: true);
         PingPong(messages / 2, pairs, inFlight);
         var pingPongAlloc = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)(messages / 2 * 2);
-        Spawn(10_000);
-        var spawn = Median(() => Spawn(100_000));
-        Ask(20_000);
+        // Spawn and ask sizes follow --messages so a quick run stays quick.
+        var spawnCount = (int)Math.Clamp(messages / 100, 10_000, 100_000);
+        var askCount = (int)Math.Clamp(messages / 50, 10_000, 200_000);
+        Spawn(spawnCount / 10);
+        var spawn = Median(() => Spawn(spawnCount));
+        Ask(askCount / 10);
         // Median run by rate; its percentiles come with it.
-        var asks = Enumerable.Range(0, runs).Select(_ => Ask(200_000)).OrderBy(a => a.Rate).ToArray();
+        var asks = Enumerable.Range(0, runs).Select(_ => Ask(askCount)).OrderBy(a => a.Rate).ToArray();
         var (askRate, p50, p99) = asks[runs / 2];
         ChannelBaseline(messages / 10);
         var channel = Median(() => ChannelBaseline(messages));

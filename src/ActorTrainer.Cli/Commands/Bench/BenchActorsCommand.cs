@@ -13,6 +13,14 @@ public sealed class BenchActorsCommand : ICommand
 
     public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
     {
+        if (args.Flag("--help"))
+        {
+            Console.WriteLine("usage: actortrainer bench actors [--json] [--messages N] [--runs N]");
+            Console.WriteLine("  --json        print one JSON object instead of a table");
+            Console.WriteLine("  --messages N  messages per throughput run (100000..1000000000, default 10000000)");
+            Console.WriteLine("  --runs N      runs per figure, the median is reported (1..15, default 3)");
+            return Task.FromResult(CliHost.ExitOk);
+        }
         var json = args.Flag("--json");
         var messages = args.Long("--messages", min: 100_000, max: 1_000_000_000) ?? 10_000_000;
         var runs = args.Int("--runs", min: 1, max: 15) ?? 3;
