@@ -30,6 +30,14 @@ public static class CliHost
             return ExitUsage;
         }
 
+        // Commands with a Usage text get help here; the others answer --help themselves or list their options.
+        if (rest.Length == 1 && rest[0] is "--help" or "-h" && command.Usage is { } usage)
+        {
+            stdout.WriteLine($"actortrainer {command.Name}: {command.Summary}");
+            stdout.WriteLine(usage);
+            return ExitOk;
+        }
+
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {

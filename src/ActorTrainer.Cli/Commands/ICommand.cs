@@ -11,6 +11,9 @@ public interface ICommand
     /// <summary>One line for the help listing.</summary>
     string Summary { get; }
 
+    /// <summary>What `actortrainer NAME --help` prints after the summary: the options. Null when there are none to list.</summary>
+    string? Usage => null;
+
     /// <summary>Runs the command; returns the process exit code. Throws <see cref="UsageException"/> for bad input.</summary>
     Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken);
 

@@ -139,4 +139,13 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(CliHost.ExitUsage, missing.Code);
         Assert.Contains("does not exist", missing.Err);
     }
+
+    [Fact]
+    public async Task Help_lists_every_configuration_key_as_a_flag()
+    {
+        var (code, output, _) = await Run("train", "--help");
+        Assert.Equal(CliHost.ExitOk, code);
+        foreach (var key in ActorTrainer.Training.Configuration.TrainingConfigJson.Keys)
+            Assert.Contains("--" + key, output);
+    }
 }

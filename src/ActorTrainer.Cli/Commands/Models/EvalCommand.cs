@@ -8,6 +8,8 @@ namespace ActorTrainer.Cli.Commands.Models;
 public sealed class EvalCommand : ICommand
 {
     public string Name => "eval";
+    public string Usage => "usage: actortrainer eval --model DIR|FILE [--env ID] [--episodes N (100)] [--seed S] [--json]\n--model takes a .safetensors file, a best/ or latest/ folder, or a run folder (its best/, else latest/)";
+
     public string Summary => "evaluate a saved model greedily (mean, std, min, max)";
 
     public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>

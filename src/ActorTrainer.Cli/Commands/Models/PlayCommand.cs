@@ -9,6 +9,8 @@ namespace ActorTrainer.Cli.Commands.Models;
 public sealed class PlayCommand : ICommand
 {
     public string Name => "play";
+    public string Usage => "usage: actortrainer play --model DIR|FILE [--env ID] [--seed S] [--fps F (30)]";
+
     public string Summary => "show one greedy episode of a saved model in the terminal";
 
     public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>

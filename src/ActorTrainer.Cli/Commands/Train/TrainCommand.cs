@@ -14,6 +14,15 @@ public sealed class TrainCommand : ICommand
     public string Name => "train";
     public string Summary => "train an agent locally (e.g. --env CartPole-v1 --until-solved)";
 
+    public string Usage =>
+        "usage: actortrainer train --env ID [--runners N] [--seed S] [--run-dir DIR] [--until-solved] [--max-seconds S]\n" +
+        "                          [--max-steps N] [--resume DIR] [--config FILE] [--summary-json FILE] [--plain] [--KEY VALUE ...]\n" +
+        "every configuration key is a flag (and a key of the --config JSON file):\n  " +
+        string.Join("\n  ", TrainingConfigJson.Keys.Select(k => "--" + k + "  (default for CartPole-v1: " + DefaultOf(k) + ")"));
+
+    private static string DefaultOf(string key) =>
+        System.Text.Json.Nodes.JsonNode.Parse(TrainingConfigJson.Serialize(TrainingDefaults.For("CartPole-v1")))![key]?.ToJsonString() ?? "none";
+
     public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
         RunAsync(args, Console.Out, Console.Error, cancellationToken);
 
