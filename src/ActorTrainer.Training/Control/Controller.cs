@@ -293,6 +293,9 @@ public sealed class Controller : ReceiveActor
         slot.EnvSteps = m.EnvSteps;
         slot.Episodes = m.Episodes;
         slot.WeightsVersion = m.WeightsVersion;
+        // Measured when the report arrives: comparing with the learner's version at a later tick would count the
+        // versions published since the report (up to half a second's worth) as staleness.
+        slot.Staleness = Math.Max(0, _weightsVersion - m.WeightsVersion);
     }
 
     private void OnEpisodeFinished(EpisodeFinished m)
@@ -606,7 +609,7 @@ public sealed class Controller : ReceiveActor
         MeanQ = _learnerStats?.MeanQ,
         TdError = _learnerStats?.MeanAbsTdError,
         ReplayFill = _replayStats is { } r ? (double)r.Size / r.Capacity : 0,
-        MeanStaleness = _runners.Length == 0 ? 0 : _runners.Average(s => (double)Math.Max(0, _weightsVersion - s.WeightsVersion)),
+        MeanStaleness = _runners.Length == 0 ? 0 : _runners.Average(s => (double)s.Staleness),
     };
 
     private TrainingStatus BuildStatus() => new()
@@ -632,7 +635,7 @@ public sealed class Controller : ReceiveActor
         WatchedRunner = _watchedRunner,
         FrameFps = _frameFps,
         Runners = _runners.Select((r, i) => new RunnerStatus(i, "local", r.EnvSteps + r.StepsOfEarlierIncarnations, r.Episodes, r.WeightsVersion,
-            Math.Max(0, _weightsVersion - r.WeightsVersion), r.Epsilon(i, _config, _runners.Length), _watchedRunner == i, r.Up)).ToArray(),
+            r.Staleness, r.Epsilon(i, _config, _runners.Length), _watchedRunner == i, r.Up)).ToArray(),
         Error = _error,
     };
 
@@ -666,6 +669,9 @@ public sealed class Controller : ReceiveActor
         public long StepsOfEarlierIncarnations { get; set; }
         public long Episodes { get; set; }
         public long WeightsVersion { get; set; }
+
+        /// <summary>Learner version minus this runner's version, when its last report arrived.</summary>
+        public long Staleness { get; set; }
         public bool Up { get; set; }
         public bool Stopped { get; set; }
 
