@@ -124,4 +124,74 @@ public sealed class PrioritizedReplay : ITransitionSink
             _tree.Set(index, Math.Pow(raw, Options.Alpha));
         }
     }
+
+    private const uint SnapshotMagic = 0x50525441; // "ATRP" little-endian
+    private const int SnapshotVersion = 1;
+
+    /// <summary>
+    /// Writes the stored transitions, their priorities and the sampling state, so a resumed run continues with the
+    /// same replay contents (the `save-replay` option of a checkpoint).
+    /// </summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        w.Write(SnapshotMagic);
+        w.Write(SnapshotVersion);
+        w.Write(Capacity);
+        w.Write(ObservationSize);
+        w.Write(Count);
+        w.Write(_next);
+        w.Write(TotalAdded);
+        w.Write(SampleCalls);
+        w.Write(_maxPriority);
+        w.Flush();
+        _store.WriteTo(stream, Count);
+        for (var i = 0; i < Count; i++) w.Write(_tree[i]);
+        w.Flush();
+    }
+
+    /// <summary>
+    /// Replaces the contents with a snapshot from <see cref="Save"/>. The capacity and observation size must match
+    /// this replay's; anything else is an <see cref="InvalidDataException"/> saying what was found and expected.
+    /// </summary>
+    public void Restore(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            if (r.ReadUInt32() != SnapshotMagic) throw new InvalidDataException("not a replay snapshot (bad magic)");
+            var version = r.ReadInt32();
+            if (version != SnapshotVersion) throw new InvalidDataException($"replay snapshot version {version}; this build reads version {SnapshotVersion}");
+            var capacity = r.ReadInt32();
+            var obs = r.ReadInt32();
+            if (capacity != Capacity || obs != ObservationSize)
+                throw new InvalidDataException($"replay snapshot holds capacity {capacity} with {obs} observation values; this replay has capacity {Capacity} with {ObservationSize}");
+            var count = r.ReadInt32();
+            var next = r.ReadInt32();
+            if (count < 0 || count > capacity || next < 0 || next >= capacity)
+                throw new InvalidDataException($"replay snapshot has count {count} and next slot {next}; both must be within capacity {capacity}");
+            var totalAdded = r.ReadInt64();
+            var sampleCalls = r.ReadInt64();
+            var maxPriority = r.ReadDouble();
+            _store.ReadFrom(stream, count);
+            for (var i = 0; i < count; i++)
+            {
+                var p = r.ReadDouble();
+                if (!double.IsFinite(p) || p < 0) throw new InvalidDataException($"replay snapshot priority {i} is {p}; priorities must be finite and >= 0");
+                _tree.Set(i, p);
+            }
+            for (var i = count; i < Capacity; i++) _tree.Set(i, 0);
+            Count = count;
+            _next = next;
+            TotalAdded = totalAdded;
+            SampleCalls = sampleCalls;
+            _maxPriority = maxPriority;
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("replay snapshot is truncated");
+        }
+    }
 }

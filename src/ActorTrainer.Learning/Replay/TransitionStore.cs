@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ActorTrainer.Learning.Replay;
 
 /// <summary>
@@ -57,5 +59,29 @@ internal sealed class TransitionStore
         batch.Discounts[row] = _discounts[index];
         batch.Terminated[row] = _terminated[index];
         batch.Indices[row] = index;
+    }
+
+    /// <summary>Writes slots [0, count) field by field (little-endian, as this machine lays them out).</summary>
+    public void WriteTo(Stream stream, int count)
+    {
+        var o = ObservationSize;
+        stream.Write(MemoryMarshal.AsBytes(_observations.AsSpan(0, count * o)));
+        stream.Write(MemoryMarshal.AsBytes(_nextObservations.AsSpan(0, count * o)));
+        stream.Write(MemoryMarshal.AsBytes(_actions.AsSpan(0, count)));
+        stream.Write(MemoryMarshal.AsBytes(_returns.AsSpan(0, count)));
+        stream.Write(MemoryMarshal.AsBytes(_discounts.AsSpan(0, count)));
+        stream.Write(MemoryMarshal.AsBytes(_terminated.AsSpan(0, count)));
+    }
+
+    /// <summary>Reads what <see cref="WriteTo"/> wrote; a short stream is an <see cref="EndOfStreamException"/>.</summary>
+    public void ReadFrom(Stream stream, int count)
+    {
+        var o = ObservationSize;
+        stream.ReadExactly(MemoryMarshal.AsBytes(_observations.AsSpan(0, count * o)));
+        stream.ReadExactly(MemoryMarshal.AsBytes(_nextObservations.AsSpan(0, count * o)));
+        stream.ReadExactly(MemoryMarshal.AsBytes(_actions.AsSpan(0, count)));
+        stream.ReadExactly(MemoryMarshal.AsBytes(_returns.AsSpan(0, count)));
+        stream.ReadExactly(MemoryMarshal.AsBytes(_discounts.AsSpan(0, count)));
+        stream.ReadExactly(MemoryMarshal.AsBytes(_terminated.AsSpan(0, count)));
     }
 }

@@ -5,6 +5,7 @@ using ActorTrainer.Learning.Safetensors;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Evaluation;
 using ActorTrainer.Training.Learners;
+using ActorTrainer.Training.Replay;
 using ActorTrainer.Training.Runs;
 
 namespace ActorTrainer.Training.Checkpoints;
@@ -21,10 +22,12 @@ public static class CheckpointStore
     public const string OptimizerFileName = "optimizer.safetensors";
     public const string StateFileName = "state.json";
     public const string ModelInfoFileName = "model.json";
+    public const string ReplayFileName = "replay.bin";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static void WriteLatest(RunDirectory run, TrainingConfig config, TrainingSetup setup, LearnerState state, RunCounters counters)
+    public static void WriteLatest(RunDirectory run, TrainingConfig config, TrainingSetup setup, LearnerState state, RunCounters counters,
+        ReplayCaptured? replay = null)
     {
         run.Latest.Replace(dir =>
         {
@@ -36,6 +39,14 @@ public static class CheckpointStore
             OptimizerStateFile.Save(Path.Combine(dir, OptimizerFileName), adam);
             File.WriteAllText(Path.Combine(dir, StateFileName), JsonSerializer.Serialize(counters, Json));
             File.WriteAllText(Path.Combine(dir, "config.json"), TrainingConfigJson.Serialize(config));
+            if (replay is not null)
+            {
+                using var file = File.Create(Path.Combine(dir, ReplayFileName));
+                using var header = new BinaryWriter(file);
+                header.Write(replay.Inserted);
+                header.Write(replay.Sampled);
+                header.Write(replay.Contents);
+            }
         });
     }
 
@@ -75,6 +86,10 @@ public static class CheckpointStore
             throw new InvalidDataException($"latest/ holds a network {online.Network.Spec}, but the run's config describes {expected}");
         var counters = JsonSerializer.Deserialize<RunCounters>(File.ReadAllText(Path.Combine(dir, StateFileName)))
             ?? throw new InvalidDataException($"{Path.Combine(dir, StateFileName)} is empty");
+        // The final evaluation of a run happens after its last latest/ write, so best/ may know a better score:
+        // a resumed run must never replace best/ with a worse model.
+        if (BestScore(run) is { } best && (counters.BestEvalReturn is null || best > counters.BestEvalReturn))
+            counters = counters with { BestEvalReturn = best };
         var adam = new AdamOptimizer(expected.ParameterCount, new AdamOptions());
         OptimizerStateFile.Load(Path.Combine(dir, OptimizerFileName), adam);
         var state = new LearnerState(
@@ -85,7 +100,34 @@ public static class CheckpointStore
             adam.StepCount,
             counters.Updates,
             counters.WeightsVersion);
-        return new ResumeState(state, counters);
+        ReplayCaptured? replay = null;
+        var replayFile = Path.Combine(dir, ReplayFileName);
+        if (File.Exists(replayFile))
+        {
+            using var file = File.OpenRead(replayFile);
+            using var reader = new BinaryReader(file);
+            try
+            {
+                var inserted = reader.ReadInt64();
+                var sampled = reader.ReadInt64();
+                replay = new ReplayCaptured(0, reader.ReadBytes((int)Math.Min(int.MaxValue, file.Length - file.Position)), inserted, sampled);
+            }
+            catch (EndOfStreamException)
+            {
+                throw new InvalidDataException($"{replayFile} is truncated");
+            }
+        }
+        return new ResumeState(state, counters, replay);
+    }
+
+    /// <summary>The score recorded in best/model.json, or null when there is no complete best/.</summary>
+    public static double? BestScore(RunDirectory run)
+    {
+        if (run.Best.ResolveReadable() is not { } dir) return null;
+        var info = Path.Combine(dir, ModelInfoFileName);
+        if (!File.Exists(info)) return null;
+        using var doc = JsonDocument.Parse(File.ReadAllText(info));
+        return doc.RootElement.TryGetProperty("eval_mean", out var mean) && mean.TryGetDouble(out var v) ? v : null;
     }
 
     /// <summary>

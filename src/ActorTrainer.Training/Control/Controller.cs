@@ -52,6 +52,8 @@ public sealed class Controller : ReceiveActor
 
     private WeightsSnapshot? _latestWeights;
     private LearnerState? _lastLearnerState;
+    private ReplayCaptured? _replayForCheckpoint;
+    private LearnerStateCaptured? _heldLearnerState;
     private LearnerState? _resumeState;
     private long _weightsVersion;
     private long _updates;
@@ -122,6 +124,7 @@ public sealed class Controller : ReceiveActor
         Receive<RunnerStopped>(OnRunnerStopped);
         Receive<FrameRendered>(OnFrame);
         Receive<ReplayStats>(m => _replayStats = m);
+        Receive<ReplayCaptured>(OnReplayCaptured);
         Receive<LearnerStarted>(_ => OnLearnerStarted());
         Receive<WeightsUpdated>(OnWeights);
         Receive<LearnerStats>(OnLearnerStats);
@@ -378,16 +381,42 @@ public sealed class Controller : ReceiveActor
     private void RequestLearnerState()
     {
         if (_state is RunState.Stopping or RunState.Stopped) return;
-        _learner.Tell(new CaptureLearnerState(_nextRequestId++), Self);
+        var id = _nextRequestId++;
+        RequestReplayForCheckpoint(id);
+        _learner.Tell(new CaptureLearnerState(id), Self);
+    }
+
+    // With save-replay, latest/ also holds the replay; the learner's state waits for it (they arrive in any order).
+    private void RequestReplayForCheckpoint(long id)
+    {
+        if (!_config.SaveReplay) return;
+        _replayForCheckpoint = null;
+        _replay.Tell(new CaptureReplay(id), Self);
+    }
+
+    private void OnReplayCaptured(ReplayCaptured m)
+    {
+        _replayForCheckpoint = m;
+        if (_heldLearnerState is { } held)
+        {
+            _heldLearnerState = null;
+            OnLearnerState(held);
+        }
     }
 
     private void OnLearnerState(LearnerStateCaptured m)
     {
+        if (_config.SaveReplay && _replayForCheckpoint is null)
+        {
+            _heldLearnerState = m;
+            return;
+        }
         _lastLearnerState = m.State;
         _updates = Math.Max(_updates, m.State.Updates);
         try
         {
-            WriteLatest(m.State);
+            WriteLatest(m.State, _replayForCheckpoint);
+            _replayForCheckpoint = null;
             foreach (var w in _saveWaiters) w.Tell(CommandResult.Done(_state), Self);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -404,10 +433,10 @@ public sealed class Controller : ReceiveActor
         }
     }
 
-    private void WriteLatest(LearnerState state)
+    private void WriteLatest(LearnerState state, ReplayCaptured? replay = null)
     {
         var counters = new RunCounters(EnvSteps, state.Updates, _episodes, state.WeightsVersion, _bestEval, Elapsed, _config.Seed);
-        CheckpointStore.WriteLatest(_run, _config, _setup, state, counters);
+        CheckpointStore.WriteLatest(_run, _config, _setup, state, counters, replay);
     }
 
     // ---------------------------------------------------------------- evaluation
@@ -508,6 +537,7 @@ public sealed class Controller : ReceiveActor
         Timers.Cancel(EvalTimer);
         Timers.Cancel(CheckpointTimer);
         Broadcast(new Stop(reason));
+        RequestReplayForCheckpoint(FinalStateRequest);
         _learner.Tell(new Stop(reason), Self);
         Timers.StartSingleTimer(StopTimeoutTimer, StopTimeout.Instance, TimeSpan.FromSeconds(30));
     }

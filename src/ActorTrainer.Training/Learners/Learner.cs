@@ -38,6 +38,7 @@ public sealed class Learner : ReceiveActor
     private double _qSum;
     private double _tdSum;
     private int _statSteps;
+    private (double Loss, double MeanQ, double Td) _lastStats;
     private long _lastStatsUpdates;
     private readonly Stopwatch _statsClock = new();
 
@@ -206,8 +207,9 @@ public sealed class Learner : ReceiveActor
     {
         var seconds = _statsClock.Elapsed.TotalSeconds;
         var rate = seconds > 0 ? (Updates - _lastStatsUpdates) / seconds : 0;
-        var n = Math.Max(1, _statSteps);
-        _controller.Tell(new LearnerStats(Updates, _version, _lossSum / n, _qSum / n, _tdSum / n, rate, _discarded), Self);
+        // A window without updates (paused, waiting for data, stopping) repeats the last figures instead of zeros.
+        if (_statSteps > 0) _lastStats = (_lossSum / _statSteps, _qSum / _statSteps, _tdSum / _statSteps);
+        _controller.Tell(new LearnerStats(Updates, _version, _lastStats.Loss, _lastStats.MeanQ, _lastStats.Td, rate, _discarded), Self);
         _lossSum = _qSum = _tdSum = 0;
         _statSteps = 0;
         _lastStatsUpdates = Updates;

@@ -12,3 +12,9 @@ public sealed record SampleReady(SampleBuffers Buffers);
 
 /// <summary>Periodic fill level and counters of the ReplayBuffer.</summary>
 public sealed record ReplayStats(int Size, int Capacity, long Inserted, long Sampled, long Rejected);
+
+/// <summary>Asks for the replay's contents (for latest/ when save-replay is on).</summary>
+public sealed record CaptureReplay(long RequestId);
+
+/// <summary>The replay's contents in <c>PrioritizedReplay.Save</c> format, plus the rate limiter's counters.</summary>
+public sealed record ReplayCaptured(long RequestId, byte[] Contents, long Inserted, long Sampled);

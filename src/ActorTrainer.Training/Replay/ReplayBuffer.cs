@@ -25,6 +25,7 @@ public sealed class ReplayBuffer : ReceiveActor
     private readonly SampleRateLimiter _limiter;
     private readonly Queue<(IActorRef Runner, int Count)> _heldAcks = new();
     private readonly Queue<(IActorRef Learner, SampleBuffers Buffers)> _heldRequests = new();
+    private readonly ReplayCaptured? _resume;
     private long _rejected;
 
     public ReplayBuffer(TrainingConfig config, TrainingSetup setup, IActorRef controller)
@@ -41,9 +42,28 @@ public sealed class ReplayBuffer : ReceiveActor
         Receive<ExperienceBatch>(OnExperience);
         Receive<SampleRequest>(OnSampleRequest);
         Receive<PublishStats>(_ => _controller.Tell(Stats(), Self));
+        Receive<CaptureReplay>(m => Sender.Tell(Capture(m.RequestId), Self));
+        _resume = setup.Resume?.Replay;
     }
 
-    protected override void PreStart() => Timers.StartPeriodicTimer(PublishStats.Instance, PublishStats.Instance, StatsInterval);
+    protected override void PreStart()
+    {
+        if (_resume is { } saved)
+        {
+            // A resumed run continues with the same experience and the same sampling ratio.
+            _replay.Restore(new MemoryStream(saved.Contents, writable: false));
+            _limiter.Restore(saved.Inserted, saved.Sampled);
+            Log.LogInformation("replay restored: {Count} transitions", _replay.Count);
+        }
+        Timers.StartPeriodicTimer(PublishStats.Instance, PublishStats.Instance, StatsInterval);
+    }
+
+    private ReplayCaptured Capture(long requestId)
+    {
+        var bytes = new MemoryStream();
+        _replay.Save(bytes);
+        return new ReplayCaptured(requestId, bytes.ToArray(), _limiter.Inserted, _limiter.Sampled);
+    }
 
     private ReplayStats Stats() => new(_replay.Count, _replay.Capacity, _limiter.Inserted, _limiter.Sampled, _rejected);
 

@@ -21,11 +21,13 @@ namespace ActorTrainer.Training.Runs;
 public sealed class TrainingRun : IAsyncDisposable
 {
     private readonly ActorSystem _system;
+    private readonly ILoggerFactory? _ownedLoggerFactory;
 
     private TrainingRun(ActorSystem system, IActorRef controller, RunDirectory directory, TrainingConfig config,
-        TrainingEvents events, Task<TrainingSummary> completion)
+        TrainingEvents events, Task<TrainingSummary> completion, ILoggerFactory? ownedLoggerFactory)
     {
         _system = system;
+        _ownedLoggerFactory = ownedLoggerFactory;
         Controller = controller;
         Directory = directory;
         Config = config;
@@ -74,7 +76,8 @@ public sealed class TrainingRun : IAsyncDisposable
         }
         run.WriteConfig(config);
 
-        var loggerFactory = options.CreateLoggerFactory?.Invoke(run) ?? NullLoggerFactory.Instance;
+        var ownedLoggerFactory = options.CreateLoggerFactory?.Invoke(run);
+        var loggerFactory = ownedLoggerFactory ?? NullLoggerFactory.Instance;
         var setup = new TrainingSetup(networkSpec, config.SolveThreshold ?? envSpec.RewardThreshold ?? double.PositiveInfinity, registry, resume);
         var events = new TrainingEvents();
         var completion = new TaskCompletionSource<TrainingSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,7 +85,7 @@ public sealed class TrainingRun : IAsyncDisposable
         var controller = system.ActorOf(
             Props.Create(() => new Controller(config, run, setup, events, completion, loggerFactory.CreateLogger("Controller"))),
             "controller");
-        return new TrainingRun(system, controller, run, config, events, completion.Task);
+        return new TrainingRun(system, controller, run, config, events, completion.Task, ownedLoggerFactory);
     }
 
     private static string? DescribeUnknownEnv(EnvironmentRegistry registry, string id)
@@ -115,5 +118,7 @@ public sealed class TrainingRun : IAsyncDisposable
             }
         }
         await _system.Terminate().ConfigureAwait(false);
+        // The factory made for this run (e.g. Serilog's async file sink) flushes on dispose: logs are complete now.
+        _ownedLoggerFactory?.Dispose();
     }
 }

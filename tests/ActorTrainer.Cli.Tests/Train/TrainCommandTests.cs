@@ -148,4 +148,25 @@ public sealed class TrainCommandTests : IDisposable
         foreach (var key in ActorTrainer.Training.Configuration.TrainingConfigJson.Keys)
             Assert.Contains("--" + key, output);
     }
+
+    [Fact]
+    public async Task Resume_with_saved_replay_continues_counters_and_experience()
+    {
+        var first = Path.Combine(_dir, "first.json");
+        var (code, _, err) = await Run(ShortRun("--save-replay", "--summary-json", first));
+        Assert.True(code == CliHost.ExitOk, err);
+        using var before = JsonDocument.Parse(await File.ReadAllTextAsync(first));
+        var runDir = before.RootElement.GetProperty("run_dir").GetString()!;
+        Assert.True(File.Exists(Path.Combine(runDir, "latest", "replay.bin")));
+
+        var second = Path.Combine(_dir, "second.json");
+        var resumed = await Run("train", "--resume", runDir, "--max-steps", "8000", "--plain", "--summary-json", second);
+        Assert.True(resumed.Code == CliHost.ExitOk, resumed.Err);
+        using var after = JsonDocument.Parse(await File.ReadAllTextAsync(second));
+        Assert.Equal(runDir, after.RootElement.GetProperty("run_dir").GetString());
+        Assert.True(after.RootElement.GetProperty("env_steps").GetInt64() >= 8000);
+        Assert.True(after.RootElement.GetProperty("weights_version").GetInt64() >= before.RootElement.GetProperty("weights_version").GetInt64());
+        Assert.True(after.RootElement.GetProperty("updates").GetInt64() >= before.RootElement.GetProperty("updates").GetInt64());
+        Assert.Contains("replay restored", await File.ReadAllTextAsync(Path.Combine(runDir, "log", "actortrainer.log")));
+    }
 }

@@ -36,7 +36,9 @@ public sealed class TrainCommand : ICommand
         {
             // A resumed run keeps its own config; flags given now (e.g. --max-seconds) still apply on top.
             var run = OpenForResume(resume);
-            var saved = TrainingConfigJson.Overlay(new TrainingConfig(), File.ReadAllText(run.ConfigFile), run.ConfigFile);
+            // Limits of the earlier process are not carried over: a limit already reached would stop the resumed run at once.
+            var saved = TrainingConfigJson.Overlay(new TrainingConfig(), File.ReadAllText(run.ConfigFile), run.ConfigFile)
+                with { MaxSeconds = null, MaxSteps = null, UntilSolved = false };
             config = TrainingConfigJson.Overlay(saved, JsonSerializer.Serialize(ReadOverrides(args)), "command line");
         }
         else
