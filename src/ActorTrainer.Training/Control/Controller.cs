@@ -299,6 +299,15 @@ public sealed class Controller : ReceiveActor
         // Measured when the report arrives: comparing with the learner's version at a later tick would count the
         // versions published since the report (up to half a second's worth) as staleness.
         slot.Staleness = Math.Max(0, _weightsVersion - m.WeightsVersion);
+        CheckLimits();
+    }
+
+    // Checked on every runner report (twice a second per runner) and every tick, so a step budget overshoots little.
+    private void CheckLimits()
+    {
+        if (_state != RunState.Running) return;
+        if (_config.MaxSeconds is { } maxS && Elapsed >= maxS) BeginStop($"max-seconds {maxS} reached");
+        else if (_config.MaxSteps is { } maxN && EnvSteps >= maxN) BeginStop($"max-steps {maxN} reached");
     }
 
     private void OnEpisodeFinished(EpisodeFinished m)
@@ -521,11 +530,7 @@ public sealed class Controller : ReceiveActor
         }
         _events.PublishStatus(BuildStatus());
 
-        if (_state == RunState.Running)
-        {
-            if (_config.MaxSeconds is { } maxS && now >= maxS) BeginStop($"max-seconds {maxS} reached");
-            else if (_config.MaxSteps is { } maxN && steps >= maxN) BeginStop($"max-steps {maxN} reached");
-        }
+        CheckLimits();
     }
 
     private void BeginStop(string reason)
