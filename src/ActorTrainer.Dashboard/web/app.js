@@ -187,7 +187,7 @@ function initCharts() {
   makeChart('chart-return', [series('return', '#9db7f0', { width: 1 }), series(`moving avg (${MA_WINDOW})`, palette.a, { width: 2 })]);
   makeChart('chart-eval', [
     series('eval return', palette.c, { points: { show: true, size: 6 } }),
-    series('best', palette.e, { dash: [6, 4] }),
+    series('best', palette.e, { dash: [6, 4], points: { show: false } }), // a level line, so the eval points stay visible
   ]);
   makeChart('chart-loss', [series('loss', palette.d)]);
   makeChart('chart-speed', [series('env steps/s', palette.a, { scale: 'steps' }), series('updates/s', palette.b, { scale: 'upd' })],
