@@ -64,9 +64,9 @@ public sealed class ApiTests(SharedTraining shared)
         Assert.Equal("paused", pause.Body.GetProperty("state").GetString());
         Assert.Equal("paused", (await StatusAsync(d)).GetProperty("state").GetString());
 
-        // Runner counts reach the Controller every 0.5 s: after a second the last in-flight report has landed,
+        // Runner counts reach the Controller every 0.5 s: after 1.5 s the last in-flight report has landed,
         // and from then on the count must stand still.
-        await Task.Delay(1000);
+        await Task.Delay(1500);
         var pausedAt = (await StatusAsync(d)).GetProperty("env_steps").GetInt64();
         await Task.Delay(1200);
         Assert.Equal(pausedAt, (await StatusAsync(d)).GetProperty("env_steps").GetInt64());

@@ -85,6 +85,45 @@ public sealed class StreamTests(SharedTraining shared, ITestOutputHelper output)
         Assert.Null((await t.StatusAsync()).WatchedRunner);
     }
 
+    [Theory]
+    [InlineData("Tetris-v0")]
+    [InlineData("Acrobot-v1")]
+    [InlineData("MountainCar-v0")]
+    public async Task Every_env_streams_frames_the_page_can_draw(string env)
+    {
+        await using var t = LiveTraining.Start(env, runners: 1);
+        await t.WaitForAsync(s => s.EnvSteps > 0, $"{env} runners to step");
+        await using var d = await RunningDashboard.StartAsync(t.Control);
+        using var ws = new ClientWebSocket();
+        using var cts = new CancellationTokenSource(LiveTraining.GiveUp);
+        await ws.ConnectAsync(d.WebSocketUri(), cts.Token);
+        using var on = await d.Http.PostAsync("api/visual", new StringContent("""{"runner": 0, "on": true, "fps": 60}""", Encoding.UTF8, "application/json"));
+        Assert.True(on.IsSuccessStatusCode, await on.Content.ReadAsStringAsync());
+
+        var frames = new List<VisualFrame>();
+        while (frames.Count < 3)
+        {
+            var m = await ReceiveAsync(ws, cts.Token);
+            if (m.Type == WebSocketMessageType.Binary) frames.Add(FrameCodec.Read(m.Data));
+        }
+        Assert.All(frames, f => Assert.Equal((env, 0), (f.Env, f.RunnerId)));
+        switch (env)
+        {
+            case "Tetris-v0": // the page draws a width x height grid of piece kinds
+                Assert.All(frames, f => Assert.Equal((10, 20, 200), (f.Width, f.Height, f.Cells!.Length)));
+                Assert.All(frames, f => Assert.All(f.Cells!, c => Assert.InRange(c, (byte)0, (byte)7)));
+                break;
+            case "Acrobot-v1": // theta1, theta2, dtheta1, dtheta2: the angles draw the two links
+                Assert.All(frames, f => Assert.Equal(4, f.State!.Length));
+                Assert.All(frames, f => Assert.InRange(f.State![0], -MathF.PI - 0.01f, MathF.PI + 0.01f));
+                break;
+            case "MountainCar-v0": // position in [-1.2, 0.6] places the car on the hill
+                Assert.All(frames, f => Assert.Equal(2, f.State!.Length));
+                Assert.All(frames, f => Assert.InRange(f.State![0], -1.2f, 0.6f));
+                break;
+        }
+    }
+
     [Fact]
     public async Task A_slow_client_gets_fewer_frames_and_then_the_latest_never_a_backlog()
     {

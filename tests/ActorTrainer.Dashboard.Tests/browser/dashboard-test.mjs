@@ -80,9 +80,9 @@ try {
   await stateIs('paused');
   const api0 = await apiStatus();
   if (api0.state !== 'paused') throw new Error(`page shows paused but /api/status says ${api0.state}`);
-  // Runners report their counts every 0.5 s: after a second the last in-flight report has landed, and from then
+  // Runners report their counts every 0.5 s: after 1.5 s the last in-flight report has landed, and from then
   // on the counter must stand still (two status ticks later too).
-  await page.waitForTimeout(1000);
+  await page.waitForTimeout(1500);
   const api1 = await apiStatus();
   const pausedAt = api1.env_steps;
   await page.waitForTimeout(1200);
