@@ -15,25 +15,25 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
-/// `actortrainer bench dashboard`: does watching a run slow it down? Trains the same config for real, unwatched
-/// (no dashboard), watched (dashboard, visual mode on runner 0 at 30 fps, one WebSocket client that never reads
-/// and one that reads) and watched by the reading client only, rotating the order each round so drift of a shared
-/// machine hits every variant alike.
-/// Env steps are counted exactly: the run is paused at both ends of the window and the count read once the
-/// runners' last reports are in, so the figure does not depend on when a report happened to arrive.
+/// `actortrainer bench dashboard`: does watching a run slow it down? Trains one real run and alternates fixed-length
+/// windows, unwatched (dashboard up, no client, visual mode off) and watched (visual mode on runner 0 at 30 fps, one
+/// WebSocket client that never reads and one that reads), in pairs whose order alternates. Pairs of adjacent
+/// windows see the same learning progress and nearly the same load from other processes, so their ratio isolates
+/// the cost of watching far better than separate runs on a shared machine. Env steps are counted exactly: the run
+/// is paused between windows and the count read once the runners' last reports are in.
 /// </summary>
 public sealed class DashboardBenchCommand : ICommand
 {
     private const double WatchFps = 30;
 
     public string Name => "bench dashboard";
-    public string Summary => "env steps/s of a real training unwatched vs watched by a slow browser [--seconds S] [--rounds R] [--env E] [--json]";
+    public string Summary => "env steps/s of a real training unwatched vs watched by a never-reading client [--seconds S] [--pairs N] [--env E] [--json]";
 
     public async Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
     {
-        var seconds = args.Double("--seconds") ?? 8.0;
+        var seconds = args.Double("--seconds") ?? 3.0;
         var warmup = args.Double("--warmup") ?? 3.0;
-        var rounds = args.Int("--rounds", 1, 20) ?? 2;
+        var pairs = args.Int("--pairs", 1, 50) ?? 6;
         var env = args.String("--env") ?? "CartPole-v1";
         var json = args.Flag("--json");
         args.EnsureAllUsed();
@@ -45,24 +45,66 @@ public sealed class DashboardBenchCommand : ICommand
         {
             RunDir = root,
             UntilSolved = false,
-            MaxSeconds = warmup + seconds + 60, // a safety cap; every run is stopped by the bench
+            MaxSeconds = warmup + pairs * 2 * (seconds + 3) + 60, // a safety cap; the bench stops the run itself
         };
         var unwatched = new List<double>();
-        var watched = new List<WatchedFigures>();
-        var readerOnly = new List<WatchedFigures>();
+        var watched = new List<double>();
+        var unwatchedPerCpu = new List<double>();
+        var watchedPerCpu = new List<double>();
+        long framesPublished = 0, framesRead = 0;
+        double watchedSeconds = 0;
+        var slowStayedConnected = true;
         try
         {
-            // Three variants per round in a rotating order, so a neighbour's CPU load or a slow first run does not
-            // land on one variant only.
-            Func<Task>[] variants =
-            [
-                async () => unwatched.Add(await RunUnwatchedAsync(config, warmup, seconds, cancellationToken)),
-                async () => watched.Add(await RunWatchedAsync(config, warmup, seconds, withSlowClient: true, cancellationToken)),
-                async () => readerOnly.Add(await RunWatchedAsync(config, warmup, seconds, withSlowClient: false, cancellationToken)),
-            ];
-            for (var round = 0; round < rounds; round++)
-                for (var i = 0; i < variants.Length; i++)
-                    await variants[(round + i) % variants.Length]();
+            await using var run = TrainingRun.Start(config);
+            await using var server = await DashboardServer.StartAsync(run.Control, new DashboardOptions { Urls = "http://127.0.0.1:0" }, NullLogger.Instance, cancellationToken);
+            using var http = new HttpClient { BaseAddress = server.BaseAddress };
+            var ws = new Uri($"ws://127.0.0.1:{server.BaseAddress.Port}/ws");
+            long published = 0;
+            using var frames = run.Control.SubscribeFrames(_ => Interlocked.Increment(ref published));
+
+            await WaitAsync(run, s => s.EnvSteps > 0, "the runners to start stepping", cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(warmup), cancellationToken);
+            var count = await PausedStepsAsync(run, cancellationToken);
+
+            for (var pair = 0; pair < pairs; pair++)
+            {
+                for (var k = 0; k < 2; k++)
+                {
+                    var watch = (pair + k) % 2 == 1; // U W, W U, U W, ...
+                    SlowClient? slow = null;
+                    ReadingClient? reader = null;
+                    if (watch)
+                    {
+                        slow = await SlowClient.ConnectAsync(ws, cancellationToken);
+                        reader = await ReadingClient.ConnectAsync(ws, cancellationToken);
+                        await SetVisualAsync(http, true, cancellationToken);
+                    }
+                    Interlocked.Exchange(ref published, 0);
+                    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                    var clock = Stopwatch.StartNew();
+                    Ensure(await run.Control.SendAsync(new Resume(), cancellationToken), "resume");
+                    await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
+                    Ensure(await run.Control.SendAsync(new Pause(), cancellationToken), "pause");
+                    var elapsed = clock.Elapsed.TotalSeconds;
+                    var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+                    var after = await PausedStepsAsync(run, cancellationToken);
+                    (watch ? watched : unwatched).Add((after - count) / elapsed);
+                    (watch ? watchedPerCpu : unwatchedPerCpu).Add((after - count) / cpuSeconds);
+                    count = after;
+                    if (watch)
+                    {
+                        framesPublished += Interlocked.Read(ref published);
+                        framesRead += reader!.Frames;
+                        watchedSeconds += elapsed;
+                        slowStayedConnected &= server.ConnectedClients >= 2;
+                        await SetVisualAsync(http, false, cancellationToken);
+                        slow!.Dispose();
+                        await reader.DisposeAsync();
+                    }
+                }
+            }
+            await run.StopAsync(cancellationToken);
         }
         finally
         {
@@ -70,27 +112,32 @@ public sealed class DashboardBenchCommand : ICommand
             catch (IOException) { }
         }
 
-        var meanUnwatched = unwatched.Average();
-        var meanWatched = watched.Average(w => w.StepsPerSecond);
+        var ratios = unwatched.Zip(watched, (u, w) => w / u).Order().ToList();
+        var median = ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[ratios.Count / 2 - 1] + ratios[ratios.Count / 2]) / 2;
         var result = new Dictionary<string, object>
         {
             ["env"] = env,
             ["runners"] = config.EffectiveRunners,
             ["hidden"] = string.Join('x', config.Hidden),
-            ["seconds_per_run"] = seconds,
-            ["rounds"] = rounds,
+            ["seconds_per_window"] = seconds,
+            ["pairs"] = pairs,
             ["watch_fps"] = WatchFps,
             ["steps_per_second_unwatched"] = unwatched.Select(v => Math.Round(v)).ToArray(),
-            ["steps_per_second_watched_slow_client"] = watched.Select(w => Math.Round(w.StepsPerSecond)).ToArray(),
-            ["mean_steps_per_second_unwatched"] = Math.Round(meanUnwatched),
-            ["mean_steps_per_second_watched_slow_client"] = Math.Round(meanWatched),
-            ["watched_vs_unwatched_ratio"] = Math.Round(meanWatched / meanUnwatched, 3),
-            ["steps_per_second_watched_reading_client_only"] = readerOnly.Select(w => Math.Round(w.StepsPerSecond)).ToArray(),
-            ["mean_steps_per_second_watched_reading_client_only"] = Math.Round(readerOnly.Average(w => w.StepsPerSecond)),
-            ["slow_vs_reading_only_ratio"] = Math.Round(meanWatched / readerOnly.Average(w => w.StepsPerSecond), 3),
-            ["frames_published_per_second"] = Math.Round(watched.Average(w => w.FramesPublished / w.Seconds), 1),
-            ["reading_client_frames_per_second"] = Math.Round(watched.Average(w => w.FramesRead / w.Seconds), 1),
-            ["slow_client_connected_at_end"] = watched.All(w => w.SlowClientStillConnected),
+            ["steps_per_second_watched_slow_client"] = watched.Select(v => Math.Round(v)).ToArray(),
+            ["mean_steps_per_second_unwatched"] = Math.Round(unwatched.Average()),
+            ["mean_steps_per_second_watched_slow_client"] = Math.Round(watched.Average()),
+            ["median_pair_ratio_watched_vs_unwatched"] = Math.Round(median, 3),
+            ["min_pair_ratio"] = Math.Round(ratios[0], 3),
+            ["max_pair_ratio"] = Math.Round(ratios[^1], 3),
+            // Steps per CPU-second of this process: what the training got out of the CPU it was given, so less
+            // sensitive to how much CPU other processes left it. The reading client runs in this process and its
+            // (small) cost counts against the watched windows.
+            ["mean_steps_per_cpu_second_unwatched"] = Math.Round(unwatchedPerCpu.Average()),
+            ["mean_steps_per_cpu_second_watched_slow_client"] = Math.Round(watchedPerCpu.Average()),
+            ["cpu_ratio_watched_vs_unwatched"] = Math.Round(watchedPerCpu.Average() / unwatchedPerCpu.Average(), 3),
+            ["frames_published_per_second"] = Math.Round(framesPublished / watchedSeconds, 1),
+            ["reading_client_frames_per_second"] = Math.Round(framesRead / watchedSeconds, 1),
+            ["slow_client_connected_throughout"] = slowStayedConnected,
             ["processor_count"] = Environment.ProcessorCount,
         };
         if (json)
@@ -105,59 +152,14 @@ public sealed class DashboardBenchCommand : ICommand
         return CliHost.ExitOk;
     }
 
-    private static async Task<double> RunUnwatchedAsync(TrainingConfig config, double warmup, double seconds, CancellationToken ct)
+    private static async Task SetVisualAsync(HttpClient http, bool on, CancellationToken ct)
     {
-        await using var run = TrainingRun.Start(config);
-        var (steps, elapsed) = await MeasureAsync(run, warmup, seconds, ct);
-        await run.StopAsync(ct);
-        return steps / elapsed;
-    }
-
-    private static async Task<WatchedFigures> RunWatchedAsync(TrainingConfig config, double warmup, double seconds, bool withSlowClient, CancellationToken ct)
-    {
-        await using var run = TrainingRun.Start(config);
-        await using var server = await DashboardServer.StartAsync(run.Control, new DashboardOptions { Urls = "http://127.0.0.1:0" }, NullLogger.Instance, ct);
-        var port = server.BaseAddress.Port;
-        var ws = new Uri($"ws://127.0.0.1:{port}/ws");
-        using var slow = withSlowClient ? await SlowClient.ConnectAsync(ws, ct) : null;
-        await using var reader = await ReadingClient.ConnectAsync(ws, ct);
-        using (var http = new HttpClient { BaseAddress = server.BaseAddress })
-        {
-            using var body = new StringContent($$"""{"runner": 0, "on": true, "fps": {{WatchFps.ToString(CultureInfo.InvariantCulture)}}}""", Encoding.UTF8, "application/json");
-            using var on = await http.PostAsync("api/visual", body, ct);
-            if (!on.IsSuccessStatusCode) throw new InvalidOperationException($"visual mode refused: {(int)on.StatusCode} {await on.Content.ReadAsStringAsync(ct)}");
-        }
-        long published = 0;
-        var counting = false;
-        using var frames = run.Control.SubscribeFrames(_ => { if (Volatile.Read(ref counting)) Interlocked.Increment(ref published); });
-
-        var (steps, elapsed) = await MeasureAsync(run, warmup, seconds, ct,
-            onResume: () => { Volatile.Write(ref counting, true); reader.ResetCount(); },
-            onPause: () => Volatile.Write(ref counting, false));
-        var read = reader.Frames;
-        var stillConnected = server.ConnectedClients >= (withSlowClient ? 2 : 1);
-        await run.StopAsync(ct);
-        return new WatchedFigures(steps / elapsed, elapsed, Interlocked.Read(ref published), read, stillConnected);
-    }
-
-    /// <summary>Env steps and wall seconds between a resume and a pause, counted exactly (see the class comment).</summary>
-    private static async Task<(long Steps, double Seconds)> MeasureAsync(TrainingRun run, double warmup, double seconds, CancellationToken ct,
-        Action? onResume = null, Action? onPause = null)
-    {
-        await WaitAsync(run, s => s.EnvSteps > 0, "the runners to start stepping", ct);
-        await Task.Delay(TimeSpan.FromSeconds(warmup), ct);
-        var before = await PausedStepsAsync(run, ct);
-
-        onResume?.Invoke();
-        var clock = Stopwatch.StartNew();
-        Ensure(await run.Control.SendAsync(new Resume(), ct), "resume");
-        await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
-        Ensure(await run.Control.SendAsync(new Pause(), ct), "pause");
-        var elapsed = clock.Elapsed.TotalSeconds;
-        onPause?.Invoke();
-
-        var after = await PausedStepsAsync(run, ct);
-        return (after - before, elapsed);
+        var json = on
+            ? $$"""{"runner": 0, "on": true, "fps": {{WatchFps.ToString(CultureInfo.InvariantCulture)}}}"""
+            : """{"runner": 0, "on": false}""";
+        using var body = new StringContent(json, Encoding.UTF8, "application/json");
+        using var res = await http.PostAsync("api/visual", body, ct);
+        if (!res.IsSuccessStatusCode) throw new InvalidOperationException($"visual mode {(on ? "on" : "off")} refused: {(int)res.StatusCode} {await res.Content.ReadAsStringAsync(ct)}");
     }
 
     // Runners report every 0.5 s; a second after the pause the count is final and stands still.
@@ -183,8 +185,6 @@ public sealed class DashboardBenchCommand : ICommand
             await Task.Delay(100, ct);
         }
     }
-
-    private sealed record WatchedFigures(double StepsPerSecond, double Seconds, long FramesPublished, long FramesRead, bool SlowClientStillConnected);
 
     /// <summary>
     /// A WebSocket client that connects and never reads. Its socket's receive buffer is made as small as the OS
@@ -244,7 +244,6 @@ public sealed class DashboardBenchCommand : ICommand
         private long _frames;
 
         public long Frames => Interlocked.Read(ref _frames);
-        public void ResetCount() => Interlocked.Exchange(ref _frames, 0);
 
         public static async Task<ReadingClient> ConnectAsync(Uri uri, CancellationToken ct)
         {
