@@ -64,7 +64,15 @@ public sealed class DashboardBenchCommand : ICommand
             using var frames = run.Control.SubscribeFrames(_ => Interlocked.Increment(ref published));
 
             await WaitAsync(run, s => s.EnvSteps > 0, "the runners to start stepping", cancellationToken);
-            await Task.Delay(TimeSpan.FromSeconds(warmup), cancellationToken);
+            // Warm up watched: the first use of Kestrel's WebSocket paths is JIT-compiled (on this process's CPU),
+            // which would otherwise be charged to the first watched window.
+            using (await SlowClient.ConnectAsync(ws, cancellationToken))
+            await using (await ReadingClient.ConnectAsync(ws, cancellationToken))
+            {
+                await SetVisualAsync(http, true, cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(warmup), cancellationToken);
+                await SetVisualAsync(http, false, cancellationToken);
+            }
             var count = await PausedStepsAsync(run, cancellationToken);
 
             for (var pair = 0; pair < pairs; pair++)
