@@ -183,6 +183,28 @@ public sealed class CtlEndToEndTests(SharedTraining shared)
     }
 
     [Fact]
+    public async Task Train_on_a_taken_port_stops_its_run_and_exits_2_naming_the_option()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var runDir = Directory.CreateTempSubdirectory("actortrainer-port-taken-").FullName;
+        try
+        {
+            var r = await CliProcess.RunAsync(null, "train", "--env", "CartPole-v1", "--hidden", "64", "--max-seconds", "30", "--plain",
+                "--run-dir", runDir, "--dashboard", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("could not bind", r.Stderr);
+            Assert.Contains("--port", r.Stderr);
+            Assert.DoesNotContain("dashboard: ", r.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(runDir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Train_refuses_an_unsafe_dashboard_binding_before_any_training_starts()
     {
         var runDir = Path.Combine(Path.GetTempPath(), "actortrainer-unsafe-" + Guid.NewGuid().ToString("N"));

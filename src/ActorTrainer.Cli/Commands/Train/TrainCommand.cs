@@ -70,11 +70,11 @@ public sealed class TrainCommand : ICommand
             else await new PlainReporter(trainingRun, Console.Out).RunAsync();
 
             var summary = await trainingRun.Completion;
-            if (server is not null) await Task.Delay(DashboardLinger, CancellationToken.None);
             if (summaryPath is not null)
                 AtomicFile.WriteAllText(summaryPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine(SummaryLine(summary));
             if (summary.Error is not null) Console.Error.WriteLine($"error: {summary.Error}");
+            if (server is not null) await Task.Delay(DashboardLinger, CancellationToken.None);
             return summary.Error is null ? CliHost.ExitOk : CliHost.ExitFailure;
         }
     }
