@@ -52,15 +52,7 @@ public sealed class DashboardServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(control);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
-        var token = options.ControlToken ?? Environment.GetEnvironmentVariable(DashboardOptions.TokenEnvironmentVariable);
-        if (token is not null && (token.Length == 0 || token.Any(char.IsWhiteSpace)))
-            throw new DashboardStartException($"the control token (--control-token or {DashboardOptions.TokenEnvironmentVariable}) must be non-empty and contain no whitespace");
-        if (options.MetricsHistory < 1)
-            throw new DashboardStartException($"MetricsHistory must be at least 1, got {options.MetricsHistory}");
-        if (options.StatusInterval <= TimeSpan.Zero)
-            throw new DashboardStartException($"StatusInterval must be positive, got {options.StatusInterval}");
-        var urls = BindingPolicy.ParseUrls(options.Urls);
-        BindingPolicy.Check(urls, token);
+        var (urls, token) = Check(options);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DashboardServer).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -126,6 +118,31 @@ public sealed class DashboardServer : IAsyncDisposable
         logger.LogInformation("dashboard at {Urls} (control token {TokenRule})",
             string.Join(", ", bound), token is null ? "not required on loopback" : "required");
         return server;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="options"/> without binding anything: the same refusals as <see cref="StartAsync"/>
+    /// (unsafe binding without a token, invalid URL, empty token), so a caller can refuse before it starts work
+    /// that a refused dashboard would leave unwatched.
+    /// </summary>
+    public static void Validate(DashboardOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Check(options);
+    }
+
+    private static (IReadOnlyList<Uri> Urls, string? Token) Check(DashboardOptions options)
+    {
+        var token = options.ControlToken ?? Environment.GetEnvironmentVariable(DashboardOptions.TokenEnvironmentVariable);
+        if (token is not null && (token.Length == 0 || token.Any(char.IsWhiteSpace)))
+            throw new DashboardStartException($"the control token (--control-token or {DashboardOptions.TokenEnvironmentVariable}) must be non-empty and contain no whitespace");
+        if (options.MetricsHistory < 1)
+            throw new DashboardStartException($"MetricsHistory must be at least 1, got {options.MetricsHistory}");
+        if (options.StatusInterval <= TimeSpan.Zero)
+            throw new DashboardStartException($"StatusInterval must be positive, got {options.StatusInterval}");
+        var urls = BindingPolicy.ParseUrls(options.Urls);
+        BindingPolicy.Check(urls, token);
+        return (urls, token);
     }
 
     public async ValueTask DisposeAsync()

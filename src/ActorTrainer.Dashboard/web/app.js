@@ -159,13 +159,23 @@ const series = (label, stroke, extra = {}) => Object.assign({ label, stroke, wid
 const charts = {};
 const data = {};
 
+// Axis labels short enough for the gutter: 66k steps/s, 1.2M steps, 0.05 loss (uPlot's default cuts "66,000" to "6,000").
+function short(v) {
+  if (v === null || v === undefined) return '';
+  const a = Math.abs(v);
+  if (a >= 1e6) return +(v / 1e6).toPrecision(3) + 'M';
+  if (a >= 1e4) return +(v / 1e3).toPrecision(3) + 'k';
+  return String(+Number(v).toPrecision(3));
+}
+const yAxis = (extra = {}) => Object.assign({ size: 60, values: (u, vals) => vals.map(short) }, extra);
+
 function makeChart(id, seriesList, axes) {
   const el = $(id);
   const opts = {
     width: Math.max(300, el.clientWidth), height: 200,
     scales: { x: { time: false } },
     series: [{ label: 's' }, ...seriesList],
-    axes: axes || [{}, {}],
+    axes: axes || [{}, yAxis()],
     legend: { live: true },
     cursor: { drag: { x: true, y: false } },
   };
@@ -177,14 +187,14 @@ function initCharts() {
   makeChart('chart-return', [series('return', '#9db7f0', { width: 1 }), series(`moving avg (${MA_WINDOW})`, palette.a, { width: 2 })]);
   makeChart('chart-eval', [
     series('eval return', palette.c, { points: { show: true, size: 6 } }),
-    series('best', palette.e, { dash: [6, 4] }),
+    series('best', palette.e, { dash: [6, 4], points: { show: false } }), // a level line, so the eval points stay visible
   ]);
   makeChart('chart-loss', [series('loss', palette.d)]);
   makeChart('chart-speed', [series('env steps/s', palette.a, { scale: 'steps' }), series('updates/s', palette.b, { scale: 'upd' })],
-    [{}, { scale: 'steps' }, { scale: 'upd', side: 1, grid: { show: false } }]);
+    [{}, yAxis({ scale: 'steps' }), yAxis({ scale: 'upd', side: 1, grid: { show: false } })]);
   makeChart('chart-replay', [series('fill %', palette.c, { fill: 'rgba(31,157,85,.12)' })]);
   makeChart('chart-weights', [series('weights version', palette.a, { scale: 'v' }), series('mean staleness', palette.e, { scale: 'st' })],
-    [{}, { scale: 'v' }, { scale: 'st', side: 1, grid: { show: false } }]);
+    [{}, yAxis({ scale: 'v' }), yAxis({ scale: 'st', side: 1, grid: { show: false } })]);
   window.addEventListener('resize', () => {
     for (const [id, c] of Object.entries(charts)) c.setSize({ width: Math.max(300, $(id).clientWidth), height: 200 });
   });
@@ -371,7 +381,8 @@ function drawAcrobot([t1, t2], W, H) {
 function drawMountainCar([pos], W, H) {
   const minX = -1.2, maxX = 0.6;
   const sx = (x) => (x - minX) / (maxX - minX) * W;
-  const sy = (x) => H * 0.9 - (Math.sin(3 * x) * 0.45 + 0.55) * H * 0.8;
+  // Gymnasium's hill, height sin(3x)*0.45+0.55 in [0.1, 1.0]; the top 25% is left free for the goal flag.
+  const sy = (x) => H * 0.95 - (Math.sin(3 * x) * 0.45 + 0.55) * H * 0.7;
   ctx.strokeStyle = '#1d2330'; ctx.lineWidth = 3;
   ctx.beginPath();
   for (let i = 0; i <= 100; i++) { const x = minX + (maxX - minX) * i / 100; i ? ctx.lineTo(sx(x), sy(x)) : ctx.moveTo(sx(x), sy(x)); }
@@ -379,7 +390,7 @@ function drawMountainCar([pos], W, H) {
   ctx.strokeStyle = '#1f9d55'; ctx.lineWidth = 2; // goal flag at 0.5
   ctx.beginPath(); ctx.moveTo(sx(0.5), sy(0.5)); ctx.lineTo(sx(0.5), sy(0.5) - 40); ctx.stroke();
   ctx.fillStyle = '#1f9d55'; ctx.fillRect(sx(0.5), sy(0.5) - 40, 18, 10);
-  const angle = Math.atan(-Math.cos(3 * pos) * 3 * 0.45 * H * 0.8 / (W / (maxX - minX)));
+  const angle = Math.atan(-Math.cos(3 * pos) * 3 * 0.45 * H * 0.7 / (W / (maxX - minX)));
   ctx.save(); ctx.translate(sx(pos), sy(pos)); ctx.rotate(angle);
   ctx.fillStyle = '#e07b00'; ctx.fillRect(-18, -16, 36, 14);
   ctx.restore();

@@ -1,12 +1,14 @@
 using System.Diagnostics;
-using ActorTrainer.Dashboard.Tests.Simulation;
+using ActorTrainer.Dashboard.Tests.Harness;
+using ActorTrainer.Training.Control;
 
 namespace ActorTrainer.Dashboard.Tests.Chromium;
 
 /// <summary>
 /// Runs browser/dashboard-test.mjs (playwright-core + Debian's chromium, installed by tests/setup/browser.sh)
-/// against a real dashboard and fails with the script's own message when a step fails.
+/// against the dashboard of a real CartPole training and fails with the script's own message when a step fails.
 /// </summary>
+[Collection(RealTrainingCollection.Name)]
 public sealed class BrowserTests
 {
     [Theory]
@@ -20,7 +22,9 @@ public sealed class BrowserTests
         Assert.True(Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules", "playwright-core")),
             "playwright-core is missing: run tests/setup/browser.sh");
 
-        await using var d = await RunningDashboard.StartAsync(token: token, training: new SimulatedTraining("CartPole-v1", runners: 3, tick: TimeSpan.FromMilliseconds(200)));
+        await using var t = LiveTraining.Start();
+        await t.WarmAsync();
+        await using var d = await RunningDashboard.StartAsync(t.Control, token: token);
         var screenshot = Path.Combine(repo, "artifacts", token is null ? "dashboard.png" : "dashboard-with-token.png");
         var psi = new ProcessStartInfo("node")
         {
@@ -50,8 +54,10 @@ public sealed class BrowserTests
         Assert.True(p.ExitCode == 0, $"browser script exited {p.ExitCode}:\n{output}");
         Assert.Contains("all steps passed", output);
         Assert.True(File.Exists(screenshot));
-        // What the page did must have reached the controller.
-        Assert.Equal(Training.Control.RunState.Stopped, d.Training.State);
+        // What the page did must have reached the Controller: the run ended through the stop button.
+        var summary = await t.Run.Completion.WaitAsync(LiveTraining.GiveUp);
+        Assert.Equal("requested through the control API", summary.StopReason);
+        Assert.Equal(RunState.Stopped, (await t.StatusAsync()).State);
     }
 
     private static string RepositoryRoot()

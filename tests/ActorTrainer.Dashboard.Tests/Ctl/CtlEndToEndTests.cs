@@ -1,43 +1,46 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using ActorTrainer.Dashboard.Tests.Simulation;
+using ActorTrainer.Dashboard.Tests.Harness;
+using ActorTrainer.Training.Checkpoints;
 using ActorTrainer.Training.Control;
 
 namespace ActorTrainer.Dashboard.Tests.Ctl;
 
-public sealed class CtlEndToEndTests
+/// <summary>`actortrainer ctl` and `actortrainer train --dashboard` as real processes against real trainings.</summary>
+[Collection(RealTrainingCollection.Name)]
+public sealed class CtlEndToEndTests(SharedTraining shared)
 {
     private const string Token = "ctl-test-token";
 
     [Fact]
     public async Task Status_prints_the_controllers_status_as_text_or_json()
     {
-        await using var d = await RunningDashboard.StartAsync();
+        await using var d = await RunningDashboard.StartAsync(shared.Training.Control);
         var url = d.LocalBase.AbsoluteUri;
 
         var json = await CliProcess.RunAsync(null, "ctl", "status", "--url", url, "--json");
         Assert.True(json.ExitCode == 0, json.Stderr);
         var s = JsonDocument.Parse(json.Stdout).RootElement;
-        Assert.Equal("running", s.GetProperty("state").GetString());
-        Assert.Equal("sim-run", s.GetProperty("run_id").GetString());
+        Assert.Equal("paused", s.GetProperty("state").GetString());
+        Assert.Equal(shared.Training.Run.Directory.RunId, s.GetProperty("run_id").GetString());
 
         var text = await CliProcess.RunAsync(null, "ctl", "status", "--url", url);
         Assert.Equal(0, text.ExitCode);
-        Assert.Contains("state      running", text.Stdout);
+        Assert.Contains("state      paused", text.Stdout);
         Assert.Contains("runner 1", text.Stdout);
     }
 
     [Fact]
     public async Task Commands_change_the_run_and_a_refused_command_exits_1()
     {
-        await using var d = await RunningDashboard.StartAsync();
+        await using var t = LiveTraining.Start();
+        await t.WarmAsync();
+        await using var d = await RunningDashboard.StartAsync(t.Control);
         var url = d.LocalBase.AbsoluteUri;
 
         var pause = await CliProcess.RunAsync(null, "ctl", "pause", "--url", url);
         Assert.True(pause.ExitCode == 0, pause.Stderr);
         Assert.Contains("pause: done; state paused", pause.Stdout);
-        Assert.Equal(RunState.Paused, d.Training.State);
+        Assert.Equal(RunState.Paused, (await t.StatusAsync()).State);
 
         var again = await CliProcess.RunAsync(null, "ctl", "pause", "--url", url);
         Assert.Equal(1, again.ExitCode);
@@ -51,37 +54,41 @@ public sealed class CtlEndToEndTests
         Assert.Equal("wrong_state", body.GetProperty("kind").GetString());
 
         Assert.Equal(0, (await CliProcess.RunAsync(null, "ctl", "resume", "--url", url)).ExitCode);
+        Assert.Equal(RunState.Running, (await t.StatusAsync()).State);
         Assert.Equal(0, (await CliProcess.RunAsync(null, "ctl", "save", "--url", url)).ExitCode);
-        Assert.Equal(1, d.Training.Saves);
+        Assert.True(File.Exists(Path.Combine(t.Run.Directory.Latest.ResolveReadable()!, CheckpointStore.ModelFileName)));
+
         var stop = await CliProcess.RunAsync(null, "ctl", "stop", "--url", url, "--json");
         Assert.Equal(0, stop.ExitCode);
         Assert.Equal("stopping", JsonDocument.Parse(stop.Stdout).RootElement.GetProperty("state").GetString());
+        await t.Run.Completion.WaitAsync(LiveTraining.GiveUp);
+        var stopped = await CliProcess.RunAsync(null, "ctl", "stop", "--url", url);
+        Assert.Equal(1, stopped.ExitCode);
+        Assert.Contains("state: stopped", stopped.Stderr);
     }
 
     [Fact]
     public async Task Unauthorized_exits_4_and_the_token_from_flag_or_environment_works()
     {
-        await using var d = await RunningDashboard.StartAsync(token: Token);
+        await using var d = await RunningDashboard.StartAsync(shared.Training.Control, token: Token);
         var url = d.LocalBase.AbsoluteUri;
 
         var none = await CliProcess.RunAsync(null, "ctl", "status", "--url", url);
         Assert.Equal(4, none.ExitCode);
         Assert.Contains("--token", none.Stderr);
-        Assert.Equal(4, (await CliProcess.RunAsync(null, "ctl", "status", "--url", url, "--token", "wrong")).ExitCode);
+        Assert.Equal(4, (await CliProcess.RunAsync(null, "ctl", "resume", "--url", url, "--token", "wrong")).ExitCode);
+        Assert.Equal(RunState.Paused, (await shared.Training.StatusAsync()).State); // the refused resume did nothing
         Assert.Equal(0, (await CliProcess.RunAsync(null, "ctl", "status", "--url", url, "--token", Token)).ExitCode);
         var env = new Dictionary<string, string> { ["ACTORTRAINER_CONTROL_TOKEN"] = Token };
-        Assert.Equal(0, (await CliProcess.RunAsync(env, "ctl", "pause", "--url", url)).ExitCode);
-        Assert.Equal(RunState.Paused, d.Training.State);
+        var status = await CliProcess.RunAsync(env, "ctl", "status", "--url", url, "--json");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Equal("paused", JsonDocument.Parse(status.Stdout).RootElement.GetProperty("state").GetString());
     }
 
     [Fact]
     public async Task Unreachable_exits_3_and_bad_usage_exits_2()
     {
-        // A port that was free a moment ago and has nothing listening now.
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = TrainProcess.FreePort(); // nothing listens there now
 
         var down = await CliProcess.RunAsync(null, "ctl", "status", "--url", $"http://127.0.0.1:{port}", "--json");
         Assert.Equal(3, down.ExitCode);
@@ -94,5 +101,118 @@ public sealed class CtlEndToEndTests
         var url = await CliProcess.RunAsync(null, "ctl", "status", "--url", "not-a-url");
         Assert.Equal(2, url.ExitCode);
         Assert.Contains("--url", url.Stderr);
+    }
+
+    [Fact]
+    public async Task Train_with_dashboard_is_steered_by_ctl_and_stop_exits_0_with_a_checkpoint()
+    {
+        var runDir = Directory.CreateTempSubdirectory("actortrainer-train-dashboard-").FullName;
+        try
+        {
+            var port = TrainProcess.FreePort();
+            using var train = TrainProcess.Start("--env", "CartPole-v1", "--hidden", "64", "--runners", "2", "--envs-per-runner", "4",
+                "--max-seconds", "90", "--plain", "--run-dir", runDir, "--dashboard", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var url = (await train.DashboardUrlAsync(LiveTraining.GiveUp)).AbsoluteUri;
+            Assert.Equal($"http://127.0.0.1:{port}/", url);
+
+            var status = await CliProcess.RunAsync(null, "ctl", "status", "--url", url, "--json");
+            Assert.True(status.ExitCode == 0, status.Stderr);
+            Assert.Equal("running", JsonDocument.Parse(status.Stdout).RootElement.GetProperty("state").GetString());
+
+            var pause = await CliProcess.RunAsync(null, "ctl", "pause", "--url", url, "--json");
+            Assert.Equal(0, pause.ExitCode);
+            Assert.Equal("paused", JsonDocument.Parse(pause.Stdout).RootElement.GetProperty("state").GetString());
+            var pauseAgain = await CliProcess.RunAsync(null, "ctl", "pause", "--url", url, "--json");
+            Assert.Equal(1, pauseAgain.ExitCode);
+            Assert.Equal("wrong_state", JsonDocument.Parse(pauseAgain.Stdout).RootElement.GetProperty("kind").GetString());
+            var resume = await CliProcess.RunAsync(null, "ctl", "resume", "--url", url, "--json");
+            Assert.Equal(0, resume.ExitCode);
+            Assert.Equal("running", JsonDocument.Parse(resume.Stdout).RootElement.GetProperty("state").GetString());
+
+            var stop = await CliProcess.RunAsync(null, "ctl", "stop", "--url", url, "--json");
+            Assert.Equal(0, stop.ExitCode);
+            Assert.Equal("stopping", JsonDocument.Parse(stop.Stdout).RootElement.GetProperty("state").GetString());
+
+            var exit = await train.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(exit == 0, $"train exited {exit}:\n{train.Output}");
+            Assert.Contains(train.Lines, l => l.StartsWith("stopped (requested through the control API)", StringComparison.Ordinal)
+                                              || l.StartsWith("solved (requested through the control API)", StringComparison.Ordinal));
+            var run = Assert.Single(Directory.GetDirectories(runDir));
+            var latest = CheckpointSlot.ResolveReadable(Path.Combine(run, "latest"));
+            Assert.NotNull(latest);
+            Assert.True(File.Exists(Path.Combine(latest, CheckpointStore.ModelFileName)), train.Output);
+            Assert.True(File.Exists(Path.Combine(latest, CheckpointStore.StateFileName)), train.Output);
+
+            // Once train has exited, nothing answers there any more.
+            Assert.Equal(3, (await CliProcess.RunAsync(null, "ctl", "status", "--url", url)).ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(runDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Train_with_a_token_prints_the_url_but_never_the_token_and_ctl_needs_it()
+    {
+        const string secret = "train-secret-4711";
+        var runDir = Directory.CreateTempSubdirectory("actortrainer-train-token-").FullName;
+        try
+        {
+            var port = TrainProcess.FreePort();
+            using var train = TrainProcess.Start("--env", "CartPole-v1", "--hidden", "64", "--runners", "1", "--envs-per-runner", "4",
+                "--max-seconds", "60", "--plain", "--run-dir", runDir,
+                "--dashboard", "--dashboard-urls", $"http://0.0.0.0:{port}", "--control-token", secret);
+            var url = (await train.DashboardUrlAsync(LiveTraining.GiveUp)).AbsoluteUri;
+            Assert.Contains(train.Lines, l => l.StartsWith("dashboard: ", StringComparison.Ordinal) && l.Contains("control token required", StringComparison.Ordinal));
+
+            var local = $"http://127.0.0.1:{port}/";
+            Assert.Equal(4, (await CliProcess.RunAsync(null, "ctl", "status", "--url", local)).ExitCode);
+            var stop = await CliProcess.RunAsync(null, "ctl", "stop", "--url", local, "--token", secret);
+            Assert.True(stop.ExitCode == 0, stop.Stderr);
+            Assert.Equal(0, await train.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.DoesNotContain(secret, train.Output, StringComparison.Ordinal);
+            var logs = Directory.GetFiles(runDir, "*.log", SearchOption.AllDirectories);
+            Assert.NotEmpty(logs);
+            Assert.All(logs, f => Assert.DoesNotContain(secret, File.ReadAllText(f), StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(runDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Train_on_a_taken_port_stops_its_run_and_exits_2_naming_the_option()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var runDir = Directory.CreateTempSubdirectory("actortrainer-port-taken-").FullName;
+        try
+        {
+            var r = await CliProcess.RunAsync(null, "train", "--env", "CartPole-v1", "--hidden", "64", "--max-seconds", "30", "--plain",
+                "--run-dir", runDir, "--dashboard", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("could not bind", r.Stderr);
+            Assert.Contains("--port", r.Stderr);
+            Assert.DoesNotContain("dashboard: ", r.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(runDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Train_refuses_an_unsafe_dashboard_binding_before_any_training_starts()
+    {
+        var runDir = Path.Combine(Path.GetTempPath(), "actortrainer-unsafe-" + Guid.NewGuid().ToString("N"));
+        var r = await CliProcess.RunAsync(null, "train", "--env", "CartPole-v1", "--max-seconds", "5", "--plain", "--run-dir", runDir,
+            "--dashboard", "--dashboard-urls", "http://0.0.0.0:0");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--control-token", r.Stderr);
+        Assert.False(Directory.Exists(runDir), "a run directory was created although the dashboard was refused");
+        Assert.DoesNotContain("dashboard:", r.Stdout);
     }
 }

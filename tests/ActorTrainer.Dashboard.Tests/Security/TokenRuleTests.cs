@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
-using ActorTrainer.Dashboard.Tests.Simulation;
-using ActorTrainer.Training.Control;
+using ActorTrainer.Dashboard.Tests.Harness;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorTrainer.Dashboard.Tests.Security;
 
-public sealed class TokenRuleTests
+[Collection(RealTrainingCollection.Name)]
+public sealed class TokenRuleTests(SharedTraining shared)
 {
     private const string Token = "s3cret-Token_for.tests";
 
@@ -17,11 +17,13 @@ public sealed class TokenRuleTests
     [InlineData("http://127.0.0.1:0;http://[::]:0")]
     public async Task Binding_beyond_loopback_without_a_token_refuses_to_start_naming_the_flag(string urls)
     {
-        using var training = new SimulatedTraining();
+        var options = new DashboardOptions { Urls = urls };
         var ex = await Assert.ThrowsAsync<DashboardStartException>(() =>
-            DashboardServer.StartAsync(training, new DashboardOptions { Urls = urls }, NullLogger.Instance));
+            DashboardServer.StartAsync(shared.Training.Control, options, NullLogger.Instance));
         Assert.Contains("--control-token", ex.Message);
         Assert.Contains("ACTORTRAINER_CONTROL_TOKEN", ex.Message);
+        // The check `train` runs before it starts any training refuses the same way.
+        Assert.Equal(ex.Message, Assert.Throws<DashboardStartException>(() => DashboardServer.Validate(options)).Message);
     }
 
     [Theory]
@@ -29,29 +31,28 @@ public sealed class TokenRuleTests
     [InlineData("two words")]
     public async Task An_empty_or_spaced_token_is_refused(string token)
     {
-        using var training = new SimulatedTraining();
         var ex = await Assert.ThrowsAsync<DashboardStartException>(() =>
-            DashboardServer.StartAsync(training, new DashboardOptions { ControlToken = token }, NullLogger.Instance));
+            DashboardServer.StartAsync(shared.Training.Control, new DashboardOptions { ControlToken = token }, NullLogger.Instance));
         Assert.Contains("--control-token", ex.Message);
     }
 
     [Fact]
     public async Task An_invalid_url_is_refused_with_an_example()
     {
-        using var training = new SimulatedTraining();
         var ex = await Assert.ThrowsAsync<DashboardStartException>(() =>
-            DashboardServer.StartAsync(training, new DashboardOptions { Urls = "ftp://example" }, NullLogger.Instance));
+            DashboardServer.StartAsync(shared.Training.Control, new DashboardOptions { Urls = "ftp://example" }, NullLogger.Instance));
         Assert.Contains("http://127.0.0.1:5088", ex.Message);
     }
 
     [Fact]
     public async Task With_a_token_on_all_interfaces_every_api_call_needs_the_bearer_token()
     {
-        await using var d = await RunningDashboard.StartAsync(token: Token, urls: "http://0.0.0.0:0");
+        await using var d = await RunningDashboard.StartAsync(shared.Training.Control, token: Token, urls: "http://0.0.0.0:0");
         Assert.True(d.Server.TokenRequired);
         using var anonymous = new HttpClient { BaseAddress = d.LocalBase };
 
-        foreach (var (method, path) in new[] { ("GET", "api/status"), ("GET", "api/metrics"), ("POST", "api/pause"), ("POST", "api/save"), ("POST", "api/stop") })
+        // Resume would succeed on the paused training if it got through: the state shows that nothing did.
+        foreach (var (method, path) in new[] { ("GET", "api/status"), ("GET", "api/metrics"), ("POST", "api/resume"), ("POST", "api/save"), ("POST", "api/stop") })
         {
             using var none = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
             Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
@@ -60,14 +61,14 @@ public sealed class TokenRuleTests
             using var wrong = await anonymous.SendAsync(wrongRequest);
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         }
-        Assert.Empty(d.Training.Received); // nothing unauthenticated reached the controller
-        Assert.Equal(RunState.Running, d.Training.State);
+        Assert.Equal(ActorTrainer.Training.Control.RunState.Paused, (await shared.Training.StatusAsync()).State);
 
         using var ok = await d.Http.GetAsync("api/status");
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        // With the token a command reaches the Controller, which answers for real (409: the run is already paused).
         using var pause = await d.Http.PostAsync("api/pause", null);
-        Assert.Equal(HttpStatusCode.OK, pause.StatusCode);
-        Assert.Equal(RunState.Paused, d.Training.State);
+        Assert.Equal(HttpStatusCode.Conflict, pause.StatusCode);
+        Assert.Contains("paused", await pause.Content.ReadAsStringAsync());
 
         // The page itself loads without the token: it asks for it when the API answers 401.
         using var page = await anonymous.GetAsync("/");
@@ -77,7 +78,7 @@ public sealed class TokenRuleTests
     [Fact]
     public async Task WebSocket_needs_the_token_in_header_query_or_subprotocol()
     {
-        await using var d = await RunningDashboard.StartAsync(token: Token);
+        await using var d = await RunningDashboard.StartAsync(shared.Training.Control, token: Token);
 
         using (var none = new ClientWebSocket())
         {
@@ -115,7 +116,7 @@ public sealed class TokenRuleTests
     [Fact]
     public async Task The_token_never_appears_in_the_log()
     {
-        await using var d = await RunningDashboard.StartAsync(token: Token);
+        await using var d = await RunningDashboard.StartAsync(shared.Training.Control, token: Token);
         using (var ws = new ClientWebSocket())
             await ws.ConnectAsync(d.WebSocketUri("?token=" + Token), CancellationToken.None);
         await d.Http.GetAsync("api/status");

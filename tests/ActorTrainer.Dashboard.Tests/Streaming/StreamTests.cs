@@ -2,16 +2,15 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using ActorTrainer.Dashboard.Streaming;
-using ActorTrainer.Dashboard.Tests.Simulation;
+using ActorTrainer.Dashboard.Tests.Harness;
 using ActorTrainer.Training.Control;
 using Xunit.Abstractions;
 
 namespace ActorTrainer.Dashboard.Tests.Streaming;
 
-public sealed class StreamTests(ITestOutputHelper output)
+[Collection(RealTrainingCollection.Name)]
+public sealed class StreamTests(SharedTraining shared, ITestOutputHelper output)
 {
-    private static readonly TimeSpan GiveUp = TimeSpan.FromSeconds(20);
-
     private static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(WebSocket ws, CancellationToken ct)
     {
         var buffer = new byte[1 << 17];
@@ -26,77 +25,131 @@ public sealed class StreamTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task WebSocket_sends_status_at_once_then_live_metrics()
+    public async Task WebSocket_sends_status_at_once_then_the_controllers_metrics_ticks()
     {
-        await using var d = await RunningDashboard.StartAsync();
+        await using var d = await RunningDashboard.StartAsync(shared.Training.Control);
         using var ws = new ClientWebSocket();
-        using var cts = new CancellationTokenSource(GiveUp);
+        using var cts = new CancellationTokenSource(LiveTraining.GiveUp);
         await ws.ConnectAsync(d.WebSocketUri(), cts.Token);
 
         var first = await ReceiveAsync(ws, cts.Token);
         Assert.Equal(WebSocketMessageType.Text, first.Type);
         var status = JsonDocument.Parse(first.Data).RootElement;
         Assert.Equal("status", status.GetProperty("type").GetString());
-        Assert.Equal("running", status.GetProperty("data").GetProperty("state").GetString());
+        Assert.Equal("paused", status.GetProperty("data").GetProperty("state").GetString());
 
+        // The Controller publishes a tick once a second, paused or not.
         var metrics = new List<JsonElement>();
-        while (metrics.Count < 3)
+        while (metrics.Count < 2)
         {
             var m = await ReceiveAsync(ws, cts.Token);
             var e = JsonDocument.Parse(m.Data).RootElement.Clone();
             if (e.GetProperty("type").GetString() == "metrics") metrics.Add(e.GetProperty("data"));
         }
-        Assert.True(metrics[2].GetProperty("env_steps").GetInt64() > metrics[0].GetProperty("env_steps").GetInt64());
+        Assert.All(metrics, m => Assert.Equal("tick", m.GetProperty("kind").GetString()));
+        Assert.True(metrics[1].GetProperty("time").GetDouble() > metrics[0].GetProperty("time").GetDouble());
+        Assert.True(metrics[0].GetProperty("env_steps").GetInt64() > 0);
         Assert.True(metrics[0].TryGetProperty("env_steps_per_second", out _));
     }
 
     [Fact]
-    public async Task Visual_mode_streams_binary_frames_of_the_watched_runner()
+    public async Task Visual_mode_streams_real_cartpole_frames_of_the_watched_runner_as_binary()
     {
-        await using var d = await RunningDashboard.StartAsync(training: new SimulatedTraining("Tetris"));
+        await using var t = LiveTraining.Start();
+        await t.WarmAsync();
+        await using var d = await RunningDashboard.StartAsync(t.Control);
         using var ws = new ClientWebSocket();
-        using var cts = new CancellationTokenSource(GiveUp);
+        using var cts = new CancellationTokenSource(LiveTraining.GiveUp);
         await ws.ConnectAsync(d.WebSocketUri(), cts.Token);
         using var on = await d.Http.PostAsync("api/visual", new StringContent("""{"runner": 1, "on": true, "fps": 60}""", Encoding.UTF8, "application/json"));
-        Assert.True(on.IsSuccessStatusCode);
+        Assert.True(on.IsSuccessStatusCode, await on.Content.ReadAsStringAsync());
 
         var frames = new List<VisualFrame>();
-        while (frames.Count < 5)
+        while (frames.Count < 10)
         {
             var m = await ReceiveAsync(ws, cts.Token);
             if (m.Type == WebSocketMessageType.Binary) frames.Add(FrameCodec.Read(m.Data));
         }
-        Assert.All(frames, f => Assert.Equal(1, f.RunnerId));
-        Assert.All(frames, f => Assert.Equal((10, 20, 200), (f.Width, f.Height, f.Cells!.Length)));
-        Assert.Equal("Tetris", frames[0].Env);
+        output.WriteLine(string.Join("\n", frames.Select(f => $"#{f.Sequence}: [{string.Join(", ", f.State!)}]")));
+        Assert.All(frames, f => Assert.Equal(("CartPole-v1", 1), (f.Env, f.RunnerId)));
+        Assert.All(frames, f => Assert.Equal(4, f.State!.Length));
+        // CartPole's state while an episode is alive: |x| <= 2.4 and |theta| <= 12 degrees (a frame can show the
+        // terminal step, just past the bound).
+        Assert.All(frames, f => Assert.InRange(f.State![0], -3f, 3f));
+        Assert.All(frames, f => Assert.InRange(f.State![2], -0.3f, 0.3f));
         Assert.True(frames.Zip(frames.Skip(1)).All(p => p.Second.Sequence > p.First.Sequence));
+        Assert.True(frames.Select(f => f.State![2]).Distinct().Count() > 1, "the pole never moved between frames");
+
+        using var off = await d.Http.PostAsync("api/visual", new StringContent("""{"runner": 1, "on": false}""", Encoding.UTF8, "application/json"));
+        Assert.True(off.IsSuccessStatusCode);
+        Assert.Null((await t.StatusAsync()).WatchedRunner);
+    }
+
+    [Theory]
+    [InlineData("Tetris-v0")]
+    [InlineData("Acrobot-v1")]
+    [InlineData("MountainCar-v0")]
+    public async Task Every_env_streams_frames_the_page_can_draw(string env)
+    {
+        await using var t = LiveTraining.Start(env, runners: 1);
+        await t.WaitForAsync(s => s.EnvSteps > 0, $"{env} runners to step");
+        await using var d = await RunningDashboard.StartAsync(t.Control);
+        using var ws = new ClientWebSocket();
+        using var cts = new CancellationTokenSource(LiveTraining.GiveUp);
+        await ws.ConnectAsync(d.WebSocketUri(), cts.Token);
+        using var on = await d.Http.PostAsync("api/visual", new StringContent("""{"runner": 0, "on": true, "fps": 60}""", Encoding.UTF8, "application/json"));
+        Assert.True(on.IsSuccessStatusCode, await on.Content.ReadAsStringAsync());
+
+        var frames = new List<VisualFrame>();
+        while (frames.Count < 3)
+        {
+            var m = await ReceiveAsync(ws, cts.Token);
+            if (m.Type == WebSocketMessageType.Binary) frames.Add(FrameCodec.Read(m.Data));
+        }
+        Assert.All(frames, f => Assert.Equal((env, 0), (f.Env, f.RunnerId)));
+        switch (env)
+        {
+            case "Tetris-v0": // the page draws a width x height grid of piece kinds
+                Assert.All(frames, f => Assert.Equal((10, 20, 200), (f.Width, f.Height, f.Cells!.Length)));
+                Assert.All(frames, f => Assert.All(f.Cells!, c => Assert.InRange(c, (byte)0, (byte)7)));
+                break;
+            case "Acrobot-v1": // theta1, theta2, dtheta1, dtheta2: the angles draw the two links
+                Assert.All(frames, f => Assert.Equal(4, f.State!.Length));
+                Assert.All(frames, f => Assert.InRange(f.State![0], -MathF.PI - 0.01f, MathF.PI + 0.01f));
+                break;
+            case "MountainCar-v0": // position in [-1.2, 0.6] places the car on the hill
+                Assert.All(frames, f => Assert.Equal(2, f.State!.Length));
+                Assert.All(frames, f => Assert.InRange(f.State![0], -1.2f, 0.6f));
+                break;
+        }
     }
 
     [Fact]
     public async Task A_slow_client_gets_fewer_frames_and_then_the_latest_never_a_backlog()
     {
-        var training = new SimulatedTraining(autoFrames: false);
-        await using var d = await RunningDashboard.StartAsync(training: training);
-        using var cts = new CancellationTokenSource(GiveUp);
+        // The frames here are published by the test into the real training's event port rather than rendered by a
+        // runner: a real env frame is 40-250 bytes at most 120 per second, which would take minutes to fill a
+        // loopback socket's buffers. 64 KiB frames fill them in a moment, which is the situation under test.
+        var events = shared.Training.Run.Events;
+        await using var d = await RunningDashboard.StartAsync(shared.Training.Control);
+        using var cts = new CancellationTokenSource(LiveTraining.GiveUp);
         using var slow = new ClientWebSocket();
         await slow.ConnectAsync(d.WebSocketUri(), cts.Token);
-        using var on = await d.Http.PostAsync("api/visual", new StringContent("""{"runner": 0, "on": true, "fps": 120}""", Encoding.UTF8, "application/json"));
-        Assert.True(on.IsSuccessStatusCode);
+        var deadline = DateTime.UtcNow + LiveTraining.GiveUp;
+        while (d.Server.ConnectedClients == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
 
-        // 64 KiB frames, so a client that reads nothing fills the socket buffers quickly. The producer (training)
-        // runs to the end regardless: if the callback waited for the socket, this loop would never finish.
+        // If the publishing callback waited for the socket, this loop (the training's thread) would never finish.
         const int produced = 2000;
-        long last = 0;
-        for (var round = 0; round < produced / 100; round++)
+        var cells = new byte[255 * 255];
+        for (var i = 1; i <= produced; i++)
         {
-            last = training.PublishFrames(100, cellsSide: 255);
-            await Task.Delay(10);
+            events.PublishFrame(VisualFrame.FromCells("Tetris-v0", 0, i, cells, 255, 255));
+            if (i % 100 == 0) await Task.Delay(10);
         }
-        Assert.Equal(produced, last);
 
         // Only now does the slow client read. It must see a short run of frames ending with the newest one.
         var sequences = new List<long>();
-        while (sequences.Count == 0 || sequences[^1] != last)
+        while (sequences.Count == 0 || sequences[^1] != produced)
         {
             var m = await ReceiveAsync(slow, cts.Token);
             if (m.Type == WebSocketMessageType.Binary) sequences.Add(FrameCodec.Read(m.Data).Sequence);
@@ -117,13 +170,13 @@ public sealed class StreamTests(ITestOutputHelper output)
         Assert.Equal(("Acrobot-v1", 3, 1234567890123L), (back.Env, back.RunnerId, back.Sequence));
         Assert.Equal(state.State, back.State);
 
-        var cells = VisualFrame.FromCells("Tetris", 0, 7, Enumerable.Range(0, 200).Select(i => (byte)(i % 8)).ToArray(), 10, 20);
+        var cells = VisualFrame.FromCells("Tetris-v0", 0, 7, Enumerable.Range(0, 200).Select(i => (byte)(i % 8)).ToArray(), 10, 20);
         var cbuf = new byte[FrameCodec.SizeOf(cells)];
         FrameCodec.Write(cells, cbuf);
         Assert.Equal(cells.Cells, FrameCodec.Read(cbuf).Cells);
 
         Assert.Throws<FormatException>(() => FrameCodec.Read(cbuf.AsSpan(0, cbuf.Length - 1)));
         Assert.Throws<FormatException>(() => FrameCodec.Read("not a frame at all, just text"u8));
-        Assert.Throws<ArgumentException>(() => VisualFrame.FromCells("Tetris", 0, 1, new byte[199], 10, 20));
+        Assert.Throws<ArgumentException>(() => VisualFrame.FromCells("Tetris-v0", 0, 1, new byte[199], 10, 20));
     }
 }

@@ -64,16 +64,27 @@ try {
   const points = await page.evaluate(() => document.querySelectorAll('#chart-return .u-legend').length);
   if (points < 1) throw new Error('return chart has no legend: uPlot did not render');
   log(`${charts} charts drawing live metrics`);
-  const members = await page.evaluate(() => document.querySelectorAll('#members tbody tr').length);
-  if (members !== 2) throw new Error(`members table shows ${members} nodes, status has 2`);
+  const members = await page.evaluate(() => document.getElementById('members-card').hidden);
+  if (!members) throw new Error('a local training has no cluster members, yet the members table is shown');
+
+  step = 'evaluation chart';
+  // A real run evaluates about once a second: the eval chart must show points and the best so far.
+  await page.waitForFunction(() => data['chart-eval'][1].filter((v) => v !== null).length >= 2, null, { timeout: STEP_TIMEOUT });
+  const evalInfo = await page.evaluate(() => ({ evals: data['chart-eval'][1].filter((v) => v !== null), best: data['chart-eval'][2].filter((v) => v !== null) }));
+  if (evalInfo.best.length === 0) throw new Error('the eval chart has no best line');
+  if (Math.max(...evalInfo.evals) !== evalInfo.best[evalInfo.best.length - 1]) throw new Error(`best ${evalInfo.best[evalInfo.best.length - 1]} is not the highest eval ${Math.max(...evalInfo.evals)}`);
+  log(`${evalInfo.evals.length} evaluations charted, best ${evalInfo.best[evalInfo.best.length - 1]}`);
 
   step = 'pause';
   await page.click('#btn-pause');
   await stateIs('paused');
+  const api0 = await apiStatus();
+  if (api0.state !== 'paused') throw new Error(`page shows paused but /api/status says ${api0.state}`);
+  // Runners report their counts every 0.5 s: after 1.5 s the last in-flight report has landed, and from then
+  // on the counter must stand still (two status ticks later too).
+  await page.waitForTimeout(1500);
   const api1 = await apiStatus();
-  if (api1.state !== 'paused') throw new Error(`page shows paused but /api/status says ${api1.state}`);
   const pausedAt = api1.env_steps;
-  // Two status ticks later the counter must not have moved.
   await page.waitForTimeout(1200);
   const api2 = await apiStatus();
   if (api2.env_steps !== pausedAt) throw new Error(`env_steps advanced while paused: ${pausedAt} -> ${api2.env_steps}`);

@@ -1,69 +1,151 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using ActorTrainer.Cli.Parsing;
 using ActorTrainer.Dashboard;
+using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
+using ActorTrainer.Training.Runs;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
-/// `actortrainer bench dashboard`: does watching a run slow it down? A stand-in runner steps CartPole physics and
-/// publishes a frame on EVERY step (far more than any fps setting; the worst case for the frame callback) while
-/// (a) no dashboard, (b) a dashboard without clients, (c) two clients that read every frame and
-/// (d) one reading client plus one that never reads. (c) vs (d) isolates the cost of a slow client. Reports env steps/s for each and the frames the clients got.
+/// `actortrainer bench dashboard`: does watching a run slow it down? Trains one real run and alternates fixed-length
+/// windows, unwatched (dashboard up, no client, visual mode off) and watched (visual mode on runner 0 at 30 fps, one
+/// WebSocket client that never reads and one that reads), in pairs whose order alternates. Pairs of adjacent
+/// windows see the same learning progress and nearly the same load from other processes, so their ratio isolates
+/// the cost of watching far better than separate runs on a shared machine. Env steps are counted exactly: the run
+/// is paused between windows and the count read once the runners' last reports are in.
 /// </summary>
 public sealed class DashboardBenchCommand : ICommand
 {
+    private const double WatchFps = 30;
+
     public string Name => "bench dashboard";
-    public string Summary => "env steps/s with and without (slow) dashboard clients [--seconds S] [--json]";
+    public string Summary => "env steps/s of a real training unwatched vs watched by a never-reading client [--seconds S] [--pairs N] [--env E] [--json]";
 
     public async Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
     {
-        var seconds = args.Double("--seconds") ?? 2.0;
+        var seconds = args.Double("--seconds") ?? 3.0;
+        var warmup = args.Double("--warmup") ?? 3.0;
+        var pairs = args.Int("--pairs", 1, 50) ?? 6;
+        var env = args.String("--env") ?? "CartPole-v1";
         var json = args.Flag("--json");
         args.EnsureAllUsed();
-        if (seconds is < 0.2 or > 60) throw new UsageException($"--seconds must be between 0.2 and 60, got {seconds}");
-        var duration = TimeSpan.FromSeconds(seconds);
+        if (seconds is < 1 or > 120) throw new UsageException($"--seconds must be between 1 and 120, got {seconds}");
+        if (warmup is < 0 or > 60) throw new UsageException($"--warmup must be between 0 and 60, got {warmup}");
 
-        var source = new FrameSource();
-        source.Run(TimeSpan.FromSeconds(Math.Min(1, seconds))); // JIT and warm caches before measuring
-        var baseline = source.Run(duration);
+        var root = Directory.CreateTempSubdirectory("actortrainer-bench-dashboard-").FullName;
+        var config = TrainingDefaults.For(env) with
+        {
+            RunDir = root,
+            UntilSolved = false,
+            MaxSeconds = warmup + pairs * 2 * (seconds + 3) + 60, // a safety cap; the bench stops the run itself
+        };
+        var unwatched = new List<double>();
+        var watched = new List<double>();
+        var unwatchedPerCpu = new List<double>();
+        var watchedPerCpu = new List<double>();
+        long framesPublished = 0, framesRead = 0;
+        double watchedSeconds = 0;
+        var slowStayedConnected = true;
+        try
+        {
+            await using var run = TrainingRun.Start(config);
+            await using var server = await DashboardServer.StartAsync(run.Control, new DashboardOptions { Urls = "http://127.0.0.1:0" }, NullLogger.Instance, cancellationToken);
+            using var http = new HttpClient { BaseAddress = server.BaseAddress };
+            var ws = new Uri($"ws://127.0.0.1:{server.BaseAddress.Port}/ws");
+            long published = 0;
+            using var frames = run.Control.SubscribeFrames(_ => Interlocked.Increment(ref published));
 
-        await using var server = await DashboardServer.StartAsync(source,
-            new DashboardOptions { Urls = "http://127.0.0.1:0" }, NullLogger.Instance, cancellationToken);
-        var ws = new Uri($"ws://127.0.0.1:{server.BaseAddress.Port}/ws");
-        var noClient = source.Run(duration);
+            await WaitAsync(run, s => s.EnvSteps > 0, "the runners to start stepping", cancellationToken);
+            // Warm up watched: the first use of Kestrel's WebSocket paths is JIT-compiled (on this process's CPU),
+            // which would otherwise be charged to the first watched window.
+            using (await SlowClient.ConnectAsync(ws, cancellationToken))
+            await using (await ReadingClient.ConnectAsync(ws, cancellationToken))
+            {
+                await SetVisualAsync(http, true, cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(warmup), cancellationToken);
+                await SetVisualAsync(http, false, cancellationToken);
+            }
+            var count = await PausedStepsAsync(run, cancellationToken);
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var fastA = await FastClient.ConnectAsync(ws, cts.Token);
-        var fastB = await FastClient.ConnectAsync(ws, cts.Token);
-        var twoFast = source.Run(duration);
-        var twoFastFrames = fastA.Frames + fastB.Frames;
-        await fastB.CloseAsync();
+            for (var pair = 0; pair < pairs; pair++)
+            {
+                for (var k = 0; k < 2; k++)
+                {
+                    var watch = (pair + k) % 2 == 1; // U W, W U, U W, ...
+                    SlowClient? slow = null;
+                    ReadingClient? reader = null;
+                    if (watch)
+                    {
+                        slow = await SlowClient.ConnectAsync(ws, cancellationToken);
+                        reader = await ReadingClient.ConnectAsync(ws, cancellationToken);
+                        await SetVisualAsync(http, true, cancellationToken);
+                    }
+                    Interlocked.Exchange(ref published, 0);
+                    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                    var clock = Stopwatch.StartNew();
+                    Ensure(await run.Control.SendAsync(new Resume(), cancellationToken), "resume");
+                    await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
+                    Ensure(await run.Control.SendAsync(new Pause(), cancellationToken), "pause");
+                    var elapsed = clock.Elapsed.TotalSeconds;
+                    var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+                    var after = await PausedStepsAsync(run, cancellationToken);
+                    (watch ? watched : unwatched).Add((after - count) / elapsed);
+                    (watch ? watchedPerCpu : unwatchedPerCpu).Add((after - count) / cpuSeconds);
+                    count = after;
+                    if (watch)
+                    {
+                        framesPublished += Interlocked.Read(ref published);
+                        framesRead += reader!.Frames;
+                        watchedSeconds += elapsed;
+                        slowStayedConnected &= server.ConnectedClients >= 2;
+                        await SetVisualAsync(http, false, cancellationToken);
+                        slow!.Dispose();
+                        await reader.DisposeAsync();
+                    }
+                }
+            }
+            await run.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            try { Directory.Delete(root, recursive: true); }
+            catch (IOException) { }
+        }
 
-        using var slow = new ClientWebSocket(); // connected and never read: its buffers fill, then it must be skipped
-        await slow.ConnectAsync(ws, cts.Token);
-        var before = fastA.Frames;
-        var withSlow = source.Run(duration);
-        var fastWithSlowFrames = fastA.Frames - before;
-        cts.Cancel();
-        await fastA.CloseAsync();
-
+        var ratios = unwatched.Zip(watched, (u, w) => w / u).Order().ToList();
+        var median = ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[ratios.Count / 2 - 1] + ratios[ratios.Count / 2]) / 2;
         var result = new Dictionary<string, object>
         {
-            ["duration_seconds"] = seconds,
-            ["frame_fps_limit"] = FrameSource.Fps,
-            ["steps_per_second_no_dashboard"] = Math.Round(baseline),
-            ["steps_per_second_dashboard_no_client"] = Math.Round(noClient),
-            ["steps_per_second_two_fast_clients"] = Math.Round(twoFast),
-            ["steps_per_second_fast_and_slow_client"] = Math.Round(withSlow),
-            ["slow_vs_fast_ratio"] = Math.Round(withSlow / twoFast, 3),
-            ["watched_vs_unwatched_ratio"] = Math.Round(withSlow / baseline, 3),
-            ["two_fast_clients_frames_received"] = twoFastFrames,
-            ["fast_client_frames_received_beside_slow"] = fastWithSlowFrames,
+            ["env"] = env,
+            ["runners"] = config.EffectiveRunners,
+            ["hidden"] = string.Join('x', config.Hidden),
+            ["seconds_per_window"] = seconds,
+            ["pairs"] = pairs,
+            ["watch_fps"] = WatchFps,
+            ["steps_per_second_unwatched"] = unwatched.Select(v => Math.Round(v)).ToArray(),
+            ["steps_per_second_watched_slow_client"] = watched.Select(v => Math.Round(v)).ToArray(),
+            ["mean_steps_per_second_unwatched"] = Math.Round(unwatched.Average()),
+            ["mean_steps_per_second_watched_slow_client"] = Math.Round(watched.Average()),
+            ["median_pair_ratio_watched_vs_unwatched"] = Math.Round(median, 3),
+            ["min_pair_ratio"] = Math.Round(ratios[0], 3),
+            ["max_pair_ratio"] = Math.Round(ratios[^1], 3),
+            // Steps per CPU-second of this process: what the training got out of the CPU it was given, so less
+            // sensitive to how much CPU other processes left it. The reading client runs in this process and its
+            // (small) cost counts against the watched windows.
+            ["mean_steps_per_cpu_second_unwatched"] = Math.Round(unwatchedPerCpu.Average()),
+            ["mean_steps_per_cpu_second_watched_slow_client"] = Math.Round(watchedPerCpu.Average()),
+            ["cpu_ratio_watched_vs_unwatched"] = Math.Round(watchedPerCpu.Average() / unwatchedPerCpu.Average(), 3),
+            ["frames_published_per_second"] = Math.Round(framesPublished / watchedSeconds, 1),
+            ["reading_client_frames_per_second"] = Math.Round(framesRead / watchedSeconds, 1),
+            ["slow_client_connected_throughout"] = slowStayedConnected,
             ["processor_count"] = Environment.ProcessorCount,
         };
         if (json)
@@ -73,13 +155,96 @@ public sealed class DashboardBenchCommand : ICommand
         else
         {
             foreach (var (k, v) in result)
-                Console.WriteLine($"{k,-40} {Convert.ToString(v, CultureInfo.InvariantCulture)}");
+                Console.WriteLine($"{k,-42} {(v is Array a ? string.Join(", ", a.Cast<object>().Select(x => Convert.ToString(x, CultureInfo.InvariantCulture))) : Convert.ToString(v, CultureInfo.InvariantCulture))}");
         }
-        return 0;
+        return CliHost.ExitOk;
     }
 
-    /// <summary>A WebSocket client that reads and counts every frame as fast as it can.</summary>
-    private sealed class FastClient
+    private static async Task SetVisualAsync(HttpClient http, bool on, CancellationToken ct)
+    {
+        var json = on
+            ? $$"""{"runner": 0, "on": true, "fps": {{WatchFps.ToString(CultureInfo.InvariantCulture)}}}"""
+            : """{"runner": 0, "on": false}""";
+        using var body = new StringContent(json, Encoding.UTF8, "application/json");
+        using var res = await http.PostAsync("api/visual", body, ct);
+        if (!res.IsSuccessStatusCode) throw new InvalidOperationException($"visual mode {(on ? "on" : "off")} refused: {(int)res.StatusCode} {await res.Content.ReadAsStringAsync(ct)}");
+    }
+
+    // Runners report every 0.5 s; a second after the pause the count is final and stands still.
+    private static async Task<long> PausedStepsAsync(TrainingRun run, CancellationToken ct)
+    {
+        var status = await run.Control.GetStatusAsync(ct);
+        if (status.State == RunState.Running) Ensure(await run.Control.SendAsync(new Pause(), ct), "pause");
+        await Task.Delay(TimeSpan.FromSeconds(1.2), ct);
+        return (await run.Control.GetStatusAsync(ct)).EnvSteps;
+    }
+
+    private static void Ensure(CommandResult result, string what)
+    {
+        if (!result.Ok) throw new InvalidOperationException($"{what} refused by the Controller: {result.Error} (state {result.State})");
+    }
+
+    private static async Task WaitAsync(TrainingRun run, Func<TrainingStatus, bool> condition, string what, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition(await run.Control.GetStatusAsync(ct)))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"gave up waiting for {what}");
+            await Task.Delay(100, ct);
+        }
+    }
+
+    /// <summary>
+    /// A WebSocket client that connects and never reads. Its socket's receive buffer is made as small as the OS
+    /// allows, so the server's sends to it block within a second or two (the situation of a stalled browser tab)
+    /// rather than after megabytes.
+    /// </summary>
+    private sealed class SlowClient : IDisposable
+    {
+        private readonly ClientWebSocket _socket;
+        private readonly HttpMessageInvoker _invoker;
+
+        private SlowClient(ClientWebSocket socket, HttpMessageInvoker invoker)
+        {
+            _socket = socket;
+            _invoker = invoker;
+        }
+
+        public static async Task<SlowClient> ConnectAsync(Uri uri, CancellationToken ct)
+        {
+            var handler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (context, token) =>
+                {
+                    var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 1024, NoDelay = true };
+                    try
+                    {
+                        await socket.ConnectAsync(context.DnsEndPoint, token);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                },
+            };
+            var invoker = new HttpMessageInvoker(handler);
+            var ws = new ClientWebSocket();
+            await ws.ConnectAsync(uri, invoker, ct);
+            return new SlowClient(ws, invoker);
+        }
+
+        public void Dispose()
+        {
+            _socket.Abort();
+            _socket.Dispose();
+            _invoker.Dispose();
+        }
+    }
+
+    /// <summary>A WebSocket client that reads and counts every frame, to show what watching delivers.</summary>
+    private sealed class ReadingClient : IAsyncDisposable
     {
         private readonly ClientWebSocket _socket = new();
         private readonly CancellationTokenSource _cts = new();
@@ -88,9 +253,9 @@ public sealed class DashboardBenchCommand : ICommand
 
         public long Frames => Interlocked.Read(ref _frames);
 
-        public static async Task<FastClient> ConnectAsync(Uri uri, CancellationToken ct)
+        public static async Task<ReadingClient> ConnectAsync(Uri uri, CancellationToken ct)
         {
-            var c = new FastClient();
+            var c = new ReadingClient();
             await c._socket.ConnectAsync(uri, ct);
             c._loop = Task.Run(c.ReadAsync, CancellationToken.None);
             return c;
@@ -104,6 +269,7 @@ public sealed class DashboardBenchCommand : ICommand
                 while (true)
                 {
                     var r = await _socket.ReceiveAsync(buffer, _cts.Token);
+                    if (r.MessageType == WebSocketMessageType.Close) return;
                     if (r.MessageType == WebSocketMessageType.Binary && r.EndOfMessage) Interlocked.Increment(ref _frames);
                 }
             }
@@ -111,69 +277,12 @@ public sealed class DashboardBenchCommand : ICommand
             catch (WebSocketException) { }
         }
 
-        public async Task CloseAsync()
+        public async ValueTask DisposeAsync()
         {
-            _cts.Cancel();
+            await _cts.CancelAsync();
             await _loop;
             _socket.Dispose();
             _cts.Dispose();
-        }
-    }
-
-    /// <summary>A stand-in EpisodeRunner: CartPole physics, one frame per step, the dashboard as its only watcher.</summary>
-    private sealed class FrameSource : ITrainingControl
-    {
-        public const double Fps = 60;
-        private Action<VisualFrame>[] _subscribers = [];
-        private readonly Lock _gate = new();
-        private long _sequence;
-
-        public double Run(TimeSpan duration)
-        {
-            double x = 0, xDot = 0, theta = 0.05, thetaDot = 0;
-            var sw = Stopwatch.StartNew();
-            long steps = 0;
-            while (sw.Elapsed < duration)
-            {
-                for (var i = 0; i < 256; i++)
-                {
-                    // Gymnasium CartPole-v1 Euler step (gravity 9.8, masses 1.0/0.1, half-length 0.5, force 10, tau 0.02).
-                    var force = theta > 0 ? 10.0 : -10.0;
-                    var cos = Math.Cos(theta);
-                    var sin = Math.Sin(theta);
-                    var temp = (force + 0.05 * thetaDot * thetaDot * sin) / 1.1;
-                    var thetaAcc = (9.8 * sin - cos * temp) / (0.5 * (4.0 / 3.0 - 0.1 * cos * cos / 1.1));
-                    var xAcc = temp - 0.05 * thetaAcc * cos / 1.1;
-                    x += 0.02 * xDot; xDot += 0.02 * xAcc; theta += 0.02 * thetaDot; thetaDot += 0.02 * thetaAcc;
-                    if (Math.Abs(x) > 2.4 || Math.Abs(theta) > 0.2095) { x = 0; xDot = 0; theta = 0.05; thetaDot = 0; }
-                    var frame = VisualFrame.FromState("CartPole-v1", 0, ++_sequence, [(float)x, (float)xDot, (float)theta, (float)thetaDot]);
-                    foreach (var s in Volatile.Read(ref _subscribers)) s(frame);
-                }
-                steps += 256;
-            }
-            return steps / sw.Elapsed.TotalSeconds;
-        }
-
-        public Task<TrainingStatus> GetStatusAsync(CancellationToken ct) => Task.FromResult(new TrainingStatus
-        {
-            RunId = "bench", Env = "CartPole-v1", State = RunState.Running, ElapsedSeconds = 0, EnvSteps = _sequence, Updates = 0,
-            Episodes = 0, WeightsVersion = 0, EnvStepsPerSecond = 0, UpdatesPerSecond = 0, ReplaySize = 0, ReplayCapacity = 1,
-            Solved = false, WatchedRunner = 0, FrameFps = Fps, Runners = [],
-        });
-
-        public Task<CommandResult> SendAsync(object command, CancellationToken ct) => Task.FromResult(CommandResult.Done(RunState.Running));
-        public IReadOnlyList<MetricsSample> RecentMetrics(int max) => [];
-        public IDisposable SubscribeMetrics(Action<MetricsSample> onSample) => new Subscription(() => { });
-
-        public IDisposable SubscribeFrames(Action<VisualFrame> onFrame)
-        {
-            lock (_gate) _subscribers = [.. _subscribers, onFrame];
-            return new Subscription(() => { lock (_gate) _subscribers = _subscribers.Where(s => s != onFrame).ToArray(); });
-        }
-
-        private sealed class Subscription(Action dispose) : IDisposable
-        {
-            public void Dispose() => dispose();
         }
     }
 }

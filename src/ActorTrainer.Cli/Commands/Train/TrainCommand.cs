@@ -1,10 +1,13 @@
 using System.Text.Json;
+using ActorTrainer.Cli.Commands.Dashboard;
 using ActorTrainer.Cli.Logging;
 using ActorTrainer.Cli.Parsing;
+using ActorTrainer.Dashboard;
 using ActorTrainer.Training.Checkpoints;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
 using ActorTrainer.Training.Runs;
+using Microsoft.Extensions.Logging;
 
 namespace ActorTrainer.Cli.Commands.Train;
 
@@ -12,7 +15,10 @@ namespace ActorTrainer.Cli.Commands.Train;
 public sealed class TrainCommand : ICommand
 {
     public string Name => "train";
-    public string Summary => "train an agent locally (e.g. --env CartPole-v1 --until-solved)";
+    public string Summary => "train an agent locally (e.g. --env CartPole-v1 --until-solved) [--dashboard [--port P] [--control-token T]]";
+
+    /// <summary>How long the dashboard keeps answering "stopped" after the run ends, so watchers see the end.</summary>
+    private static readonly TimeSpan DashboardLinger = TimeSpan.FromSeconds(2);
 
     public string Usage =>
         "usage: actortrainer train --env ID [--runners N] [--seed S] [--run-dir DIR] [--until-solved] [--max-seconds S]\n" +
@@ -31,6 +37,7 @@ public sealed class TrainCommand : ICommand
         var resume = args.String("--resume");
         var summaryPath = args.String("--summary-json");
         var plain = args.Flag("--plain");
+        var dashboard = DashboardArgs.Read(args);
         TrainingConfig config;
         if (resume is not null)
         {
@@ -46,15 +53,22 @@ public sealed class TrainCommand : ICommand
             config = TrainingOptionsReader.Read(args);
         }
         args.EnsureAllUsed();
+        if (dashboard is not null)
+        {
+            // Refuse an unsafe binding before any training starts (and before a run directory is created).
+            try { DashboardServer.Validate(dashboard); }
+            catch (DashboardStartException ex) { throw new UsageException(ex.Message); }
+        }
 
         var live = !plain && ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && !Console.IsInputRedirected;
         TrainingRun trainingRun;
+        ILoggerFactory? loggerFactory = null;
         try
         {
             trainingRun = TrainingRun.Start(config, new TrainingRunOptions
             {
                 ResumeFrom = resume,
-                CreateLoggerFactory = dir => LoggingSetup.Create(dir.LogDirectory, console: !live),
+                CreateLoggerFactory = dir => loggerFactory = LoggingSetup.Create(dir.LogDirectory, console: !live),
             });
         }
         catch (InvalidConfigException ex)
@@ -65,6 +79,7 @@ public sealed class TrainCommand : ICommand
         await using (trainingRun)
         {
             using var stopOnCancel = cancellationToken.Register(() => _ = trainingRun.Control.SendAsync(new Stop("Ctrl+C"), CancellationToken.None));
+            await using var server = dashboard is null ? null : await StartDashboardAsync(trainingRun, dashboard, loggerFactory);
             if (live) await new LiveView(trainingRun).RunAsync();
             else await new PlainReporter(trainingRun, stdout).RunAsync();
 
@@ -73,7 +88,26 @@ public sealed class TrainCommand : ICommand
                 AtomicFile.WriteAllText(summaryPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
             stdout.WriteLine(SummaryLine(summary));
             if (summary.Error is not null) stderr.WriteLine($"error: {summary.Error}");
+            if (server is not null) await Task.Delay(DashboardLinger, CancellationToken.None);
             return summary.Error is null ? CliHost.ExitOk : CliHost.ExitFailure;
+        }
+    }
+
+    private static async Task<DashboardServer> StartDashboardAsync(TrainingRun run, DashboardOptions options, ILoggerFactory? loggerFactory)
+    {
+        var logger = loggerFactory?.CreateLogger("Dashboard") ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        try
+        {
+            var server = await DashboardServer.StartAsync(run.Control, options, logger);
+            // The URL only: the token is the user's own and never printed.
+            Console.WriteLine($"dashboard: {server.BaseAddress}{(server.TokenRequired ? " (control token required)" : "")}");
+            return server;
+        }
+        catch (DashboardStartException ex)
+        {
+            // Validated before the start, so this is a bind failure (port taken): do not leave a training running unwatched.
+            await run.StopAsync(CancellationToken.None);
+            throw new UsageException(ex.Message);
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace ActorTrainer.Dashboard.Tests.Simulation;
+namespace ActorTrainer.Dashboard.Tests.Harness;
 
 /// <summary>Keeps every log line, so tests can check what the dashboard logs (and that the token is not in it).</summary>
 internal sealed class CapturingLogger : ILogger

@@ -1,13 +1,13 @@
 using System.Net.Http.Headers;
+using ActorTrainer.Training.Control;
 
-namespace ActorTrainer.Dashboard.Tests.Simulation;
+namespace ActorTrainer.Dashboard.Tests.Harness;
 
-/// <summary>A simulated training with a real dashboard on a free loopback port, plus an HTTP client for it.</summary>
+/// <summary>A real dashboard on a free loopback port over a training's control surface, plus an HTTP client for it.</summary>
 internal sealed class RunningDashboard : IAsyncDisposable
 {
-    private RunningDashboard(SimulatedTraining training, DashboardServer server, CapturingLogger logger, string? token)
+    private RunningDashboard(DashboardServer server, CapturingLogger logger, string? token)
     {
-        Training = training;
         Server = server;
         Logger = logger;
         Http = new HttpClient { BaseAddress = LocalBase, Timeout = TimeSpan.FromSeconds(30) };
@@ -17,19 +17,16 @@ internal sealed class RunningDashboard : IAsyncDisposable
     /// <summary>The server on 127.0.0.1, also when it is bound to a wildcard address.</summary>
     public Uri LocalBase => new($"http://127.0.0.1:{Server.BaseAddress.Port}/");
 
-    public SimulatedTraining Training { get; }
     public DashboardServer Server { get; }
     public CapturingLogger Logger { get; }
     public HttpClient Http { get; }
 
-    public static async Task<RunningDashboard> StartAsync(string? token = null, string urls = "http://127.0.0.1:0",
-        SimulatedTraining? training = null, TimeSpan? statusInterval = null)
+    public static async Task<RunningDashboard> StartAsync(ITrainingControl control, string? token = null, string urls = "http://127.0.0.1:0")
     {
-        training ??= new SimulatedTraining();
         var logger = new CapturingLogger();
-        var options = new DashboardOptions { Urls = urls, ControlToken = token, StatusInterval = statusInterval ?? TimeSpan.FromMilliseconds(250) };
-        var server = await DashboardServer.StartAsync(training, options, logger);
-        return new RunningDashboard(training, server, logger, token);
+        var options = new DashboardOptions { Urls = urls, ControlToken = token, StatusInterval = TimeSpan.FromMilliseconds(250) };
+        var server = await DashboardServer.StartAsync(control, options, logger);
+        return new RunningDashboard(server, logger, token);
     }
 
     public Uri WebSocketUri(string query = "") =>
@@ -39,6 +36,5 @@ internal sealed class RunningDashboard : IAsyncDisposable
     {
         Http.Dispose();
         await Server.DisposeAsync();
-        Training.Dispose();
     }
 }
