@@ -1,0 +1,57 @@
+using ActorTrainer.Training.Configuration;
+using ActorTrainer.Training.Runs;
+using ActorTrainer.Training.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace ActorTrainer.Training.Tests.Runs;
+
+/// <summary>Runners crash because the user's environment throws; the run survives once, and ends cleanly when it never stops.</summary>
+[Collection(RunCollection.Name)]
+public sealed class RunnerCrashTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly CapturedLogs _logs = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    // Evaluation would play the flaky environment too; keep it out of the way until the final evaluation.
+    private TrainingConfig Config => Small.CartPole(_dir.Path) with { Env = "Flaky-v0", EvalIntervalSeconds = 3600, MaxSeconds = 60 };
+
+    [Fact]
+    public async Task A_runner_that_crashes_once_is_restarted_and_the_run_finishes_normally()
+    {
+        var crashes = 0;
+        var registry = FlakyCartPole.Registry(throwAfterSteps: 300, shouldThrow: () => Interlocked.Increment(ref crashes) == 1);
+        await using var run = TrainingRun.Start(Config with { MaxSteps = 12_000 },
+            new TrainingRunOptions { Registry = registry, CreateLoggerFactory = _ => _logs.Factory });
+
+        var summary = await RunHelpers.Finished(run);
+
+        Assert.True(Volatile.Read(ref crashes) >= 1, "the environment never crashed, so nothing was tested");
+        Assert.Null(summary.Error);
+        Assert.Equal("max-steps 12000 reached", summary.StopReason);
+        Assert.True(summary.EnvSteps >= 12_000);
+        Assert.Contains(_logs.Entries, e => e.Exception?.Message == FlakyCartPole.Message);
+        var status = await run.Control.GetStatusAsync(CancellationToken.None);
+        Assert.Null(status.Error);
+        Assert.All(status.Runners, r => Assert.True(r.EnvSteps > 0, $"runner {r.Id} never stepped"));
+    }
+
+    [Fact]
+    public async Task A_runner_that_always_crashes_ends_the_run_with_an_error_naming_it_and_a_checkpoint()
+    {
+        var registry = FlakyCartPole.Registry(throwAfterSteps: 50, shouldThrow: () => true);
+        await using var run = TrainingRun.Start(Config with { Runners = 1 },
+            new TrainingRunOptions { Registry = registry, CreateLoggerFactory = _ => _logs.Factory });
+
+        var summary = await RunHelpers.Finished(run);
+
+        Assert.Equal("error", summary.StopReason);
+        Assert.NotNull(summary.Error);
+        Assert.Contains("runner 0", summary.Error);
+        Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("runner 0"));
+        var latest = run.Directory.Latest.ResolveReadable();
+        Assert.NotNull(latest);
+        Assert.True(File.Exists(Path.Combine(latest, "model.safetensors")), "no checkpoint was saved when the run failed");
+    }
+}
