@@ -93,6 +93,8 @@ public sealed class ReplayBufferProtocolTests : TestKit
         { "action 7", s => WithAction(Small.Batch(s, 10), 7) },
         { "non-finite", s => WithReturn(Small.Batch(s, 10), float.NaN) },
         { "count", s => Small.Batch(s, 10) with { Count = 0 } },
+        { "non-finite observation", s => WithObservation(Small.Batch(s, 10), float.NaN) },
+        { "non-finite next observation", s => WithNextObservation(Small.Batch(s, 10), float.PositiveInfinity) },
     };
 
     [Theory]
@@ -120,6 +122,20 @@ public sealed class ReplayBufferProtocolTests : TestKit
         var actions = (int[])b.Actions.Clone();
         actions[4] = action;
         return b with { Actions = actions };
+    }
+
+    private static ExperienceBatch WithObservation(ExperienceBatch b, float value)
+    {
+        var obs = (float[])b.Observations.Clone();
+        obs[5] = value;
+        return b with { Observations = obs };
+    }
+
+    private static ExperienceBatch WithNextObservation(ExperienceBatch b, float value)
+    {
+        var next = (float[])b.NextObservations.Clone();
+        next[^1] = value;
+        return b with { NextObservations = next };
     }
 
     private static ExperienceBatch WithReturn(ExperienceBatch b, float value)
