@@ -132,7 +132,7 @@ public sealed class Controller : ReceiveActor
         Receive<Tick>(_ => OnTick());
         Receive<EvalTick>(_ => MaybeEvaluate());
         Receive<CheckpointTick>(_ => RequestLearnerState());
-        Receive<StopTimeout>(_ => FinishStop("stop timed out waiting for the learner"));
+        Receive<StopTimeout>(_ => FinishStop("stop timed out waiting for the learner's final state or a runner's RunnerStopped"));
     }
 
     // A crashing child is restarted a few times within a minute; beyond that it is stopped, the Controller sees
@@ -282,6 +282,12 @@ public sealed class Controller : ReceiveActor
         slot.EnvSteps = 0;
         slot.Up = true;
         slot.Ref = Sender ?? slot.Ref;
+        // A runner that restarted after the Stop broadcast missed it (it went to the crashed incarnation).
+        if (_state == RunState.Stopping)
+        {
+            slot.Ref.Tell(new Stop(_stopReason), Self);
+            return;
+        }
         if (_latestWeights is { } w) slot.Ref.Tell(new WeightsUpdated(w.Version, w), Self);
         if (_state == RunState.Running && _latestWeights is not null) slot.Ref.Tell(new Resume(), Self);
         if (_watchedRunner == m.RunnerId) slot.Ref.Tell(new WatchFrames(true, _frameFps), Self);

@@ -108,4 +108,45 @@ public sealed class TrainingRunTests : IDisposable
         var second = await resumed.StopAsync();
         Assert.True(second.EnvSteps > saved.EnvSteps && second.Updates > saved.Updates && second.WeightsVersion > saved.WeightsVersion);
     }
+
+    [Fact]
+    public async Task Pause_holds_every_counter_until_resume_and_SaveNow_writes_latest()
+    {
+        await using var run = TrainingRun.Start(Config);
+        await RunHelpers.WaitForStatus(run, s => s.Updates > 0, "the first updates");
+
+        var paused = await run.Control.SendAsync(new Pause(), CancellationToken.None);
+        Assert.True(paused.Ok, paused.Error);
+        Assert.Equal(RunState.Paused, paused.State);
+        var again = await run.Control.SendAsync(new Pause(), CancellationToken.None);
+        Assert.False(again.Ok);
+        Assert.Equal(CommandErrorKind.WrongState, again.Kind);
+
+        // Counters reach the Controller with a delay (runner stats twice a second, learner stats once a second):
+        // wait until they settle, then they must stay put.
+        TrainingStatus settled = await run.Control.GetStatusAsync(CancellationToken.None);
+        for (var i = 0; i < 40; i++)
+        {
+            await Task.Delay(250);
+            var next = await run.Control.GetStatusAsync(CancellationToken.None);
+            var same = next.EnvSteps == settled.EnvSteps && next.Updates == settled.Updates && next.WeightsVersion == settled.WeightsVersion;
+            settled = next;
+            if (same && i >= 8) break;
+        }
+        await Task.Delay(1500);
+        var still = await run.Control.GetStatusAsync(CancellationToken.None);
+        Assert.Equal(RunState.Paused, still.State);
+        Assert.Equal(settled.EnvSteps, still.EnvSteps);
+        Assert.Equal(settled.Updates, still.Updates);
+        Assert.Equal(settled.WeightsVersion, still.WeightsVersion);
+
+        var saved = await run.Control.SendAsync(new SaveNow(), CancellationToken.None);
+        Assert.True(saved.Ok, saved.Error);
+        var counters = JsonSerializer.Deserialize<RunCounters>(File.ReadAllText(Path.Combine(run.Directory.Latest.ResolveReadable()!, CheckpointStore.StateFileName)))!;
+        Assert.Equal(still.Updates, counters.Updates);
+
+        var resumed = await run.Control.SendAsync(new Resume(), CancellationToken.None);
+        Assert.True(resumed.Ok, resumed.Error);
+        await RunHelpers.WaitForStatus(run, s => s.EnvSteps > still.EnvSteps && s.Updates > still.Updates, "progress after resume");
+    }
 }
