@@ -350,7 +350,8 @@ public sealed class Controller : ReceiveActor
     {
         // After a crash the learner continues from the newest good weights; on resume from latest/.
         if (_lastLearnerState is { } captured) _learner.Tell(new RestoreLearner(Newest(captured)), Self);
-        else if (_resumeState is { } resumed) _learner.Tell(new RestoreLearner(resumed), Self);
+        // Newest(): after a crash in a resumed run, the weights broadcast since the resume are newer than latest/.
+        else if (_resumeState is { } resumed) _learner.Tell(new RestoreLearner(Newest(resumed)), Self);
         else if (_latestWeights is { } w) _learner.Tell(new RestoreLearner(new LearnerState(w, w, new float[w.Parameters.Length], new float[w.Parameters.Length], 0, _updates, _weightsVersion)), Self);
         else _learner.Tell(new BeginLearning(), Self);
         if (_state == RunState.Paused) _learner.Tell(new Pause(), Self);
