@@ -108,9 +108,8 @@ public sealed class EpisodeRunnerProtocolTests : TestKit
         replay.Reply(new ExperienceAck(actual[0].Count));
         replay.Reply(new ExperienceAck(actual[1].Count));
         replay.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
-        var stepsA = controller.FishForMessage<RunnerStats>(_ => true).EnvSteps;
-        var stepsB = controller.FishForMessage<RunnerStats>(_ => true).EnvSteps;
-        Assert.Equal(stepsA, stepsB);
+        var settled = SettledSteps(controller);
+        Assert.Equal(settled, controller.FishForMessage<RunnerStats>(_ => true).EnvSteps);
         replay.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
         runner.Tell(new Resume());
@@ -134,14 +133,30 @@ public sealed class EpisodeRunnerProtocolTests : TestKit
         var pending = new List<ExperienceBatch>();
         while (TryExpectBatch(replay, TimeSpan.FromMilliseconds(300)) is { } b) pending.Add(b);
         Assert.True(pending.Count <= EpisodeRunner.MaxBatchesInFlight, $"{pending.Count} batches arrived after the pause");
-        var before = controller.FishForMessage<RunnerStats>(_ => true).EnvSteps;
-        var later = controller.FishForMessage<RunnerStats>(_ => true).EnvSteps;
-        Assert.Equal(before, later);
+        var later = SettledSteps(controller);
+        Assert.Equal(later, controller.FishForMessage<RunnerStats>(_ => true).EnvSteps);
+        Assert.Equal(later, controller.FishForMessage<RunnerStats>(_ => true).EnvSteps);
 
         runner.Tell(new Resume());
         foreach (var b in pending) replay.Reply(new ExperienceAck(b.Count));
         replay.ExpectMsg<ExperienceBatch>();
         Assert.True(controller.FishForMessage<RunnerStats>(s => s.EnvSteps > later).EnvSteps > later);
+    }
+
+    /// <summary>
+    /// Step count once two consecutive RunnerStats agree. Stats sent before the runner stopped may still be queued
+    /// at the probe, so the first one read is not necessarily current.
+    /// </summary>
+    private static long SettledSteps(TestProbe controller)
+    {
+        var previous = controller.FishForMessage<RunnerStats>(_ => true).EnvSteps;
+        for (var i = 0; i < 20; i++)
+        {
+            var next = controller.FishForMessage<RunnerStats>(_ => true).EnvSteps;
+            if (next == previous) return next;
+            previous = next;
+        }
+        throw new ExpectationFailedException($"the runner's step count never settled (last {previous})");
     }
 
     private static ExperienceBatch? TryExpectBatch(TestProbe probe, TimeSpan timeout)
