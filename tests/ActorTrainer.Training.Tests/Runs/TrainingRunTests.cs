@@ -95,6 +95,11 @@ public sealed class TrainingRunTests : IDisposable
             Path.Combine(RunDirectory.OpenExisting(first.RunDirectory).Latest.ResolveReadable()!, CheckpointStore.StateFileName)))!;
         Assert.True(saved.Updates >= 20 && saved.WeightsVersion >= 3 && saved.EnvSteps > 0);
 
+        // A config describing another network cannot continue these weights, and says so.
+        var mismatch = Assert.Throws<InvalidDataException>(() =>
+            TrainingRun.Start(Config with { Hidden = [16] }, new TrainingRunOptions { ResumeFrom = first.RunDirectory }));
+        Assert.Contains("network", mismatch.Message);
+
         await using var resumed = TrainingRun.Start(Config, new TrainingRunOptions { ResumeFrom = first.RunDirectory });
         Assert.Equal(first.RunDirectory, resumed.Directory.Path);
         var start = await resumed.Control.GetStatusAsync(CancellationToken.None);
