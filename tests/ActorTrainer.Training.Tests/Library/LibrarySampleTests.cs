@@ -16,7 +16,7 @@ public sealed class LibrarySampleTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void The_sample_program_trains_its_own_environment_to_solved_with_pause_and_resume()
+    public async Task The_sample_program_trains_its_own_environment_to_solved_with_pause_and_resume()
     {
         var configuration = typeof(LibrarySampleTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         var dll = Path.Combine(RepositoryRoot(), "tests", SampleName, "bin", configuration, "net10.0", SampleName + ".dll");
@@ -28,13 +28,17 @@ public sealed class LibrarySampleTests : IDisposable
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        try
+        {
+            await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+        }
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             Assert.Fail("the sample did not finish within 3 minutes");
         }
-        var output = stdout.Result;
-        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}\n{output}\n{stderr.Result}");
+        var output = await stdout;
+        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}\n{output}\n{await stderr}");
         Assert.Contains("pause: ok", output);
         Assert.Contains("state Paused", output);
         Assert.Contains("resume: ok", output);
