@@ -43,6 +43,12 @@ public sealed class EpisodeRunnerProtocolTests : TestKit
         replay.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // resumed, but no weights yet
         runner.Tell(new WeightsUpdated(0, Small.Weights(Spec, 1, 0)));
         Assert.Equal(0, replay.ExpectMsg<ExperienceBatch>().WeightsVersion);
+
+        var (second, _, secondReplay) = StartRunner("weights-only");
+        second.Tell(new WeightsUpdated(4, Small.Weights(Spec, 1, 4)));
+        secondReplay.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // weights, but not told to run
+        second.Tell(new Resume());
+        Assert.Equal(4, secondReplay.ExpectMsg<ExperienceBatch>().WeightsVersion);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class CartPoleLearningTests(ITestOutputHelper output) : IDisposabl
             Seed = 7,
             Runners = 2,
             RunDir = _dir.Path,
-            MaxSteps = 250_000,
+            MaxSteps = 300_000,
             UntilSolved = true,
         };
         await using var run = TrainingRun.Start(config);
