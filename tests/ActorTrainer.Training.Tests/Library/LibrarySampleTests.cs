@@ -22,7 +22,9 @@ public sealed class LibrarySampleTests : IDisposable
         var dll = Path.Combine(RepositoryRoot(), "tests", SampleName, "bin", configuration, "net10.0", SampleName + ".dll");
         Assert.True(File.Exists(dll), $"the sample was not built: {dll}");
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // The SDK tells test hosts which dotnet runs them; fall back to the one on PATH.
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add(_dir.Path);
         using var process = Process.Start(start)!;
