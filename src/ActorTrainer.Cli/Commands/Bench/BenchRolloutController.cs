@@ -6,34 +6,6 @@ using ActorTrainer.Training.Runners;
 
 namespace ActorTrainer.Cli.Commands.Bench;
 
-// The stand-ins `bench rollout` puts around real EpisodeRunners and a real Learner, so that what is measured
-// is stepping and learning, not the Controller's bookkeeping or (for the runner figures) the rate limiter.
-
-/// <summary>Asks a sink for its counters.</summary>
-public sealed record BenchRolloutQuery;
-
-/// <summary>Transitions acknowledged so far.</summary>
-public sealed record BenchRolloutCount(long Transitions);
-
-/// <summary>Newest learner counters and when they arrived (Stopwatch ticks).</summary>
-public sealed record BenchRolloutLearnerCount(long Updates, long ArrivedTicks, int Reports);
-
-/// <summary>A "replay" that stores nothing and acknowledges every batch at once, so runners are never throttled.</summary>
-public sealed class BenchRolloutAckingReplay : ReceiveActor
-{
-    private long _transitions;
-
-    public BenchRolloutAckingReplay()
-    {
-        Receive<ExperienceBatch>(b =>
-        {
-            _transitions += b.Count;
-            Sender.Tell(new ExperienceAck(b.Count), Self);
-        });
-        Receive<BenchRolloutQuery>(_ => Sender.Tell(new BenchRolloutCount(_transitions), Self));
-    }
-}
-
 /// <summary>
 /// A "controller" that does only what runners and the learner need to run: newest weights plus Resume to every
 /// runner that starts, BeginLearning to the learner, and broadcasting each new weights version to the runners.
