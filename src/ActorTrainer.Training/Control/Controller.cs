@@ -135,7 +135,7 @@ public sealed class Controller : ReceiveActor
         Receive<Tick>(_ => OnTick());
         Receive<EvalTick>(_ => MaybeEvaluate());
         Receive<CheckpointTick>(_ => RequestLearnerState());
-        Receive<StopTimeout>(_ => FinishStop("stop timed out waiting for the learner"));
+        Receive<StopTimeout>(_ => FinishStop("stop timed out waiting for the learner's final state or a runner's RunnerStopped"));
     }
 
     // A crashing child is restarted a few times within a minute; beyond that it is stopped, the Controller sees
@@ -285,6 +285,12 @@ public sealed class Controller : ReceiveActor
         slot.EnvSteps = 0;
         slot.Up = true;
         slot.Ref = Sender ?? slot.Ref;
+        // A runner that restarted after the Stop broadcast missed it (it went to the crashed incarnation).
+        if (_state == RunState.Stopping)
+        {
+            slot.Ref.Tell(new Stop(_stopReason), Self);
+            return;
+        }
         if (_latestWeights is { } w) slot.Ref.Tell(new WeightsUpdated(w.Version, w), Self);
         if (_state == RunState.Running && _latestWeights is not null) slot.Ref.Tell(new Resume(), Self);
         if (_watchedRunner == m.RunnerId) slot.Ref.Tell(new WatchFrames(true, _frameFps), Self);
@@ -359,7 +365,8 @@ public sealed class Controller : ReceiveActor
     {
         // After a crash the learner continues from the newest good weights; on resume from latest/.
         if (_lastLearnerState is { } captured) _learner.Tell(new RestoreLearner(Newest(captured)), Self);
-        else if (_resumeState is { } resumed) _learner.Tell(new RestoreLearner(resumed), Self);
+        // Newest(): after a crash in a resumed run, the weights broadcast since the resume are newer than latest/.
+        else if (_resumeState is { } resumed) _learner.Tell(new RestoreLearner(Newest(resumed)), Self);
         else if (_latestWeights is { } w) _learner.Tell(new RestoreLearner(new LearnerState(w, w, new float[w.Parameters.Length], new float[w.Parameters.Length], 0, _updates, _weightsVersion)), Self);
         else _learner.Tell(new BeginLearning(), Self);
         if (_state == RunState.Paused) _learner.Tell(new Pause(), Self);

@@ -33,6 +33,9 @@ public sealed record ExperienceBatch(
         if (Returns is null || Returns.Length != Count) return $"returns length {Returns?.Length}, expected {Count}";
         if (Discounts is null || Discounts.Length != Count) return $"discounts length {Discounts?.Length}, expected {Count}";
         if (Priorities is null || Priorities.Length != Count) return $"priorities length {Priorities?.Length}, expected {Count}";
+        // A NaN observation would pass every size check and then poison each learner step that samples it.
+        if (IndexOfNonFinite(Observations) is var o and >= 0) return $"non-finite observation value at {o}";
+        if (IndexOfNonFinite(NextObservations) is var n and >= 0) return $"non-finite next observation value at {n}";
         for (var i = 0; i < Count; i++)
         {
             if ((uint)Actions[i] >= (uint)actionCount) return $"action {Actions[i]} at {i}, expected 0..{actionCount - 1}";
@@ -40,6 +43,13 @@ public sealed record ExperienceBatch(
             if (!(Discounts[i] >= 0 && Discounts[i] <= 1)) return $"discount {Discounts[i]} at {i}, expected 0..1";
         }
         return null;
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
     }
 }
 
