@@ -41,6 +41,9 @@ public sealed class TrainingRun : IAsyncDisposable
     public ITrainingControl Control { get; }
 
     public RunDirectory Directory { get; }
+
+    /// <summary>The actor system hosting the run, for actors that join it from outside (the cluster bridge).</summary>
+    public ActorSystem System => _system;
     public TrainingConfig Config { get; }
     public TrainingEvents Events { get; }
 
@@ -75,7 +78,7 @@ public sealed class TrainingRun : IAsyncDisposable
         run.WriteConfig(config);
 
         var loggerFactory = options.CreateLoggerFactory?.Invoke(run) ?? NullLoggerFactory.Instance;
-        var setup = new TrainingSetup(networkSpec, config.SolveThreshold ?? envSpec.RewardThreshold ?? double.PositiveInfinity, registry, resume);
+        var setup = new TrainingSetup(networkSpec, config.SolveThreshold ?? envSpec.RewardThreshold ?? double.PositiveInfinity, registry, resume) { LocalRunners = options.LocalRunners };
         var events = new TrainingEvents();
         var completion = new TaskCompletionSource<TrainingSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
         var system = ActorSystem.Create("actortrainer", new ActorSystemOptions { LoggerFactory = loggerFactory });
