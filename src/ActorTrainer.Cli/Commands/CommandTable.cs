@@ -20,5 +20,6 @@ public static class CommandTable
         new Bench.BenchNnCommand(),
         new Model.ModelInspectCommand(),
         new Model.ModelQCommand(),
+        new Node.NodeCommand(),
     ];
 }

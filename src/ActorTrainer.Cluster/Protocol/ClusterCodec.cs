@@ -52,7 +52,7 @@ public static class ClusterCodec
             throw new MalformedFrameException($"observation size {obsSize}; allowed 1..{limits.MaxObservationSize}");
         long floats = (long)count * obsSize;
         // Check the total before allocating: the arrays are sized from the header, which a forger controls.
-        long needed = 4 + floats * 8 + count * 4L * 5 + 4;
+        long needed = floats * 8 + 4 + count * 16L; // two observation blocks, the action count, four per-transition arrays
         if (needed > r.Remaining)
             throw new MalformedFrameException($"experience of {count} x {obsSize} needs {needed} more bytes, payload has {r.Remaining}");
         var observations = new float[floats];
