@@ -23,6 +23,7 @@ public sealed class LearnerNode : IAsyncDisposable
     private readonly WeightsPublisher _weights;
     private readonly ClusterNodeOptions _options;
     private readonly ILogger _log;
+    private readonly WireReport _wireReport;
 
     private LearnerNode(RabbitTransport transport, OrderedPublisher control, WeightsPublisher weights, ExperienceIngest ingest, ClusterNodeOptions options, ILogger log)
     {
@@ -32,6 +33,7 @@ public sealed class LearnerNode : IAsyncDisposable
         Ingest = ingest;
         _options = options;
         _log = log;
+        _wireReport = new WireReport(transport.WireStats, log, TimeSpan.FromSeconds(2));
     }
 
     public RabbitTransport Transport { get; }
@@ -98,6 +100,7 @@ public sealed class LearnerNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _wireReport.Dispose();
         await _weights.DisposeAsync().ConfigureAwait(false);
         await _control.DisposeAsync().ConfigureAwait(false);
         await Transport.DisposeAsync().ConfigureAwait(false);

@@ -20,14 +20,16 @@ public sealed class RunnerNode : IAsyncDisposable
 {
     private readonly ActorSystem _system;
     private readonly OrderedPublisher _telemetry;
+    private readonly WireReport _wireReport;
 
-    private RunnerNode(RabbitTransport transport, ActorSystem system, OrderedPublisher telemetry, RemoteReplayRef replay, Task<string> completion)
+    private RunnerNode(RabbitTransport transport, ActorSystem system, OrderedPublisher telemetry, RemoteReplayRef replay, Task<string> completion, ILogger log)
     {
         Transport = transport;
         _system = system;
         _telemetry = telemetry;
         Replay = replay;
         Completion = completion;
+        _wireReport = new WireReport(transport.WireStats, log, TimeSpan.FromSeconds(2));
     }
 
     public RabbitTransport Transport { get; }
@@ -64,7 +66,7 @@ public sealed class RunnerNode : IAsyncDisposable
             }, ct).ConfigureAwait(false);
             log.Information("Runner node {Node} with {Runners} runners in cluster {Cluster} on {Broker}; waiting for a learner",
                 options.NodeId, runners, options.ClusterName, broker.Redacted);
-            return new RunnerNode(transport, system, telemetry, replay, stopped.Task);
+            return new RunnerNode(transport, system, telemetry, replay, stopped.Task, log);
         }
         catch
         {
@@ -92,6 +94,7 @@ public sealed class RunnerNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _wireReport.Dispose();
         await _telemetry.FlushAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         await _system.Terminate().ConfigureAwait(false);
         await _telemetry.DisposeAsync().ConfigureAwait(false);

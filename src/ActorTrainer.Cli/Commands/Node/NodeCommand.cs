@@ -123,7 +123,7 @@ public sealed class NodeCommand : ICommand
             DashboardServer? server = null;
             if (dashboard is not null)
             {
-                using var factory = new SerilogLoggerFactory(log);
+                var factory = new SerilogLoggerFactory(log);
                 server = await DashboardServer.StartAsync(run.Control, dashboard, factory.CreateLogger("Dashboard"), ct);
                 log.Information("Dashboard on {Url}", server.BaseAddress);
             }
