@@ -44,13 +44,14 @@ public sealed partial class ClusterProcessTests(RabbitMqBroker broker, ITestOutp
         Assert.Equal(0, await r2.WaitForExitAsync(TimeSpan.FromSeconds(30)));
 
         // Three bad frames (garbage, malformed payload, unknown type) on each of experience and telemetry reach the learner,
-        // three on each of control and weights reach every runner node: all counted and dropped.
+        // and three on control reach every runner node: all counted and dropped. (Forgeries on a weights queue are dropped
+        // too when delivered, but that queue keeps only the newest message, so the learner's next weights may displace them first.)
         Assert.True(LastDropCount(learner) >= 6, learner.Output);
         // Drops are logged at most once a second per reason (the counts above are exact); the sender is named.
         Assert.Contains(learner.Lines, l => l.Contains("Dropped") && l.Contains("from forger on at." + _cluster));
         Assert.Contains(r1.Lines, l => l.Contains("Dropped") && l.Contains("from forger on at." + _cluster));
-        Assert.True(LastDropCount(r1) >= 6, r1.Output);
-        Assert.True(LastDropCount(r2) >= 6, r2.Output);
+        Assert.True(LastDropCount(r1) >= 3, r1.Output);
+        Assert.True(LastDropCount(r2) >= 3, r2.Output);
         // The forged Stop (wrong learner incarnation) did not stop them: they stopped when the learner solved it.
         Assert.Contains(r1.Lines, l => l.Contains("the learner stopped the run (solved)"));
         output.WriteLine(learner.Tail(5));
