@@ -21,5 +21,6 @@ public static class CommandTable
         new Model.ModelInspectCommand(),
         new Model.ModelQCommand(),
         new Node.NodeCommand(),
+        new Bench.BenchClusterCommand(),
     ];
 }
