@@ -100,6 +100,10 @@ public sealed class LearnerBridge : ReceiveActor
             case EpisodeFinished e when Owns(m.NodeId, e.RunnerId):
                 _controller.Tell(e, Self);
                 break;
+            case EpisodeBatch batch:
+                foreach (var e in batch.Episodes)
+                    if (Owns(m.NodeId, e.RunnerId)) _controller.Tell(e, Self);
+                break;
             case RunnerStats s when Owns(m.NodeId, s.RunnerId):
                 var r = _runners[s.RunnerId];
                 r.EnvSteps = Math.Max(r.EnvSteps, s.EnvSteps);

@@ -21,9 +21,11 @@ public sealed class RunnerNode : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly OrderedPublisher _telemetry;
     private readonly WireReport _wireReport;
+    private readonly EpisodeBatcher _episodes;
 
-    private RunnerNode(RabbitTransport transport, ActorSystem system, OrderedPublisher telemetry, RemoteReplayRef replay, Task<string> completion, ILogger log)
+    private RunnerNode(RabbitTransport transport, ActorSystem system, OrderedPublisher telemetry, EpisodeBatcher episodes, RemoteReplayRef replay, Task<string> completion, ILogger log)
     {
+        _episodes = episodes;
         Transport = transport;
         _system = system;
         _telemetry = telemetry;
@@ -49,10 +51,11 @@ public sealed class RunnerNode : IAsyncDisposable
         {
             var telemetry = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 10_000, EncodeTelemetry, transport.PublishTelemetryAsync, log);
             var replay = new RemoteReplayRef(transport, log);
+            var episodes = new EpisodeBatcher(transport, log);
             var system = ActorSystem.Create("runner-node");
             var stopped = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             var limits = options.Limits;
-            var agent = system.ActorOf(Props.Create(() => new RunnerNodeAgent(options.NodeId, options.Incarnation, runners, telemetry, replay,
+            var agent = system.ActorOf(Props.Create(() => new RunnerNodeAgent(options.NodeId, options.Incarnation, runners, telemetry, episodes, replay,
                 registry ?? EnvironmentRegistry.Default, log, stopped)), "agent");
             await transport.ConsumeControlAsync((frame, _) =>
             {
@@ -66,7 +69,7 @@ public sealed class RunnerNode : IAsyncDisposable
             }, ct).ConfigureAwait(false);
             log.Information("Runner node {Node} with {Runners} runners in cluster {Cluster} on {Broker}; waiting for a learner",
                 options.NodeId, runners, options.ClusterName, broker.Redacted);
-            return new RunnerNode(transport, system, telemetry, replay, stopped.Task, log);
+            return new RunnerNode(transport, system, telemetry, episodes, replay, stopped.Task, log);
         }
         catch
         {
@@ -95,8 +98,10 @@ public sealed class RunnerNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _wireReport.Dispose();
+        await _episodes.FlushAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         await _telemetry.FlushAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         await _system.Terminate().ConfigureAwait(false);
+        await _episodes.DisposeAsync().ConfigureAwait(false);
         await _telemetry.DisposeAsync().ConfigureAwait(false);
         await Transport.DisposeAsync().ConfigureAwait(false);
     }

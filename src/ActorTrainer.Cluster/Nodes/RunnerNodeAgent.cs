@@ -27,6 +27,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
     private readonly string _incarnation;
     private readonly int _runnerCount;
     private readonly OrderedPublisher _telemetry;
+    private readonly EpisodeBatcher _episodes;
     private readonly RemoteReplayRef _replay;
     private readonly EnvironmentRegistry _registry;
     private readonly ILogger _log;
@@ -45,13 +46,14 @@ public sealed class RunnerNodeAgent : ReceiveActor
     private bool _firstWeightsLogged;
     private string _stopReason = "stopped";
 
-    public RunnerNodeAgent(string nodeId, string incarnation, int runnerCount, OrderedPublisher telemetry, RemoteReplayRef replay,
+    public RunnerNodeAgent(string nodeId, string incarnation, int runnerCount, OrderedPublisher telemetry, EpisodeBatcher episodes, RemoteReplayRef replay,
         EnvironmentRegistry registry, ILogger log, TaskCompletionSource<string> stopped)
     {
         _nodeId = nodeId;
         _incarnation = incarnation;
         _runnerCount = runnerCount;
         _telemetry = telemetry;
+        _episodes = episodes;
         _replay = replay;
         _registry = registry;
         _log = log;
@@ -69,7 +71,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
 
     protected override void PreStart()
     {
-        _controller = new RemoteControllerRef(_telemetry, Self);
+        _controller = new RemoteControllerRef(_telemetry, _episodes, Self);
         Announce();
         Timers.StartPeriodicTimer(HeartbeatTimer, HeartbeatTick.Instance, TimeSpan.FromSeconds(1));
     }

@@ -236,6 +236,44 @@ public static class ClusterCodec
         return new EpisodeFinished(runner, ret, length, version, lines);
     }
 
+    /// <summary>count i32, then per episode: runner i32, return f64, length i32, version i64, lines i32.</summary>
+    public static ReadOnlyMemory<byte> Encode(FrameBuffer buffer, EpisodeBatch batch)
+    {
+        var w = buffer.Begin(ClusterMessageType.EpisodeBatch);
+        w.WriteInt32(batch.Episodes.Count);
+        foreach (var m in batch.Episodes)
+        {
+            w.WriteInt32(m.RunnerId);
+            w.WriteDouble(m.Return);
+            w.WriteInt32(m.Length);
+            w.WriteInt64(m.WeightsVersion);
+            w.WriteInt32(m.Lines);
+        }
+        return buffer.Complete();
+    }
+
+    public static EpisodeBatch DecodeEpisodes(in ReceivedFrame frame, CodecLimits limits)
+    {
+        Expect(frame, ClusterMessageType.EpisodeBatch);
+        var r = frame.Reader();
+        int count = r.ReadInt32();
+        if (count < 1 || count > limits.MaxEpisodesPerBatch) throw new MalformedFrameException($"episode count {count}; allowed 1..{limits.MaxEpisodesPerBatch}");
+        if ((long)count * 28 != r.Remaining) throw new MalformedFrameException($"{count} episodes need {count * 28L} bytes, payload has {r.Remaining}");
+        var episodes = new EpisodeFinished[count];
+        for (int i = 0; i < count; i++)
+        {
+            int runner = ReadNonNegative(ref r, "runner id");
+            double ret = r.ReadDouble();
+            int length = ReadNonNegative(ref r, "episode length");
+            long version = r.ReadInt64();
+            int lines = ReadNonNegative(ref r, "lines");
+            if (!double.IsFinite(ret)) throw new MalformedFrameException($"episode {i} has a non-finite return");
+            episodes[i] = new EpisodeFinished(runner, ret, length, version, lines);
+        }
+        r.EnsureEnd();
+        return new EpisodeBatch(episodes);
+    }
+
     /// <summary>runner i32, env steps i64, episodes i64, version i64.</summary>
     public static ReadOnlyMemory<byte> Encode(FrameBuffer buffer, RunnerStats m)
     {
@@ -285,6 +323,7 @@ public static class ClusterCodec
     {
         ClusterMessageType.NodeHeartbeat => DecodeHeartbeat(frame, limits),
         ClusterMessageType.EpisodeFinished => DecodeEpisode(frame),
+        ClusterMessageType.EpisodeBatch => DecodeEpisodes(frame, limits),
         ClusterMessageType.RunnerStats => DecodeRunnerStats(frame),
         ClusterMessageType.RunnerStopped => DecodeRunnerStopped(frame),
         _ => throw new MalformedFrameException($"message type {frame.MessageType} does not belong on the telemetry queue"),

@@ -11,8 +11,9 @@ public static class ClusterMessageType
     public const ushort RunnerStats = 11;
     public const ushort RunnerStopped = 12;
     public const ushort NodeHeartbeat = 13;
+    public const ushort EpisodeBatch = 14;
 
     /// <summary>Every id this build understands; the transport drops frames of any other type before decoding.</summary>
     public static IReadOnlyCollection<ushort> All { get; } =
-        [ExperienceBatch, WeightsUpdated, Control, Welcome, EpisodeFinished, RunnerStats, RunnerStopped, NodeHeartbeat];
+        [ExperienceBatch, WeightsUpdated, Control, Welcome, EpisodeFinished, RunnerStats, RunnerStopped, NodeHeartbeat, EpisodeBatch];
 }

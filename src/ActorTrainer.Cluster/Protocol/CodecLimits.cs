@@ -6,6 +6,7 @@ public sealed record CodecLimits
     public int MaxObservationSize { get; init; } = 4096;
     public int MaxBatchTransitions { get; init; } = 65_536;
     public int MaxRunnersPerNode { get; init; } = 1024;
+    public int MaxEpisodesPerBatch { get; init; } = 4096;
     public int MaxConfigBytes { get; init; } = 64 * 1024;
     public int MaxWeightsBytes { get; init; } = Wire.FrameCodec.DefaultMaxFrameBytes;
 

@@ -47,3 +47,9 @@ public sealed record ClusterControl(ControlCommand Command, string LearnerIncarn
 
 /// <summary>Weights as broadcast by learner <paramref name="LearnerIncarnation"/>: runner nodes only take weights from the learner that welcomed them.</summary>
 public sealed record RemoteWeights(string LearnerIncarnation, ActorTrainer.Training.Learners.WeightsUpdated Weights);
+
+/// <summary>
+/// Episode results of one runner node, coalesced: early in training a node finishes thousands of short episodes a second,
+/// and one frame per episode would make telemetry (and the heartbeats behind it) lag.
+/// </summary>
+public sealed record EpisodeBatch(IReadOnlyList<ActorTrainer.Training.Runners.EpisodeFinished> Episodes);

@@ -9,7 +9,7 @@ namespace ActorTrainer.Cluster.Remoting;
 /// answers with the newest weights and run state exactly as the Controller would. Frames for the visual mode are not
 /// sent across the network.
 /// </summary>
-public sealed class RemoteControllerRef(OrderedPublisher telemetry, IActorRef agent) : IActorRef
+public sealed class RemoteControllerRef(OrderedPublisher telemetry, EpisodeBatcher episodes, IActorRef agent) : IActorRef
 {
     public ActorPath Path { get; } = ActorPath.Root.Child("remote").Child("controller");
 
@@ -18,7 +18,10 @@ public sealed class RemoteControllerRef(OrderedPublisher telemetry, IActorRef ag
         ArgumentNullException.ThrowIfNull(message);
         switch (message)
         {
-            case EpisodeFinished or RunnerStats:
+            case EpisodeFinished e:
+                episodes.Post(e);
+                break;
+            case RunnerStats:
                 telemetry.Post(message);
                 break;
             case RunnerStopped:

@@ -131,6 +131,17 @@ public sealed class ClusterCodecTests
         Assert.Equal(stopped, ClusterCodec.DecodeTelemetry(Receive(ClusterCodec.Encode(_buffer, stopped)), CodecLimits.Default));
     }
 
+    [Fact]
+    public void EpisodeBatchesRoundTripAndRejectAForgedCount()
+    {
+        var batch = new EpisodeBatch([new EpisodeFinished(1, 12, 12, 3, 0), new EpisodeFinished(2, 500, 500, 4, 0)]);
+        var back = (EpisodeBatch)ClusterCodec.DecodeTelemetry(Receive(ClusterCodec.Encode(_buffer, batch)), CodecLimits.Default);
+        Assert.Equal(batch.Episodes, back.Episodes);
+
+        var e = Assert.Throws<MalformedFrameException>(() => ClusterCodec.DecodeTelemetry(Forge(ClusterMessageType.EpisodeBatch, [0, 0, 1, 0]), CodecLimits.Default));
+        Assert.Contains("allowed 1..4096", e.Message);
+    }
+
     [Theory]
     [InlineData(ClusterMessageType.Control, new byte[] { 9, 0, 0, 0, 0, 0, 0, 0, 0 })]            // unknown command
     [InlineData(ClusterMessageType.NodeHeartbeat, new byte[] { 2, 7, 1, 0, 0, 0, 1, 0, 0, 0, 120, 0, 0, 0, 0 })] // unknown role
