@@ -38,6 +38,7 @@ public sealed class LearnerBridge : ReceiveActor
     private int _nextRunnerId;
     private RunState _state = RunState.Starting;
     private WeightsUpdated? _latest;
+    private DateTimeOffset _lastWeightsOffer;
 
     public LearnerBridge(IActorRef controller, TrainingConfig config, string nodeId, string incarnation, OrderedPublisher control,
         WeightsPublisher weights, ExperienceIngest ingest, ILogger log)
@@ -81,7 +82,14 @@ public sealed class LearnerBridge : ReceiveActor
     {
         if (_latest is not null && m.Version <= _latest.Version) return;
         _latest = m;
-        _weights.Offer(new RemoteWeights(_incarnation, m));
+        OfferWeights();
+    }
+
+    private void OfferWeights()
+    {
+        if (_latest is not { } w) return;
+        _lastWeightsOffer = DateTimeOffset.UtcNow;
+        _weights.Offer(new RemoteWeights(_incarnation, w));
     }
 
     private void OnControl(RunState state, ControlCommand command, string reason)
@@ -161,7 +169,7 @@ public sealed class LearnerBridge : ReceiveActor
         _control.Post(new Welcome(member.Node, member.Incarnation, _incarnation, member.FirstRunnerId, member.Runners, member.LadderSize,
             _state == RunState.Running, _configJson));
         // Republish the newest weights so the node's own (newest-wins) weights queue holds them right away.
-        if (_latest is { } w) _weights.Offer(new RemoteWeights(_incarnation, w));
+        OfferWeights();
         _log.Information("Welcomed node {Node}: runners {First}..{Last}, weights v{Version}", member.Node, member.FirstRunnerId,
             member.FirstRunnerId + member.Runners - 1, _latest?.Version ?? -1);
     }
@@ -169,6 +177,10 @@ public sealed class LearnerBridge : ReceiveActor
     private void OnTick()
     {
         var now = DateTimeOffset.UtcNow;
+        // A fanout message finds only the queues bound at that moment (a node just starting, a broker just restarted):
+        // while the learner publishes nothing new (e.g. waiting for experience), repeat the newest once a second so no
+        // runner node can be left without weights. Runner nodes ignore versions they already have.
+        if (now - _lastWeightsOffer > HeartbeatInterval) OfferWeights();
         foreach (var m in _members.Values)
         {
             if (m.Up && now - m.LastHeartbeat > HeartbeatInterval * (MissedHeartbeats + 0.5))

@@ -1,3 +1,4 @@
+using Serilog;
 using System.Diagnostics;
 using ActorTrainer.Cluster.Broker;
 using ActorTrainer.Cluster.Nodes;
@@ -34,6 +35,10 @@ public sealed class ClusterBench(double seconds, TextWriter progress)
         MaxSeconds = 3600,
     };
 
+    // Warnings only: the learner node's drops and reconnects would explain an odd figure.
+    private static readonly Serilog.ILogger Log = new Serilog.LoggerConfiguration().MinimumLevel.Information()
+        .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
+
     public async Task<Result> RunAsync(CancellationToken ct)
     {
         await using var broker = new LocalRabbitMqServer();
@@ -60,12 +65,19 @@ public sealed class ClusterBench(double seconds, TextWriter progress)
         var processes = new List<Process>();
         try
         {
-            await using var node = await LearnerNode.ConnectAsync(broker.Options, new ClusterNodeOptions { ClusterName = cluster, NodeId = "bench-learner" }, Serilog.Core.Logger.None, ct);
+            await using var node = await LearnerNode.ConnectAsync(broker.Options, new ClusterNodeOptions { ClusterName = cluster, NodeId = "bench-learner" }, Log, ct);
             await using var run = TrainingRun.Start(Config with { RunDir = runDir, Runners = runners }, new TrainingRunOptions { LocalRunners = 0 });
             await node.AttachAsync(run, ct);
             for (int i = 0; i < runners; i++) processes.Add(StartRunner(broker.Url, cluster, $"bench-runner-{i}"));
 
-            await WaitAsync(() => node.Ingest.Transitions > 5_000, TimeSpan.FromSeconds(90), "experience from the runner processes", ct);
+            try
+            {
+                await WaitAsync(() => node.Ingest.Transitions > 5_000, TimeSpan.FromSeconds(90), "experience from the runner processes", ct);
+            }
+            catch (TimeoutException e)
+            {
+                lock (RunnerOutput) throw new TimeoutException($"{e.Message}; ingested {node.Ingest.Transitions}; runner output:\n{string.Join('\n', RunnerOutput.TakeLast(40))}", e);
+            }
             await Task.Delay(TimeSpan.FromSeconds(1), ct); // past start-up transients
             var (transitions, steps) = await MeasureAsync(run, () => node.Ingest.Transitions, ct);
             await run.StopAsync(ct);
@@ -169,11 +181,23 @@ public sealed class ClusterBench(double seconds, TextWriter progress)
         foreach (var a in new[] { "node", "--role", "runner", "--cluster", cluster, "--node-id", nodeId, "--runners", "1" }) psi.ArgumentList.Add(a);
         psi.Environment[BrokerOptions.EnvironmentVariable] = brokerUrl;
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start a runner process");
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        p.OutputDataReceived += (_, e) => Keep(e.Data);
+        p.ErrorDataReceived += (_, e) => Keep(e.Data);
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;
+    }
+
+    private static readonly List<string> RunnerOutput = [];
+
+    private static void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (RunnerOutput)
+        {
+            if (RunnerOutput.Count > 1000) RunnerOutput.RemoveRange(0, 500);
+            RunnerOutput.Add(line);
+        }
     }
 
     private static async Task WaitForExitAsync(Process p)
