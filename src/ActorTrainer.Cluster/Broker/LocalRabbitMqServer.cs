@@ -26,8 +26,11 @@ public sealed class LocalRabbitMqServer : IAsyncDisposable
     private Process? _server;
     private bool _userCreated;
 
-    public LocalRabbitMqServer()
+    /// <param name="userName">The user created for clients (with a random password).</param>
+    public LocalRabbitMqServer(string userName = "actortrainer")
     {
+        ClusterTopology.ValidateName(userName, "user name");
+        UserName = userName;
         string id = Guid.NewGuid().ToString("N")[..10];
         NodeName = $"at-test-{id}@localhost";
         Port = FreePort();
@@ -40,7 +43,7 @@ public sealed class LocalRabbitMqServer : IAsyncDisposable
     public int Port { get; }
     public int DistPort { get; }
     public string DataDir { get; }
-    public string UserName => "actortrainer";
+    public string UserName { get; }
     public string Password { get; }
 
     /// <summary>Options for the test user; attempts and delays kept short so failing tests fail fast.</summary>

@@ -9,7 +9,7 @@ namespace ActorTrainer.Cluster.Tests.Broker;
 /// </summary>
 public sealed class RabbitMqBroker : IAsyncLifetime
 {
-    private readonly LocalRabbitMqServer _server = new();
+    private readonly LocalRabbitMqServer _server = new("attest");
 
     public int Port => _server.Port;
     public string UserName => _server.UserName;

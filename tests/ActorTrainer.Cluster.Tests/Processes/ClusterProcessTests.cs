@@ -103,7 +103,7 @@ public sealed partial class ClusterProcessTests(RabbitMqBroker broker, ITestOutp
         // New weights reached r1 and its stats came back: both directions work over the restarted broker.
         var after = await api.WaitForAsync(s => s.Runners.Any(r => r.Node == "r1" && r.WeightsVersion > before.WeightsVersion + 20) && s.EnvSteps > before.EnvSteps + 1000,
             Long, "training after the broker restart", learner);
-        Assert.True(after.MemberUp("r1"));
+        await api.WaitForAsync(s => s.MemberUp("r1"), Long, "r1 up again", learner);
         var checkpointAfter = await WaitForCheckpointAsync(learner, v => v > before.WeightsVersion);
         Assert.True(checkpointAfter.WeightsVersion > checkpointBefore.WeightsVersion);
         Assert.Contains(learner.Lines, l => l.Contains("Reconnected to"));
