@@ -45,6 +45,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
     private bool _helloSent;
     private bool _firstWeightsLogged;
     private string _stopReason = "stopped";
+    private readonly System.Diagnostics.Stopwatch _sinceHello = new();
 
     public RunnerNodeAgent(string nodeId, string incarnation, int runnerCount, OrderedPublisher telemetry, EpisodeBatcher episodes, RemoteReplayRef replay,
         EnvironmentRegistry registry, ILogger log, TaskCompletionSource<string> stopped)
@@ -67,7 +68,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
     }
 
     /// <summary>Logged once per welcome when the node first holds weights (tests read this line).</summary>
-    public const string WeightsLogTemplate = "weights v{Version} from learner {Learner}";
+    public const string WeightsLogTemplate = "weights v{Version} from learner {Learner}, {Ms} ms after this node's hello";
 
     protected override void PreStart()
     {
@@ -79,6 +80,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
     private void Announce()
     {
         var kind = _helloSent ? NodeAnnouncement.Heartbeat : NodeAnnouncement.Hello;
+        if (!_helloSent) _sinceHello.Start();
         _helloSent = true;
         _telemetry.Post(new NodeHeartbeat(kind, NodeRole.Runner, _runnerCount, _incarnation, _welcome?.LearnerIncarnation ?? ""));
     }
@@ -155,7 +157,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
         if (_latest is { } latest)
         {
             _firstWeightsLogged = true;
-            _log.Information("First " + WeightsLogTemplate, latest.Weights.Version, learnerNode);
+            _log.Information("First " + WeightsLogTemplate, latest.Weights.Version, learnerNode, _sinceHello.ElapsedMilliseconds);
         }
     }
 
@@ -174,7 +176,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
         if (!_firstWeightsLogged)
         {
             _firstWeightsLogged = true;
-            _log.Information("First " + WeightsLogTemplate, w.Weights.Version, sender);
+            _log.Information("First " + WeightsLogTemplate, w.Weights.Version, sender, _sinceHello.ElapsedMilliseconds);
             if (_running) Broadcast(new Resume()); // runners step only once they have weights and a Resume
         }
     }
