@@ -162,6 +162,16 @@ public sealed partial class ClusterProcessTests(RabbitMqBroker broker, ITestOutp
     }
 
     [Fact]
+    public async Task AnUnreachableBrokerGivesExitCode3AfterTheGivenAttempts()
+    {
+        var url = $"amqp://{broker.UserName}:secret-7@127.0.0.1:{NodeProcess.FreePort()}/";
+        await using var runner = NodeProcess.Start("runner", url, "node", "--role", "runner", "--cluster", _cluster, "--connect-attempts", "2");
+        Assert.Equal(3, await runner.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(runner.Lines, l => l.Contains("not reachable after 2 attempts"));
+        Assert.DoesNotContain("secret-7", runner.Output);
+    }
+
+    [Fact]
     public async Task NoBrokerGivenIsAUsageError()
     {
         await using var runner = NodeProcess.Start("runner", null, "node", "--role", "runner", "--cluster", _cluster);

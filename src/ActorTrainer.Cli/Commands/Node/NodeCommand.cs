@@ -37,12 +37,14 @@ public sealed class NodeCommand : ICommand
         var brokerUrl = args.String("--broker");
         var cluster = args.String("--cluster") ?? "default";
         var nodeId = args.String("--node-id") ?? NodeIdentity.DefaultNodeId(role);
+        // A container may start before its broker: let it keep trying (one attempt per second after a 5 s connect timeout).
+        var attempts = args.Int("--connect-attempts", 1, 100_000) ?? 3;
         BrokerOptions broker;
         try
         {
             ClusterTopology.ValidateName(cluster, "cluster name");
             ClusterTopology.ValidateName(nodeId, "node id");
-            broker = BrokerOptions.Resolve(brokerUrl);
+            broker = BrokerOptions.Resolve(brokerUrl) with { ConnectAttempts = attempts };
         }
         catch (ArgumentException e)
         {
