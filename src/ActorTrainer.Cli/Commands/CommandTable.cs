@@ -21,5 +21,7 @@ public static class CommandTable
         new Bench.BenchRolloutCommand(),
         new Model.ModelInspectCommand(),
         new Model.ModelQCommand(),
+        new Node.NodeCommand(),
+        new Bench.BenchClusterCommand(),
     ];
 }

@@ -77,6 +77,10 @@ public sealed class Controller : ReceiveActor
     private int? _watchedRunner;
     private double _frameFps = 30;
 
+    // Cluster mode (learner node): the bridge actor gets every broadcast; remote runners and members come from its ClusterView.
+    private IActorRef? _cluster;
+    private ClusterView? _clusterView;
+
     private long _lastTickSteps;
     private long _lastTickUpdates;
     private double _lastTickTime;
@@ -96,7 +100,7 @@ public sealed class Controller : ReceiveActor
         _completion = completion;
         _log = log;
         _solveThreshold = config.SolveThreshold ?? setup.RewardThreshold;
-        _runners = new RunnerSlot[config.EffectiveRunners];
+        _runners = new RunnerSlot[setup.LocalRunners ?? config.EffectiveRunners];
         if (setup.Resume is { } resume)
         {
             _resumeState = resume.Learner;
@@ -136,6 +140,8 @@ public sealed class Controller : ReceiveActor
         Receive<EvalTick>(_ => MaybeEvaluate());
         Receive<CheckpointTick>(_ => RequestLearnerState());
         Receive<StopTimeout>(_ => FinishStop("stop timed out waiting for the learner's final state or a runner's RunnerStopped"));
+        Receive<AttachCluster>(OnAttachCluster);
+        Receive<ClusterView>(m => _clusterView = m);
     }
 
     // A crashing child is restarted a few times within a minute; beyond that it is stopped, the Controller sees
@@ -191,7 +197,7 @@ public sealed class Controller : ReceiveActor
     {
         get
         {
-            var sum = _envStepsBefore;
+            var sum = _envStepsBefore + (_clusterView?.RemoteEnvSteps ?? 0);
             foreach (var r in _runners) sum += r.EnvSteps + r.StepsOfEarlierIncarnations;
             return sum;
         }
@@ -357,6 +363,13 @@ public sealed class Controller : ReceiveActor
     {
         foreach (var r in _runners)
             if (!r.Stopped) r.Ref.Tell(message, Self);
+        _cluster?.Tell(message, Self);
+    }
+
+    private void OnAttachCluster(AttachCluster m)
+    {
+        _cluster = m.Bridge;
+        m.Bridge.Tell(new ClusterAttached(_replay, _runners.Length, _latestWeights, _state), Self);
     }
 
     // ---------------------------------------------------------------- learner
@@ -677,7 +690,9 @@ public sealed class Controller : ReceiveActor
         WatchedRunner = _watchedRunner,
         FrameFps = _frameFps,
         Runners = _runners.Select((r, i) => new RunnerStatus(i, "local", r.EnvSteps + r.StepsOfEarlierIncarnations, r.Episodes, r.WeightsVersion,
-            r.Staleness, r.Epsilon(i, _config, _runners.Length), _watchedRunner == i, r.Up)).ToArray(),
+            r.Staleness, r.Epsilon(i, _config, _runners.Length), _watchedRunner == i, r.Up))
+            .Concat(_clusterView?.Runners ?? []).ToArray(),
+        Members = _clusterView?.Members ?? [],
         Error = _error,
     };
 

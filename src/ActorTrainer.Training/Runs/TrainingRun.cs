@@ -43,6 +43,9 @@ public sealed class TrainingRun : IAsyncDisposable
     public ITrainingControl Control { get; }
 
     public RunDirectory Directory { get; }
+
+    /// <summary>The actor system hosting the run, for actors that join it from outside (the cluster bridge).</summary>
+    public ActorSystem System => _system;
     public TrainingConfig Config { get; }
     public TrainingEvents Events { get; }
 
@@ -78,7 +81,7 @@ public sealed class TrainingRun : IAsyncDisposable
 
         var ownedLoggerFactory = options.CreateLoggerFactory?.Invoke(run);
         var loggerFactory = ownedLoggerFactory ?? NullLoggerFactory.Instance;
-        var setup = new TrainingSetup(networkSpec, config.SolveThreshold ?? envSpec.RewardThreshold ?? double.PositiveInfinity, registry, resume);
+        var setup = new TrainingSetup(networkSpec, config.SolveThreshold ?? envSpec.RewardThreshold ?? double.PositiveInfinity, registry, resume) { LocalRunners = options.LocalRunners };
         var events = new TrainingEvents();
         var completion = new TaskCompletionSource<TrainingSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
         var system = ActorSystem.Create("actortrainer", new ActorSystemOptions { LoggerFactory = loggerFactory });

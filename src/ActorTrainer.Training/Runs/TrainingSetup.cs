@@ -9,4 +9,8 @@ namespace ActorTrainer.Training.Runs;
 /// <param name="RewardThreshold">The environment's "solved" threshold (Gymnasium's reward_threshold).</param>
 /// <param name="Registry">Where runners and the evaluator make their environments (users may add their own).</param>
 /// <param name="Resume">The saved state to continue from, or null for a fresh run.</param>
-public sealed record TrainingSetup(NetworkSpec NetworkSpec, double RewardThreshold, EnvironmentRegistry Registry, ResumeState? Resume);
+public sealed record TrainingSetup(NetworkSpec NetworkSpec, double RewardThreshold, EnvironmentRegistry Registry, ResumeState? Resume)
+{
+    /// <summary>Runners the Controller creates in this process; null means <see cref="Configuration.TrainingConfig.EffectiveRunners"/>. A cluster learner node may run none.</summary>
+    public int? LocalRunners { get; init; }
+}

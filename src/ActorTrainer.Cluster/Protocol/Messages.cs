@@ -1,0 +1,55 @@
+namespace ActorTrainer.Cluster.Protocol;
+
+// Messages that exist only between nodes. Training messages (ExperienceBatch, WeightsUpdated, EpisodeFinished,
+// RunnerStats, RunnerStopped, Pause/Resume/Stop) travel as themselves; see ClusterCodec for the wire layout.
+
+public enum NodeRole : byte
+{
+    Learner = 1,
+    Runner = 2,
+}
+
+public enum NodeAnnouncement : byte
+{
+    /// <summary>First message of a node process.</summary>
+    Hello = 1,
+
+    /// <summary>Every second while alive.</summary>
+    Heartbeat = 2,
+
+    /// <summary>Leaving on purpose (Stop or Ctrl+C): not a failure.</summary>
+    Goodbye = 3,
+}
+
+/// <summary>
+/// A node's announcement on the telemetry queue (the node id is the frame's sender).
+/// </summary>
+/// <param name="Incarnation">Unique per process, so a restarted node with the same id is recognised as new.</param>
+/// <param name="WelcomedBy">Incarnation of the learner that welcomed this node; empty until welcomed. A learner that
+/// sees anything but its own incarnation here welcomes the node (again), which is also how a restarted learner finds its runners.</param>
+public sealed record NodeHeartbeat(NodeAnnouncement Kind, NodeRole Role, int Runners, string Incarnation, string WelcomedBy);
+
+/// <summary>
+/// The learner's answer to a runner node (broadcast on the control fanout, addressed by <paramref name="NodeId"/>):
+/// which runner ids to use, how long the Ape-X epsilon ladder is, and the whole training config, so runner nodes need no training flags.
+/// </summary>
+public sealed record Welcome(string NodeId, string NodeIncarnation, string LearnerIncarnation, int FirstRunnerId, int RunnerCount, int LadderSize, bool Running, string ConfigJson);
+
+public enum ControlCommand : byte
+{
+    Pause = 1,
+    Resume = 2,
+    Stop = 3,
+}
+
+/// <summary>Pause, Resume or Stop for every node welcomed by learner <paramref name="LearnerIncarnation"/>.</summary>
+public sealed record ClusterControl(ControlCommand Command, string LearnerIncarnation, string Reason);
+
+/// <summary>Weights as broadcast by learner <paramref name="LearnerIncarnation"/>: runner nodes only take weights from the learner that welcomed them.</summary>
+public sealed record RemoteWeights(string LearnerIncarnation, ActorTrainer.Training.Learners.WeightsUpdated Weights);
+
+/// <summary>
+/// Episode results of one runner node, coalesced: early in training a node finishes thousands of short episodes a second,
+/// and one frame per episode would make telemetry (and the heartbeats behind it) lag.
+/// </summary>
+public sealed record EpisodeBatch(IReadOnlyList<ActorTrainer.Training.Runners.EpisodeFinished> Episodes);

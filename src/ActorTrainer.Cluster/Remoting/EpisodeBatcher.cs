@@ -1,0 +1,76 @@
+using System.Threading.Channels;
+using ActorTrainer.Cluster.Protocol;
+using ActorTrainer.Cluster.Transport;
+using ActorTrainer.Cluster.Wire;
+using ActorTrainer.Training.Runners;
+using Serilog;
+
+namespace ActorTrainer.Cluster.Remoting;
+
+/// <summary>
+/// Sends a runner node's episode results as <see cref="EpisodeBatch"/> frames: whatever finished while the previous
+/// frame was being confirmed goes in the next one, so one confirm round trip carries hundreds of short episodes.
+/// </summary>
+public sealed class EpisodeBatcher : IAsyncDisposable
+{
+    private const int MaxPerFrame = 1024;
+
+    private readonly Channel<EpisodeFinished> _queue = Channel.CreateBounded<EpisodeFinished>(
+        new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly RabbitTransport _transport;
+    private readonly ILogger _log;
+    private readonly FrameBuffer _buffer;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+
+    public EpisodeBatcher(RabbitTransport transport, ILogger log)
+    {
+        _transport = transport;
+        _log = log;
+        _buffer = new FrameBuffer(transport.NodeId, transport.Codec.MaxFrameBytes);
+        _loop = Task.Run(RunAsync);
+    }
+
+    public void Post(EpisodeFinished episode) => _queue.Writer.TryWrite(episode);
+
+    private async Task RunAsync()
+    {
+        var ct = _stopping.Token;
+        var batch = new List<EpisodeFinished>(MaxPerFrame);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < MaxPerFrame && _queue.Reader.TryRead(out var e)) batch.Add(e);
+                if (batch.Count == 0) continue;
+                try
+                {
+                    await _transport.PublishTelemetryAsync(ClusterCodec.Encode(_buffer, new EpisodeBatch(batch)), ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)
+                {
+                    _log.Warning(e, "Could not publish {Count} episode results; dropped", batch.Count);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Waits (up to <paramref name="timeout"/>) until queued episodes are sent.</summary>
+    public async Task FlushAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (_queue.Reader.Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(20).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        _stopping.Dispose();
+    }
+}
