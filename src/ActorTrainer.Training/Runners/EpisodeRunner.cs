@@ -107,7 +107,8 @@ public sealed class EpisodeRunner : ReceiveActor
         _episodeReturn = new double[envCount];
         _episodeLength = new int[envCount];
         _episodeLines = new int[envCount];
-        // Distinct, reproducible streams per runner; a restarted runner continues with fresh episodes.
+        // Distinct, reproducible streams per runner. A restarted runner starts again from the same seed; its
+        // experience differs anyway because it acts with newer weights.
         var seed = unchecked(_config.Seed * 1_000_003 + _id * 7919);
         _random = new Random(seed);
         _envs.Reset(seed, _step.Observations);
@@ -138,8 +139,12 @@ public sealed class EpisodeRunner : ReceiveActor
     {
         _chunkScheduled = false;
         if (!_running || _version < 0) return;
-        for (var k = 0; k < _config.ChunkSteps && _inFlight < MaxBatchesInFlight; k++) StepOnce();
-        if (_watching) MaybeSendFrame();
+        for (var k = 0; k < _config.ChunkSteps && _inFlight < MaxBatchesInFlight; k++)
+        {
+            StepOnce();
+            // Per step, not per chunk: a chunk can outlast a frame interval, which would cap the frame rate.
+            if (_watching) MaybeSendFrame();
+        }
         ScheduleChunk();
     }
 

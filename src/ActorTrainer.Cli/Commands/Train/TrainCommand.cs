@@ -79,7 +79,7 @@ public sealed class TrainCommand : ICommand
         await using (trainingRun)
         {
             using var stopOnCancel = cancellationToken.Register(() => _ = trainingRun.Control.SendAsync(new Stop("Ctrl+C"), CancellationToken.None));
-            await using var server = dashboard is null ? null : await StartDashboardAsync(trainingRun, dashboard, loggerFactory);
+            await using var server = dashboard is null ? null : await StartDashboardAsync(trainingRun, dashboard, loggerFactory, stdout);
             if (live) await new LiveView(trainingRun).RunAsync();
             else await new PlainReporter(trainingRun, stdout).RunAsync();
 
@@ -93,14 +93,14 @@ public sealed class TrainCommand : ICommand
         }
     }
 
-    private static async Task<DashboardServer> StartDashboardAsync(TrainingRun run, DashboardOptions options, ILoggerFactory? loggerFactory)
+    private static async Task<DashboardServer> StartDashboardAsync(TrainingRun run, DashboardOptions options, ILoggerFactory? loggerFactory, TextWriter stdout)
     {
         var logger = loggerFactory?.CreateLogger("Dashboard") ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         try
         {
             var server = await DashboardServer.StartAsync(run.Control, options, logger);
             // The URL only: the token is the user's own and never printed.
-            Console.WriteLine($"dashboard: {server.BaseAddress}{(server.TokenRequired ? " (control token required)" : "")}");
+            stdout.WriteLine($"dashboard: {server.BaseAddress}{(server.TokenRequired ? " (control token required)" : "")}");
             return server;
         }
         catch (DashboardStartException ex)
