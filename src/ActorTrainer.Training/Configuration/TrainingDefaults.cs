@@ -42,14 +42,17 @@ public static class TrainingDefaults
         "Tetris-v0" => new TrainingConfig
         {
             Env = envId,
-            Gamma = 0.95,
-            NSteps = 1,
-            LearningRate = 5e-4,
+            Gamma = 0.99,
+            NSteps = 3,
+            LearningRate = 2.5e-4,
             BatchSize = 128,
             MinReplay = 2_000,
             ReplayCapacity = 200_000,
-            TargetSyncInterval = 1_000,
-            Hidden = [128, 128],
+            TargetSyncInterval = 2_000,
+            Hidden = [256, 256],
+            // The registry has no reward threshold for Tetris: it is solved at 100 lines per greedy game.
+            SolveMetric = SolveMetrics.Lines,
+            SolveThreshold = 100,
         },
         _ => new TrainingConfig { Env = envId },
     };
