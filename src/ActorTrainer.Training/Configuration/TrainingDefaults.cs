@@ -8,6 +8,8 @@ public static class TrainingDefaults
         "CartPole-v1" => new TrainingConfig
         {
             Env = envId,
+            // Solving is only noticed at an evaluation; these evaluate in milliseconds, so look twice a second.
+            EvalIntervalSeconds = 0.5,
             Gamma = 0.99,
             NSteps = 3,
             LearningRate = 1e-3,
@@ -19,6 +21,8 @@ public static class TrainingDefaults
         "Acrobot-v1" => new TrainingConfig
         {
             Env = envId,
+            // Solving is only noticed at an evaluation; these evaluate in milliseconds, so look twice a second.
+            EvalIntervalSeconds = 0.5,
             Gamma = 0.99,
             NSteps = 3,
             LearningRate = 6.3e-4,
@@ -30,6 +34,8 @@ public static class TrainingDefaults
         "MountainCar-v0" => new TrainingConfig
         {
             Env = envId,
+            // Solving is only noticed at an evaluation; these evaluate in milliseconds, so look twice a second.
+            EvalIntervalSeconds = 0.5,
             Gamma = 0.99,
             NSteps = 5,
             LearningRate = 4e-3,
@@ -43,8 +49,8 @@ public static class TrainingDefaults
         {
             Env = envId,
             Gamma = 0.99,
-            NSteps = 3,
-            LearningRate = 2.5e-4,
+            NSteps = 5,
+            LearningRate = 5e-4,
             BatchSize = 128,
             MinReplay = 2_000,
             ReplayCapacity = 200_000,
