@@ -76,6 +76,10 @@ public sealed record TrainingConfig
     /// <summary>Overrides the environment's reward threshold when set.</summary>
     public double? SolveThreshold { get; init; }
 
+    /// <summary>What the solve threshold is compared with: "return" (mean greedy episode return, Gymnasium's
+    /// convention) or "lines" (mean lines cleared per greedy game, for Tetris, whose registry has no reward threshold).</summary>
+    public string SolveMetric { get; init; } = SolveMetrics.Return;
+
     public double CheckpointIntervalSeconds { get; init; } = 30.0;
 
     /// <summary>Also store replay contents in latest/ (large, but resume is then exact).</summary>

@@ -61,6 +61,8 @@ public static class TrainingConfigValidator
         Range(problems, "eval-episodes", config.EvalEpisodes, 1, 100_000);
         Range(problems, "solve-episodes", config.SolveEpisodes, 1, 100_000);
         if (config.SolveThreshold is { } t && !double.IsFinite(t)) problems.Add($"solve-threshold must be a finite number, got {t}");
+        if (!SolveMetrics.IsKnown(config.SolveMetric))
+            problems.Add($"solve-metric must be one of {string.Join(", ", SolveMetrics.All)}, got '{config.SolveMetric}'");
         Positive(problems, "checkpoint-interval-seconds", config.CheckpointIntervalSeconds);
 
         return problems;

@@ -510,13 +510,16 @@ public sealed class Controller : ReceiveActor
         _metrics.Append(evalSample);
         _events.PublishMetrics(evalSample);
 
-        var meetsThreshold = m.Mean >= _solveThreshold;
+        // Tetris is judged on lines per game (solve-metric "lines"); everything else on Gymnasium's mean return.
+        var linesMetric = _config.SolveMetric == SolveMetrics.Lines;
+        var score = linesMetric ? m.MeanLines : m.Mean;
+        var meetsThreshold = score >= _solveThreshold;
         if (meetsThreshold && m.Episodes >= _config.SolveEpisodes && !_solved)
         {
             _solved = true;
             _secondsToSolve = Elapsed;
-            _log.LogInformation("solved: greedy mean {Mean:F1} over {Episodes} episodes >= {Threshold} after {Seconds:F1} s",
-                m.Mean, m.Episodes, _solveThreshold, _secondsToSolve);
+            _log.LogInformation("solved: greedy mean {Metric} {Score:F1} over {Episodes} episodes >= {Threshold} after {Seconds:F1} s",
+                linesMetric ? "lines" : "return", score, m.Episodes, _solveThreshold, _secondsToSolve);
             if (_config.UntilSolved && _state == RunState.Running) BeginStop("solved");
         }
         else if (meetsThreshold && m.Episodes < _config.SolveEpisodes && !_solved && _state == RunState.Running)

@@ -41,6 +41,23 @@ public sealed class TrainingConfigTests
     }
 
     [Fact]
+    public void Solve_metric_accepts_return_or_lines_and_names_them_otherwise()
+    {
+        Assert.Empty(TrainingConfigValidator.Validate(TrainingDefaults.For("CartPole-v1") with { SolveMetric = "lines" }, KnownEnvs));
+        var problems = TrainingConfigValidator.Validate(TrainingDefaults.For("CartPole-v1") with { SolveMetric = "score" }, KnownEnvs);
+        Assert.Equal(["solve-metric must be one of return, lines, got 'score'"], problems);
+    }
+
+    [Fact]
+    public void Tetris_is_solved_on_lines_per_game()
+    {
+        var tetris = TrainingDefaults.For("Tetris-v0");
+        Assert.Equal(SolveMetrics.Lines, tetris.SolveMetric);
+        Assert.Equal(100, tetris.SolveThreshold);
+        Assert.Equal(SolveMetrics.Return, TrainingDefaults.For("CartPole-v1").SolveMetric);
+    }
+
+    [Fact]
     public void Json_overlay_uses_flag_names_and_keeps_other_values()
     {
         var baseConfig = TrainingDefaults.For("CartPole-v1");
