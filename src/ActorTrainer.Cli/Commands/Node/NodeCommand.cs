@@ -91,9 +91,8 @@ public sealed class NodeCommand : ICommand
         TrainingConfig config;
         if (resume is not null)
         {
-            var saved = OpenForResume(resume);
-            config = TrainingConfigJson.Overlay(new TrainingConfig(), File.ReadAllText(saved.ConfigFile), saved.ConfigFile);
-            config = TrainingConfigJson.Overlay(config, JsonSerializer.Serialize(ReadOverrides(args)), "command line");
+            // --runners of a learner node means its local runners and is read separately.
+            config = Train.ResumeConfig.Read(resume, args, runnersMayChange: false);
         }
         else
         {
@@ -146,27 +145,5 @@ public sealed class NodeCommand : ICommand
                 if (server is not null) await server.DisposeAsync();
             }
         }
-    }
-
-    private static RunDirectory OpenForResume(string path)
-    {
-        try
-        {
-            return RunDirectory.OpenExisting(path);
-        }
-        catch (Exception ex) when (ex is DirectoryNotFoundException or InvalidDataException)
-        {
-            throw new UsageException($"--resume: {ex.Message}");
-        }
-    }
-
-    // On resume only run limits may change; the network and algorithm stay as saved.
-    private static Dictionary<string, object> ReadOverrides(ArgReader args)
-    {
-        var o = new Dictionary<string, object>();
-        if (args.Double("--max-seconds") is { } s) o["max-seconds"] = s;
-        if (args.Long("--max-steps", 1) is { } n) o["max-steps"] = n;
-        if (args.Has("--until-solved")) o["until-solved"] = args.Flag("--until-solved");
-        return o;
     }
 }

@@ -41,12 +41,7 @@ public sealed class TrainCommand : ICommand
         TrainingConfig config;
         if (resume is not null)
         {
-            // A resumed run keeps its own config; flags given now (e.g. --max-seconds) still apply on top.
-            var run = OpenForResume(resume);
-            // Limits of the earlier process are not carried over: a limit already reached would stop the resumed run at once.
-            var saved = TrainingConfigJson.Overlay(new TrainingConfig(), File.ReadAllText(run.ConfigFile), run.ConfigFile)
-                with { MaxSeconds = null, MaxSteps = null, UntilSolved = false };
-            config = TrainingConfigJson.Overlay(saved, JsonSerializer.Serialize(ReadOverrides(args)), "command line");
+            config = ResumeConfig.Read(resume, args, runnersMayChange: true);
         }
         else
         {
@@ -109,29 +104,6 @@ public sealed class TrainCommand : ICommand
             await run.StopAsync(CancellationToken.None);
             throw new UsageException(ex.Message);
         }
-    }
-
-    private static RunDirectory OpenForResume(string path)
-    {
-        try
-        {
-            return RunDirectory.OpenExisting(path);
-        }
-        catch (Exception ex) when (ex is DirectoryNotFoundException or InvalidDataException)
-        {
-            throw new UsageException($"--resume: {ex.Message}");
-        }
-    }
-
-    // On resume only run limits may change; the network and algorithm must stay as saved.
-    private static Dictionary<string, object> ReadOverrides(ArgReader args)
-    {
-        var o = new Dictionary<string, object>();
-        if (args.Double("--max-seconds") is { } s) o["max-seconds"] = s;
-        if (args.Long("--max-steps", 1) is { } n) o["max-steps"] = n;
-        if (args.Has("--until-solved")) o["until-solved"] = args.Flag("--until-solved");
-        if (args.Int("--runners", 0, 1024) is { } r) o["runners"] = r;
-        return o;
     }
 
     internal static string SummaryLine(TrainingSummary s) =>
