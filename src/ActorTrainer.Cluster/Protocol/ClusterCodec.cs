@@ -214,11 +214,7 @@ public static class ClusterCodec
     public static ReadOnlyMemory<byte> Encode(FrameBuffer buffer, EpisodeFinished m)
     {
         var w = buffer.Begin(ClusterMessageType.EpisodeFinished);
-        w.WriteInt32(m.RunnerId);
-        w.WriteDouble(m.Return);
-        w.WriteInt32(m.Length);
-        w.WriteInt64(m.WeightsVersion);
-        w.WriteInt32(m.Lines);
+        WriteEpisode(ref w, m);
         return buffer.Complete();
     }
 
@@ -226,13 +222,31 @@ public static class ClusterCodec
     {
         Expect(frame, ClusterMessageType.EpisodeFinished);
         var r = frame.Reader();
+        var episode = ReadEpisode(ref r, "episode");
+        r.EnsureEnd();
+        return episode;
+    }
+
+    // The layout of one episode, shared by the single and the batched message.
+    private const int EpisodeBytes = 28;
+
+    private static void WriteEpisode(ref WireWriter w, EpisodeFinished m)
+    {
+        w.WriteInt32(m.RunnerId);
+        w.WriteDouble(m.Return);
+        w.WriteInt32(m.Length);
+        w.WriteInt64(m.WeightsVersion);
+        w.WriteInt32(m.Lines);
+    }
+
+    private static EpisodeFinished ReadEpisode(ref WireReader r, string which)
+    {
         int runner = ReadNonNegative(ref r, "runner id");
         double ret = r.ReadDouble();
         int length = ReadNonNegative(ref r, "episode length");
         long version = r.ReadInt64();
         int lines = ReadNonNegative(ref r, "lines");
-        r.EnsureEnd();
-        if (!double.IsFinite(ret)) throw new MalformedFrameException("episode return is not finite");
+        if (!double.IsFinite(ret)) throw new MalformedFrameException($"{which} has a non-finite return");
         return new EpisodeFinished(runner, ret, length, version, lines);
     }
 
@@ -241,14 +255,7 @@ public static class ClusterCodec
     {
         var w = buffer.Begin(ClusterMessageType.EpisodeBatch);
         w.WriteInt32(batch.Episodes.Count);
-        foreach (var m in batch.Episodes)
-        {
-            w.WriteInt32(m.RunnerId);
-            w.WriteDouble(m.Return);
-            w.WriteInt32(m.Length);
-            w.WriteInt64(m.WeightsVersion);
-            w.WriteInt32(m.Lines);
-        }
+        foreach (var m in batch.Episodes) WriteEpisode(ref w, m);
         return buffer.Complete();
     }
 
@@ -258,18 +265,9 @@ public static class ClusterCodec
         var r = frame.Reader();
         int count = r.ReadInt32();
         if (count < 1 || count > limits.MaxEpisodesPerBatch) throw new MalformedFrameException($"episode count {count}; allowed 1..{limits.MaxEpisodesPerBatch}");
-        if ((long)count * 28 != r.Remaining) throw new MalformedFrameException($"{count} episodes need {count * 28L} bytes, payload has {r.Remaining}");
+        if ((long)count * EpisodeBytes != r.Remaining) throw new MalformedFrameException($"{count} episodes need {count * (long)EpisodeBytes} bytes, payload has {r.Remaining}");
         var episodes = new EpisodeFinished[count];
-        for (int i = 0; i < count; i++)
-        {
-            int runner = ReadNonNegative(ref r, "runner id");
-            double ret = r.ReadDouble();
-            int length = ReadNonNegative(ref r, "episode length");
-            long version = r.ReadInt64();
-            int lines = ReadNonNegative(ref r, "lines");
-            if (!double.IsFinite(ret)) throw new MalformedFrameException($"episode {i} has a non-finite return");
-            episodes[i] = new EpisodeFinished(runner, ret, length, version, lines);
-        }
+        for (int i = 0; i < count; i++) episodes[i] = ReadEpisode(ref r, $"episode {i}");
         r.EnsureEnd();
         return new EpisodeBatch(episodes);
     }

@@ -177,6 +177,19 @@ public sealed unsafe class QNetwork
     }
 
     /// <summary>
+    /// The best action among those <paramref name="mask"/> allows (an empty mask allows all); 0 when none is allowed,
+    /// so a caller always gets an action index.
+    /// </summary>
+    public static int ArgmaxOf(ReadOnlySpan<float> q, ReadOnlySpan<bool> mask)
+    {
+        if (mask.IsEmpty) return ArgmaxOf(q);
+        var best = -1;
+        for (var a = 0; a < q.Length; a++)
+            if (mask[a] && (best < 0 || q[a] > q[best])) best = a;
+        return best < 0 ? 0 : best;
+    }
+
+    /// <summary>
     /// Q-values for a batch: <paramref name="observations"/> is [batch, obs] row-major, <paramref name="q"/> [batch, actions].
     /// The activations stay in <paramref name="workspace"/> for <see cref="Backward"/>.
     /// </summary>

@@ -54,10 +54,8 @@ public sealed class PrioritizedReplay : ITransitionSink
             Add(transition);
             return;
         }
-        var raw = Math.Abs((double)tdError) + Options.PriorityEpsilon;
-        _maxPriority = Math.Max(_maxPriority, raw);
         _store.Write(_next, transition);
-        _tree.Set(_next, Math.Pow(raw, Options.Alpha));
+        SetPriority(_next, tdError);
         Advance();
     }
 
@@ -81,13 +79,7 @@ public sealed class PrioritizedReplay : ITransitionSink
     /// </summary>
     public void SampleBatch(ReplayBatch batch, int batchSize)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.ObservationSize != ObservationSize)
-            throw new ArgumentException($"batch holds observations of {batch.ObservationSize} values; this replay stores {ObservationSize}", nameof(batch));
-        if (batchSize < 1 || batchSize > batch.Capacity)
-            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batch size must be between 1 and the batch capacity {batch.Capacity}");
-        if (Count == 0)
-            throw new InvalidOperationException("the replay is empty; add transitions before sampling");
+        _store.EnsureCanSample(batch, batchSize, Count);
         var beta = Beta;
         var total = _tree.Total;
         var segment = total / batchSize;
@@ -119,10 +111,16 @@ public sealed class PrioritizedReplay : ITransitionSink
             var e = tdErrors[i];
             if (!float.IsFinite(e))
                 throw new ArgumentOutOfRangeException(nameof(tdErrors), e, $"priority {i} (slot {index}) must be finite");
-            var raw = Math.Abs((double)e) + Options.PriorityEpsilon;
-            _maxPriority = Math.Max(_maxPriority, raw);
-            _tree.Set(index, Math.Pow(raw, Options.Alpha));
+            SetPriority(index, e);
         }
+    }
+
+    // p = (|δ| + ε)^α; the largest raw priority seen is what new transitions without a known δ get.
+    private void SetPriority(int index, float tdError)
+    {
+        var raw = Math.Abs((double)tdError) + Options.PriorityEpsilon;
+        _maxPriority = Math.Max(_maxPriority, raw);
+        _tree.Set(index, Math.Pow(raw, Options.Alpha));
     }
 
     private const uint SnapshotMagic = 0x50525441; // "ATRP" little-endian

@@ -37,6 +37,18 @@ internal sealed class TransitionStore
     public static long BytesPerTransition(int observationSize) =>
         2L * observationSize * sizeof(float) + sizeof(int) + 2 * sizeof(float) + sizeof(bool);
 
+    /// <summary>The checks every replay makes before sampling <paramref name="batchSize"/> of its <paramref name="count"/> transitions.</summary>
+    public void EnsureCanSample(ReplayBatch batch, int batchSize, int count)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.ObservationSize != ObservationSize)
+            throw new ArgumentException($"batch holds observations of {batch.ObservationSize} values; this replay stores {ObservationSize}", nameof(batch));
+        if (batchSize < 1 || batchSize > batch.Capacity)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batch size must be between 1 and the batch capacity {batch.Capacity}");
+        if (count == 0)
+            throw new InvalidOperationException("the replay is empty; add transitions before sampling");
+    }
+
     public void Write(int index, in NStepTransition t)
     {
         if (t.Observation.Length != ObservationSize || t.NextObservation.Length != ObservationSize)

@@ -30,13 +30,7 @@ public sealed class UniformReplay : ITransitionSink
 
     public void SampleBatch(ReplayBatch batch, int batchSize)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.ObservationSize != ObservationSize)
-            throw new ArgumentException($"batch holds observations of {batch.ObservationSize} values; this replay stores {ObservationSize}", nameof(batch));
-        if (batchSize < 1 || batchSize > batch.Capacity)
-            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batch size must be between 1 and the batch capacity {batch.Capacity}");
-        if (Count == 0)
-            throw new InvalidOperationException("the replay is empty; add transitions before sampling");
+        _store.EnsureCanSample(batch, batchSize, Count);
         for (var i = 0; i < batchSize; i++)
         {
             _store.CopyTo(_random.Next(Count), batch, i);

@@ -380,10 +380,14 @@ public sealed class Controller : ReceiveActor
         if (_lastLearnerState is { } captured) _learner.Tell(new RestoreLearner(Newest(captured)), Self);
         // Newest(): after a crash in a resumed run, the weights broadcast since the resume are newer than latest/.
         else if (_resumeState is { } resumed) _learner.Tell(new RestoreLearner(Newest(resumed)), Self);
-        else if (_latestWeights is { } w) _learner.Tell(new RestoreLearner(new LearnerState(w, w, new float[w.Parameters.Length], new float[w.Parameters.Length], 0, _updates, _weightsVersion)), Self);
+        else if (_latestWeights is { } w) _learner.Tell(new RestoreLearner(FromWeights(w)), Self);
         else _learner.Tell(new BeginLearning(), Self);
         if (_state == RunState.Paused) _learner.Tell(new Pause(), Self);
     }
+
+    // Only weights are known (no captured optimizer state): both networks start from them, Adam starts afresh.
+    private LearnerState FromWeights(WeightsSnapshot w) =>
+        new(w, w, new float[w.Parameters.Length], new float[w.Parameters.Length], 0, _updates, _weightsVersion);
 
     // Prefer the newest broadcast weights over an older captured state: fewer updates are lost.
     private LearnerState Newest(LearnerState captured) =>
@@ -596,7 +600,7 @@ public sealed class Controller : ReceiveActor
             // Whatever happened, leave the newest weights on disk.
             if (_lastLearnerState is null && _latestWeights is { } w)
             {
-                try { WriteLatest(new LearnerState(w, w, new float[w.Parameters.Length], new float[w.Parameters.Length], 0, _updates, _weightsVersion)); }
+                try { WriteLatest(FromWeights(w)); }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { _log.LogError(ex, "could not write the final checkpoint"); }
             }
         }
@@ -693,7 +697,7 @@ public sealed class Controller : ReceiveActor
         WatchedRunner = _watchedRunner,
         FrameFps = _frameFps,
         Runners = _runners.Select((r, i) => new RunnerStatus(i, "local", r.EnvSteps + r.StepsOfEarlierIncarnations, r.Episodes, r.WeightsVersion,
-            r.Staleness, r.Epsilon(i, _config, _runners.Length), _watchedRunner == i, r.Up))
+            r.Staleness, EpisodeRunner.EpsilonFor(i, 0, _config), _watchedRunner == i, r.Up))
             .Concat(_clusterView?.Runners ?? []).ToArray(),
         Members = _clusterView?.Members ?? [],
         Error = _error,
@@ -737,9 +741,6 @@ public sealed class Controller : ReceiveActor
 
         /// <summary>When this runner said hello, within the restart window.</summary>
         public Queue<double> Starts { get; } = new();
-
-        public double Epsilon(int runner, TrainingConfig config, int runners) =>
-            Exploration.ApexEpsilon.For(runner * config.EnvsPerRunner, runners * config.EnvsPerRunner, config.EpsilonBase, config.EpsilonAlpha);
     }
 
     private sealed record Tick

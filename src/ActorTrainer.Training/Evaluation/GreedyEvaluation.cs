@@ -62,10 +62,7 @@ public sealed class GreedyEvaluation
         _network.Forward(_obs, _q);
         if (!_env.HasActionMask) return QNetwork.ArgmaxOf(_q);
         _env.GetActionMask(_mask);
-        var best = -1;
-        for (var a = 0; a < _q.Length; a++)
-            if (_mask[a] && (best < 0 || _q[a] > _q[best])) best = a;
-        return best < 0 ? 0 : best;
+        return QNetwork.ArgmaxOf(_q, _mask);
     }
 
     /// <summary>For `play`: the environment being evaluated and its current observation.</summary>

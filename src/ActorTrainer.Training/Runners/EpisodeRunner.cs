@@ -192,11 +192,7 @@ public sealed class EpisodeRunner : ReceiveActor
     private int GreedyAction(ReadOnlySpan<float> observation, ReadOnlySpan<bool> mask)
     {
         _policy.Forward(observation, _q);
-        if (mask.IsEmpty) return QNetwork.ArgmaxOf(_q);
-        var best = -1;
-        for (var a = 0; a < _q.Length; a++)
-            if (mask[a] && (best < 0 || _q[a] > _q[best])) best = a;
-        return best < 0 ? 0 : best;
+        return QNetwork.ArgmaxOf(_q, mask);
     }
 
     private int RandomAction(ReadOnlySpan<bool> mask, int actionCount)

@@ -93,11 +93,18 @@ public sealed class TrainingRun : IAsyncDisposable
 
     private static string? DescribeUnknownEnv(EnvironmentRegistry registry, string id)
     {
-        if (registry.Contains(id)) return null;
-        var suggestion = EditDistance.Closest(id, registry.Ids);
-        return suggestion is null
-            ? $"unknown env '{id}'; known: {string.Join(", ", registry.Ids)}"
-            : $"unknown env '{id}', did you mean {suggestion}?";
+        try
+        {
+            registry.GetSpec(id);
+            return null;
+        }
+        catch (UnknownEnvironmentException ex)
+        {
+            // The registry picks the suggestion; the wording here is the config validator's.
+            return ex.Suggestion is null
+                ? $"unknown env '{id}'; known: {string.Join(", ", ex.KnownIds)}"
+                : $"unknown env '{id}', did you mean {ex.Suggestion}?";
+        }
     }
 
     /// <summary>Asks for a graceful stop and waits for the run to finish.</summary>

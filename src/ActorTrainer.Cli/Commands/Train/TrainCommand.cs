@@ -24,10 +24,12 @@ public sealed class TrainCommand : ICommand
         "usage: actortrainer train --env ID [--runners N] [--seed S] [--run-dir DIR] [--until-solved] [--max-seconds S]\n" +
         "                          [--max-steps N] [--resume DIR] [--config FILE] [--summary-json FILE] [--plain] [--KEY VALUE ...]\n" +
         "every configuration key is a flag (and a key of the --config JSON file):\n  " +
-        string.Join("\n  ", TrainingConfigJson.Keys.Select(k => "--" + k + "  (default for CartPole-v1: " + DefaultOf(k) + ")"));
+        string.Join("\n  ", DefaultsByKey().Select(d => $"--{d.Key}  (default for CartPole-v1: {d.Value})"));
 
-    private static string DefaultOf(string key) =>
-        System.Text.Json.Nodes.JsonNode.Parse(TrainingConfigJson.Serialize(TrainingDefaults.For("CartPole-v1")))![key]?.ToJsonString() ?? "none";
+    private static IEnumerable<KeyValuePair<string, string>> DefaultsByKey() =>
+        System.Text.Json.Nodes.JsonNode.Parse(TrainingConfigJson.Serialize(TrainingDefaults.For("CartPole-v1")))!.AsObject()
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Key, p.Value?.ToJsonString() ?? "none"));
 
     public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
         RunAsync(args, Console.Out, Console.Error, cancellationToken);
