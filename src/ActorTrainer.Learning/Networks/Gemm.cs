@@ -7,10 +7,14 @@ namespace ActorTrainer.Learning.Networks;
 /// Single-precision matrix product C[M,N] (+)= A·B with a register-tiled AVX-512 micro-kernel.
 /// A is addressed through strides (A(i,k) = a[i*ars + k*aks]) so the same kernel serves X·Wᵀ, dZ·W
 /// and dZᵀ·X without transposing activations; B must be row-major with unit stride along N, which is
-/// what lets the kernel stream 64-wide rows of B into four zmm registers per k.
+/// what lets the kernel stream 64-wide rows of B into four zmm registers per k. Without AVX-512 the same
+/// tiles run on 256-bit kernels (Gemm.Vector256.cs).
 /// </summary>
-internal static unsafe class Gemm
+internal static unsafe partial class Gemm
 {
+    // A static readonly bool is a constant to the tiered JIT, so the untaken kernel family costs nothing.
+    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
+
     // 4 rows × 64 columns = 16 zmm accumulators: 16 FMAs per 4 B loads + 4 broadcasts, enough independent
     // chains to hide FMA latency at two FMAs per cycle, and 4 divides every batch size we use (64, 256).
     private const int Mr = 4;
@@ -56,7 +60,8 @@ internal static unsafe class Gemm
                 int ldp;
                 if (packB)
                 {
-                    PackB(bk + n0, ldb, kc, bufB);
+                    if (Wide) PackB(bk + n0, ldb, kc, bufB);
+                    else PackB256(bk + n0, ldb, kc, bufB);
                     panel = bufB;
                     ldp = Nr;
                 }
@@ -68,21 +73,30 @@ internal static unsafe class Gemm
                 var i0 = 0;
                 for (; i0 < mFull; i0 += Mr)
                 {
-                    if (packA)
-                        Kernel4x64(kc, bufA + (long)i0 * kc, 1, Mr, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc, rl);
-                    else
-                        Kernel4x64(kc, ak + (long)i0 * ars, ars, aks, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc, rl);
+                    float* ai = packA ? bufA + (long)i0 * kc : ak + (long)i0 * ars;
+                    int air = packA ? 1 : ars, aik = packA ? Mr : aks;
+                    if (Wide) Kernel4x64(kc, ai, air, aik, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc, rl);
+                    else Kernel4x64V256(kc, ai, air, aik, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc, rl);
                 }
                 for (; i0 < m; i0++)
-                    Kernel1x64(kc, ak + (long)i0 * ars, aks, panel, ldp, c + (long)i0 * ldc + n0, acc, rl);
+                {
+                    if (Wide) Kernel1x64(kc, ak + (long)i0 * ars, aks, panel, ldp, c + (long)i0 * ldc + n0, acc, rl);
+                    else Kernel1x64V256(kc, ak + (long)i0 * ars, aks, panel, ldp, c + (long)i0 * ldc + n0, acc, rl);
+                }
             }
             for (; n0 + 16 <= n; n0 += 16)
             {
                 var i0 = 0;
                 for (; i0 + Mr <= m; i0 += Mr)
-                    Kernel4x16(kc, ak + (long)i0 * ars, ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, ldc, acc, rl);
+                {
+                    if (Wide) Kernel4x16(kc, ak + (long)i0 * ars, ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, ldc, acc, rl);
+                    else Kernel4x16V256(kc, ak + (long)i0 * ars, ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, ldc, acc, rl);
+                }
                 for (; i0 < m; i0++)
-                    Kernel1x16(kc, ak + (long)i0 * ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, acc, rl);
+                {
+                    if (Wide) Kernel1x16(kc, ak + (long)i0 * ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, acc, rl);
+                    else Kernel1x16V256(kc, ak + (long)i0 * ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, acc, rl);
+                }
             }
             if (n0 < n)
                 Scalar(m, n - n0, kc, ak, ars, aks, bk + n0, ldb, c + n0, ldc, acc, rl);

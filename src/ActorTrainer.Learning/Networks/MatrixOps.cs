@@ -4,9 +4,14 @@ using System.Runtime.Intrinsics;
 
 namespace ActorTrainer.Learning.Networks;
 
-/// <summary>Small dense helpers around <see cref="Gemm"/>: transposes, row dots and the ReLU mask.</summary>
+/// <summary>
+/// Small dense helpers around <see cref="Gemm"/>: transposes, row dots and the ReLU mask. Each has a 512-bit
+/// and a 256-bit form; the 256-bit one runs where Vector512 is not hardware-accelerated (it would fall back to software).
+/// </summary>
 internal static unsafe class MatrixOps
 {
+    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
+
     /// <summary>dst[c, r] = src[r, c] for the first <paramref name="rows"/> × <paramref name="cols"/> block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* src, int rows, int cols, int lds, float* dst, int ldd)
@@ -76,6 +81,11 @@ internal static unsafe class MatrixOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DotRows(int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
+        if (!Wide)
+        {
+            DotRows256(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
         for (var i = 0; i < m; i++)
         {
             var ai = a + (long)i * lda;
@@ -114,6 +124,57 @@ internal static unsafe class MatrixOps
         }
     }
 
+    // Two accumulators per row, so eight FMA chains are in flight as in the 512-bit form.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotRows256(int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
+    {
+        for (var i = 0; i < m; i++)
+        {
+            var ai = a + (long)i * lda;
+            var j = 0;
+            for (; j + 4 <= n; j += 4)
+            {
+                float* b0 = b + (long)j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+                Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, t0 = default, t1 = default, t2 = default, t3 = default;
+                for (var p = 0; p < k; p += 16)
+                {
+                    var x = Vector256.Load(ai + p);
+                    var y = Vector256.Load(ai + p + 8);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b0 + p), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b1 + p), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b2 + p), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b3 + p), s3);
+                    t0 = Vector256.FusedMultiplyAdd(y, Vector256.Load(b0 + p + 8), t0);
+                    t1 = Vector256.FusedMultiplyAdd(y, Vector256.Load(b1 + p + 8), t1);
+                    t2 = Vector256.FusedMultiplyAdd(y, Vector256.Load(b2 + p + 8), t2);
+                    t3 = Vector256.FusedMultiplyAdd(y, Vector256.Load(b3 + p + 8), t3);
+                }
+                var ci = c + (long)i * ldc + j;
+                float d0 = Vector256.Sum(s0 + t0), d1 = Vector256.Sum(s1 + t1), d2 = Vector256.Sum(s2 + t2), d3 = Vector256.Sum(s3 + t3);
+                if (accumulate)
+                {
+                    ci[0] += d0; ci[1] += d1; ci[2] += d2; ci[3] += d3;
+                }
+                else
+                {
+                    ci[0] = d0; ci[1] = d1; ci[2] = d2; ci[3] = d3;
+                }
+            }
+            for (; j < n; j++)
+            {
+                var bj = b + (long)j * ldb;
+                Vector256<float> s = default, t = default;
+                for (var p = 0; p < k; p += 16)
+                {
+                    s = Vector256.FusedMultiplyAdd(Vector256.Load(ai + p), Vector256.Load(bj + p), s);
+                    t = Vector256.FusedMultiplyAdd(Vector256.Load(ai + p + 8), Vector256.Load(bj + p + 8), t);
+                }
+                var ci = c + (long)i * ldc + j;
+                *ci = accumulate ? *ci + Vector256.Sum(s + t) : Vector256.Sum(s + t);
+            }
+        }
+    }
+
     // Eight independent FMA chains (one per row) keep both FMA pipes busy despite their 4-cycle latency,
     // and the eight row sums are reduced together into one 256-bit vector instead of eight separate
     // horizontal sums.
@@ -134,10 +195,42 @@ internal static unsafe class MatrixOps
             s6 = Vector512.FusedMultiplyAdd(Vector512.Load(w6 + i), xv, s6);
             s7 = Vector512.FusedMultiplyAdd(Vector512.Load(w7 + i), xv, s7);
         }
-        var h01 = Avx.HorizontalAdd(s0.GetLower() + s0.GetUpper(), s1.GetLower() + s1.GetUpper());
-        var h23 = Avx.HorizontalAdd(s2.GetLower() + s2.GetUpper(), s3.GetLower() + s3.GetUpper());
-        var h45 = Avx.HorizontalAdd(s4.GetLower() + s4.GetUpper(), s5.GetLower() + s5.GetUpper());
-        var h67 = Avx.HorizontalAdd(s6.GetLower() + s6.GetUpper(), s7.GetLower() + s7.GetUpper());
+        FinishMatVec8Rows(s0.GetLower() + s0.GetUpper(), s1.GetLower() + s1.GetUpper(), s2.GetLower() + s2.GetUpper(), s3.GetLower() + s3.GetUpper(),
+            s4.GetLower() + s4.GetUpper(), s5.GetLower() + s5.GetUpper(), s6.GetLower() + s6.GetUpper(), s7.GetLower() + s7.GetUpper(),
+            w, bias, x, y, inSize, vecEnd, relu);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MatVec8Rows256(float* w, float* bias, float* x, float* y, int inSize, int vecEnd, bool relu)
+    {
+        float* w0 = w, w1 = w0 + inSize, w2 = w1 + inSize, w3 = w2 + inSize, w4 = w3 + inSize, w5 = w4 + inSize, w6 = w5 + inSize, w7 = w6 + inSize;
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        for (var i = 0; i < vecEnd; i += 8)
+        {
+            var xv = Vector256.Load(x + i);
+            s0 = Vector256.FusedMultiplyAdd(Vector256.Load(w0 + i), xv, s0);
+            s1 = Vector256.FusedMultiplyAdd(Vector256.Load(w1 + i), xv, s1);
+            s2 = Vector256.FusedMultiplyAdd(Vector256.Load(w2 + i), xv, s2);
+            s3 = Vector256.FusedMultiplyAdd(Vector256.Load(w3 + i), xv, s3);
+            s4 = Vector256.FusedMultiplyAdd(Vector256.Load(w4 + i), xv, s4);
+            s5 = Vector256.FusedMultiplyAdd(Vector256.Load(w5 + i), xv, s5);
+            s6 = Vector256.FusedMultiplyAdd(Vector256.Load(w6 + i), xv, s6);
+            s7 = Vector256.FusedMultiplyAdd(Vector256.Load(w7 + i), xv, s7);
+        }
+        FinishMatVec8Rows(s0, s1, s2, s3, s4, s5, s6, s7, w, bias, x, y, inSize, vecEnd, relu);
+    }
+
+    // Reduces the eight row accumulators together, adds bias and the scalar tail, applies ReLU, stores eight outputs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishMatVec8Rows(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3,
+        Vector256<float> s4, Vector256<float> s5, Vector256<float> s6, Vector256<float> s7,
+        float* w, float* bias, float* x, float* y, int inSize, int vecEnd, bool relu)
+    {
+        float* w0 = w, w1 = w0 + inSize, w2 = w1 + inSize, w3 = w2 + inSize, w4 = w3 + inSize, w5 = w4 + inSize, w6 = w5 + inSize, w7 = w6 + inSize;
+        var h01 = Avx.HorizontalAdd(s0, s1);
+        var h23 = Avx.HorizontalAdd(s2, s3);
+        var h45 = Avx.HorizontalAdd(s4, s5);
+        var h67 = Avx.HorizontalAdd(s6, s7);
         var g0 = Avx.HorizontalAdd(h01, h23); // [r0 r1 r2 r3 | r0 r1 r2 r3] halves of each row sum
         var g1 = Avx.HorizontalAdd(h45, h67);
         var sums = Avx.Permute2x128(g0, g1, 0x20) + Avx.Permute2x128(g0, g1, 0x31) + Vector256.Load(bias);
@@ -193,6 +286,11 @@ internal static unsafe class MatrixOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReluBackward(float* h, float* dh, float* dz, int rows, int bp, float* rowSums)
     {
+        if (!Wide)
+        {
+            ReluBackward256(h, dh, dz, rows, bp, rowSums);
+            return;
+        }
         for (var r = 0; r < rows; r++)
         {
             var acc = Vector512<float>.Zero;
@@ -206,6 +304,43 @@ internal static unsafe class MatrixOps
             }
             rowSums[r] = Vector512.Sum(acc);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReluBackward256(float* h, float* dh, float* dz, int rows, int bp, float* rowSums)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var acc = Vector256<float>.Zero;
+            var end = (long)(r + 1) * bp;
+            for (var p = (long)r * bp; p < end; p += 8)
+            {
+                var mask = Vector256.GreaterThan(Vector256.Load(h + p), Vector256<float>.Zero);
+                var v = Vector256.ConditionalSelect(mask, Vector256.Load(dh + p), Vector256<float>.Zero);
+                v.Store(dz + p);
+                acc += v;
+            }
+            rowSums[r] = Vector256.Sum(acc);
+        }
+    }
+
+    /// <summary>Σ a[i]·b[i] over the first <paramref name="k"/> values (k a multiple of 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot(float* a, float* b, int k)
+    {
+        if (Wide)
+        {
+            var s = Vector512<float>.Zero;
+            for (var i = 0; i < k; i += 16) s = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), s);
+            return Vector512.Sum(s);
+        }
+        Vector256<float> s0 = default, s1 = default;
+        for (var i = 0; i < k; i += 16)
+        {
+            s0 = Vector256.FusedMultiplyAdd(Vector256.Load(a + i), Vector256.Load(b + i), s0);
+            s1 = Vector256.FusedMultiplyAdd(Vector256.Load(a + i + 8), Vector256.Load(b + i + 8), s1);
+        }
+        return Vector256.Sum(s0 + s1);
     }
 
     /// <summary>y[o] = b[o] + Σ_i W[o, i]·x[i] (W row-major [out, in]); four rows share each load of x.</summary>
@@ -230,22 +365,16 @@ internal static unsafe class MatrixOps
         if (Avx.IsSupported && outSize >= 8)
         {
             for (; o + 8 <= outSize; o += 8)
-                MatVec8Rows(w + (long)o * inSize, bias + o, x, y + o, inSize, vecEnd, relu);
+            {
+                if (Wide) MatVec8Rows(w + (long)o * inSize, bias + o, x, y + o, inSize, vecEnd, relu);
+                else MatVec8Rows256(w + (long)o * inSize, bias + o, x, y + o, inSize, vecEnd, relu);
+            }
         }
         for (; o + 4 <= outSize; o += 4)
         {
             float* w0 = w + (long)o * inSize, w1 = w0 + inSize, w2 = w1 + inSize, w3 = w2 + inSize;
-            Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
-            var i = 0;
-            for (; i < vecEnd; i += 16)
-            {
-                var xv = Vector512.Load(x + i);
-                s0 = Vector512.FusedMultiplyAdd(Vector512.Load(w0 + i), xv, s0);
-                s1 = Vector512.FusedMultiplyAdd(Vector512.Load(w1 + i), xv, s1);
-                s2 = Vector512.FusedMultiplyAdd(Vector512.Load(w2 + i), xv, s2);
-                s3 = Vector512.FusedMultiplyAdd(Vector512.Load(w3 + i), xv, s3);
-            }
-            float t0 = Vector512.Sum(s0) + bias[o], t1 = Vector512.Sum(s1) + bias[o + 1], t2 = Vector512.Sum(s2) + bias[o + 2], t3 = Vector512.Sum(s3) + bias[o + 3];
+            float t0 = Dot(w0, x, vecEnd) + bias[o], t1 = Dot(w1, x, vecEnd) + bias[o + 1], t2 = Dot(w2, x, vecEnd) + bias[o + 2], t3 = Dot(w3, x, vecEnd) + bias[o + 3];
+            var i = vecEnd;
             for (; i < inSize; i++)
             {
                 var xi = x[i];
@@ -263,12 +392,8 @@ internal static unsafe class MatrixOps
         for (; o < outSize; o++)
         {
             var wo = w + (long)o * inSize;
-            Vector512<float> s = default;
-            var i = 0;
-            for (; i < vecEnd; i += 16)
-                s = Vector512.FusedMultiplyAdd(Vector512.Load(wo + i), Vector512.Load(x + i), s);
-            var t = Vector512.Sum(s) + bias[o];
-            for (; i < inSize; i++) t = MathF.FusedMultiplyAdd(wo[i], x[i], t);
+            var t = Dot(wo, x, vecEnd) + bias[o];
+            for (var i = vecEnd; i < inSize; i++) t = MathF.FusedMultiplyAdd(wo[i], x[i], t);
             y[o] = relu ? MathF.Max(t, 0f) : t;
         }
     }

@@ -34,8 +34,27 @@ public static class GradientClipping
         ref var g = ref MemoryMarshal.GetReference(gradients);
         var n = gradients.Length;
         var i = 0;
+        var wide = Vector512.IsHardwareAccelerated;
         for (; i + Block <= n; i += Block)
         {
+            if (!wide)
+            {
+                // Without AVX-512, Vector512 is emulated in software; four 256-bit chains do the same work.
+                Vector256<float> q0 = default, q1 = default, q2 = default, q3 = default;
+                for (var j = i; j < i + Block; j += 32)
+                {
+                    var v0 = Vector256.LoadUnsafe(ref g, (nuint)j);
+                    var v1 = Vector256.LoadUnsafe(ref g, (nuint)(j + 8));
+                    var v2 = Vector256.LoadUnsafe(ref g, (nuint)(j + 16));
+                    var v3 = Vector256.LoadUnsafe(ref g, (nuint)(j + 24));
+                    q0 = Vector256.FusedMultiplyAdd(v0, v0, q0);
+                    q1 = Vector256.FusedMultiplyAdd(v1, v1, q1);
+                    q2 = Vector256.FusedMultiplyAdd(v2, v2, q2);
+                    q3 = Vector256.FusedMultiplyAdd(v3, v3, q3);
+                }
+                sum += Vector256.Sum((q0 + q1) + (q2 + q3));
+                continue;
+            }
             Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
             for (var j = i; j < i + Block; j += 64)
             {
