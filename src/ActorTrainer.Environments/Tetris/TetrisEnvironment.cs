@@ -10,7 +10,7 @@ namespace ActorTrainer.Environments.Tetris;
 /// the game is over (terminated) when it overlaps the stack or has no possible placement. One step = one piece.
 /// Taking a masked action throws, since it is a bug in the caller's masking.
 /// </summary>
-public sealed class TetrisEnvironment : IEnvironment
+public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
 {
     public const string Id = "Tetris-v0";
     public const int Width = 10;
@@ -83,7 +83,44 @@ public sealed class TetrisEnvironment : IEnvironment
     {
         if (mask.Length < ActionCount)
             throw new ArgumentException($"the mask span holds {mask.Length} flags; Tetris-v0 has {ActionCount} actions");
-        for (var a = 0; a < ActionCount; a++) mask[a] = !IsGameOver && LandingRow(CurrentPiece, a) >= 0;
+        for (var a = 0; a < ActionCount; a++) mask[a] = !IsGameOver && LandingRow(CurrentPiece, a, _columnTop) >= 0;
+    }
+
+    /// <summary>
+    /// The mask for the state an observation of this environment's kind describes: both kinds hold the column tops
+    /// (features as heights / 20, the board as cells) and the current piece, which is all a placement depends on.
+    /// </summary>
+    public void GetActionMask(ReadOnlySpan<float> observation, Span<bool> mask)
+    {
+        if (observation.Length != ObservationSpace.Size)
+            throw new ArgumentException($"the observation holds {observation.Length} values; {Id} with {_options.Observation} observations has {ObservationSpace.Size}");
+        if (mask.Length < ActionCount)
+            throw new ArgumentException($"the mask span holds {mask.Length} flags; {Id} has {ActionCount} actions");
+        Span<int> columnTop = stackalloc int[Width];
+        int offset;
+        if (_options.Observation == TetrisObservation.Board)
+        {
+            for (var x = 0; x < Width; x++)
+            {
+                var y = 0;
+                while (y < Height && observation[y * Width + x] == 0f) y++;
+                columnTop[x] = y;
+            }
+            offset = Width * Height;
+        }
+        else
+        {
+            // Heights are stored as h / 20: rounding recovers the integer exactly.
+            for (var x = 0; x < Width; x++) columnTop[x] = Height - (int)MathF.Round(observation[x] * Height);
+            offset = Width + 3;
+        }
+        var piece = observation.Slice(offset, 7).IndexOf(1f);
+        if (piece < 0)
+        {
+            mask[..ActionCount].Clear(); // not an observation this environment writes
+            return;
+        }
+        for (var a = 0; a < ActionCount; a++) mask[a] = LandingRow((TetrominoKind)piece, a, columnTop) >= 0;
     }
 
     public StepResult Step(int action, Span<float> observation)
@@ -92,7 +129,7 @@ public sealed class TetrisEnvironment : IEnvironment
         EnvGuard.Observation(observation, ObservationSpace.Size);
         if (!_started || IsGameOver)
             throw new InvalidOperationException("the Tetris episode is over (or never started); call Reset before Step");
-        var y = LandingRow(CurrentPiece, action);
+        var y = LandingRow(CurrentPiece, action, _columnTop);
         if (y < 0) ThrowImpossible(action);
 
         var shape = Tetrominoes.Get(CurrentPiece, action / Width);
@@ -120,7 +157,7 @@ public sealed class TetrisEnvironment : IEnvironment
             [(double)CurrentPiece, (double)NextPiece, TotalLinesCleared, PiecesPlaced]);
 
     /// <summary>Row where the piece's bounding box comes to rest for this action, or -1 when the placement is impossible.</summary>
-    private int LandingRow(TetrominoKind kind, int action)
+    private static int LandingRow(TetrominoKind kind, int action, ReadOnlySpan<int> columnTop)
     {
         var shape = Tetrominoes.Get(kind, action / Width);
         var x = action % Width;
@@ -130,7 +167,7 @@ public sealed class TetrisEnvironment : IEnvironment
         for (var dx = 0; dx < bottom.Length; dx++)
         {
             // Dropped from above, the piece stops on the highest filled cell of each column it covers.
-            y = Math.Min(y, _columnTop[x + dx] - 1 - bottom[dx]);
+            y = Math.Min(y, columnTop[x + dx] - 1 - bottom[dx]);
         }
         return y;
     }
@@ -150,7 +187,7 @@ public sealed class TetrisEnvironment : IEnvironment
     {
         for (var a = 0; a < ActionCount; a++)
         {
-            if (LandingRow(kind, a) >= 0) return true;
+            if (LandingRow(kind, a, _columnTop) >= 0) return true;
         }
         return false;
     }
@@ -267,6 +304,8 @@ public sealed class TetrisEnvironment : IEnvironment
         }
         RecomputeColumnTops();
     }
+
+    internal void WriteObservationForTests(Span<float> observation) => WriteObservation(observation);
 
     internal void SetPieces(TetrominoKind current, TetrominoKind next)
     {

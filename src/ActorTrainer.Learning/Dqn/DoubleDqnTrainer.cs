@@ -7,8 +7,8 @@ namespace ActorTrainer.Learning.Dqn;
 
 /// <summary>
 /// One double-DQN learner: online and target networks, Adam, and every scratch buffer, sized once.
-/// Target for row i: yᵢ = Rᵢ + γᵢ^k·(1 − terminatedᵢ)·Q_target(s'ᵢ, argmaxₐ Q_online(s'ᵢ, a)).
-/// A step allocates nothing.
+/// Target for row i: yᵢ = Rᵢ + γᵢ^k·(1 − terminatedᵢ)·Q_target(s'ᵢ, argmaxₐ Q_online(s'ᵢ, a)), the argmax
+/// over the actions <see cref="NextActionMask"/> allows in s'ᵢ when it is set. A step allocates nothing.
 /// </summary>
 public sealed class DoubleDqnTrainer
 {
@@ -22,6 +22,7 @@ public sealed class DoubleDqnTrainer
     private readonly float[] _targets;
     private readonly float[] _lossGrad;
     private readonly float[] _td;
+    private readonly bool[] _mask;
 
     public DoubleDqnTrainer(NetworkSpec spec, DqnTrainerOptions options, int seed)
         : this(QNetwork.Create(spec, seed), options)
@@ -51,6 +52,7 @@ public sealed class DoubleDqnTrainer
         _targets = new float[max];
         _lossGrad = new float[max];
         _td = new float[max];
+        _mask = new bool[spec.ActionCount];
     }
 
     public DqnTrainerOptions Options { get; }
@@ -58,6 +60,13 @@ public sealed class DoubleDqnTrainer
     public QNetwork Target { get; }
     public AdamOptimizer Optimizer { get; }
     public NetworkSpec Spec => Online.Spec;
+
+    /// <summary>
+    /// The environment's action mask as a function of the next observation, or null when every action is always
+    /// allowed. With masked actions the unmasked argmax would bootstrap from placements that can never be taken,
+    /// whose Q-values no update ever corrects.
+    /// </summary>
+    public ActionMaskFunction? NextActionMask { get; set; }
 
     /// <summary>Updates applied so far (skipped NaN steps do not count).</summary>
     public long UpdateCount { get; private set; }
@@ -98,14 +107,29 @@ public sealed class DoubleDqnTrainer
         Target.ForwardBatch(batch.NextObservations, n, _targetWs, _qNextTarget);
         Online.ForwardBatch(batch.Observations, n, _onlineWs, _q);
 
+        var mask = NextActionMask;
         double qSum = 0;
         for (var i = 0; i < n; i++)
         {
             var a = batch.Actions[i];
             if ((uint)a >= (uint)actions)
                 throw new ArgumentOutOfRangeException(nameof(batch), a, $"row {i} has action {a}; actions are 0..{actions - 1}");
-            var best = QNetwork.ArgmaxOf(_qNextOnline.AsSpan(i * actions, actions));
-            var bootstrap = batch.Terminated[i] ? 0f : batch.Discounts[i] * _qNextTarget[i * actions + best];
+            var bootstrap = 0f;
+            if (!batch.Terminated[i])
+            {
+                var qNext = _qNextOnline.AsSpan(i * actions, actions);
+                int best;
+                if (mask is null)
+                {
+                    best = QNetwork.ArgmaxOf(qNext);
+                }
+                else
+                {
+                    mask(batch.NextObservations.AsSpan(i * spec.ObservationSize, spec.ObservationSize), _mask);
+                    best = QNetwork.ArgmaxOf(qNext, _mask);
+                }
+                bootstrap = batch.Discounts[i] * _qNextTarget[i * actions + best];
+            }
             _targets[i] = batch.Returns[i] + bootstrap;
             _predictions[i] = _q[i * actions + a];
             _td[i] = _predictions[i] - _targets[i];

@@ -93,7 +93,10 @@ public sealed class Learner : ReceiveActor
             TargetSyncInterval = Math.Max(1, _config.TargetSyncInterval),
             PolyakTau = _config.TargetSyncInterval == 0 ? (float)_config.Tau : 0f,
         };
-        _trainer = new DoubleDqnTrainer(_setup.NetworkSpec, options, _config.Seed);
+        _trainer = new DoubleDqnTrainer(_setup.NetworkSpec, options, _config.Seed)
+        {
+            NextActionMask = ObservationMasks.For(_setup.Registry, _config.Env),
+        };
         _tdErrors = new float[_config.BatchSize];
         if (state is not null)
         {

@@ -98,7 +98,7 @@ public sealed class EpisodeRunner : ReceiveActor
         _policy = new QNetwork(spec);
         _nsteps = new NStepAccumulator[envCount];
         for (var i = 0; i < envCount; i++) _nsteps[i] = new NStepAccumulator(spec.ObservationSize, _config.NSteps, (float)_config.Gamma);
-        _batch = new ExperienceBatchBuilder(_id, spec, _config.ExperienceBatch, _policy);
+        _batch = new ExperienceBatchBuilder(_id, spec, _config.ExperienceBatch, _policy, nextMask: ObservationMasks.For(_setup.Registry, _config.Env));
         _previous = new float[envCount * spec.ObservationSize];
         _q = new float[spec.ActionCount];
         _actions = new int[envCount];

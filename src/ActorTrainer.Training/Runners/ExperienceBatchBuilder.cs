@@ -1,3 +1,4 @@
+using ActorTrainer.Learning.Dqn;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Learning.Replay;
 
@@ -6,7 +7,8 @@ namespace ActorTrainer.Training.Runners;
 /// <summary>
 /// Collects a runner's n-step transitions into the struct-of-arrays layout of <see cref="ExperienceBatch"/> and
 /// gives each its initial priority from the runner's own Q-values, as Ape-X does: |R + γᵏ·max Q(s') − Q(s, a)|.
-/// New transitions then enter the replay with a meaningful priority instead of the maximum.
+/// New transitions then enter the replay with a meaningful priority instead of the maximum. The max ranges over
+/// the actions the environment allows in s' when it can say which (the learner's target does the same).
 /// </summary>
 public sealed class ExperienceBatchBuilder : ITransitionSink
 {
@@ -16,6 +18,8 @@ public sealed class ExperienceBatchBuilder : ITransitionSink
     private readonly int _capacity;
     private readonly QNetwork _policy;
     private readonly float[] _q;
+    private readonly ActionMaskFunction? _nextMask;
+    private readonly bool[] _mask;
     private float[] _observations = null!;
     private float[] _nextObservations = null!;
     private int[] _actions = null!;
@@ -25,7 +29,7 @@ public sealed class ExperienceBatchBuilder : ITransitionSink
 
     /// <param name="batchSize">Transitions per batch; a batch may exceed it by up to the n-step length, because
     /// an episode end flushes several transitions at once.</param>
-    public ExperienceBatchBuilder(int runnerId, NetworkSpec spec, int batchSize, QNetwork policy, int maxNSteps = 100)
+    public ExperienceBatchBuilder(int runnerId, NetworkSpec spec, int batchSize, QNetwork policy, int maxNSteps = 100, ActionMaskFunction? nextMask = null)
     {
         _runnerId = runnerId;
         _observationSize = spec.ObservationSize;
@@ -33,6 +37,8 @@ public sealed class ExperienceBatchBuilder : ITransitionSink
         _capacity = batchSize + maxNSteps;
         _policy = policy;
         _q = new float[spec.ActionCount];
+        _nextMask = nextMask;
+        _mask = new bool[spec.ActionCount];
         Allocate();
     }
 
@@ -57,7 +63,8 @@ public sealed class ExperienceBatchBuilder : ITransitionSink
         if (discount > 0)
         {
             _policy.Forward(t.NextObservation, _q);
-            target += discount * _q[QNetwork.ArgmaxOf(_q)];
+            _nextMask?.Invoke(t.NextObservation, _mask);
+            target += discount * _q[_nextMask is null ? QNetwork.ArgmaxOf(_q) : QNetwork.ArgmaxOf(_q, _mask)];
         }
         var priority = MathF.Abs(target - predicted);
         _priorities[i] = float.IsFinite(priority) ? priority : 1f;

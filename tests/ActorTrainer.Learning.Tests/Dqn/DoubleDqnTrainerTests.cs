@@ -78,6 +78,48 @@ public class DoubleDqnTrainerTests
     }
 
     [Fact]
+    public void A_next_action_mask_keeps_the_target_off_forbidden_actions()
+    {
+        var trainer = MakeTrainer(new DqnTrainerOptions { MaxBatch = 32, TargetSyncInterval = 1000 });
+        var batch = RandomBatch(20, 4, 3, 2);
+        var q = new float[3];
+        var qt = new float[3];
+        // The rule reads only the observation, as an environment's would: it forbids the action the online net
+        // likes best in s' whenever s'[0] > 0, so those rows must bootstrap from another action.
+        var online = QNetwork.Create(Spec, 9);
+        trainer.Online.Parameters.CopyTo(online.Parameters);
+        ActionMaskFunction rule = (obs, mask) =>
+        {
+            var scratch = new float[3];
+            online.Forward(obs, scratch);
+            var best = QNetwork.ArgmaxOf(scratch);
+            for (var a = 0; a < 3; a++) mask[a] = !(obs[0] > 0 && a == best);
+        };
+        var expectedTd = new double[20];
+        var changed = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            var next = batch.NextObservations.AsSpan(i * 4, 4);
+            trainer.Online.Forward(next, q);
+            var unmaskedBest = QNetwork.ArgmaxOf(q);
+            var mask = new bool[3];
+            rule(next, mask);
+            var best = QNetwork.ArgmaxOf(q, mask);
+            trainer.Target.Forward(next, qt);
+            if (!batch.Terminated[i] && best != unmaskedBest && qt[best] != qt[unmaskedBest]) changed++;
+            var y = batch.Returns[i] + (batch.Terminated[i] ? 0 : batch.Discounts[i] * qt[best]);
+            trainer.Online.Forward(batch.Observations.AsSpan(i * 4, 4), q);
+            expectedTd[i] = Math.Abs(q[batch.Actions[i]] - y);
+        }
+        Assert.True(changed > 0, "the batch must contain rows whose target the mask changes");
+
+        trainer.NextActionMask = rule;
+        var td = new float[20];
+        Assert.True(trainer.TrainStep(batch, td).Applied);
+        for (var i = 0; i < 20; i++) Assert.Equal(expectedTd[i], td[i], 4);
+    }
+
+    [Fact]
     public void Step_gradient_matches_finite_differences_of_the_weighted_loss()
     {
         var trainer = MakeTrainer(new DqnTrainerOptions { MaxBatch = 16, MaxGradientNorm = 0f, Loss = LossKind.SquaredError });
