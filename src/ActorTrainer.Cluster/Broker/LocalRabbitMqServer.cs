@@ -170,7 +170,9 @@ public sealed class LocalRabbitMqServer : IAsyncDisposable
         env["RABBITMQ_FEATURE_FLAGS_FILE"] = Path.Combine(DataDir, "feature_flags");
         env["RABBITMQ_CONFIG_FILE"] = Path.Combine(DataDir, "rabbitmq.conf");
         // Erlang distribution on loopback only: the test node must not be reachable from the network.
-        env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}";
+        // +sbwt none (and its dirty-scheduler twins): idle Erlang schedulers spin before they sleep, which on a
+        // small machine takes CPU from the runner processes sharing it; this broker shares cores by design.
+        env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none";
         if (!_asRoot) env["HOME"] = DataDir;
     }
 

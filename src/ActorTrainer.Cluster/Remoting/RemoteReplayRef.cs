@@ -10,17 +10,24 @@ namespace ActorTrainer.Cluster.Remoting;
 
 /// <summary>
 /// The ReplayBuffer as seen from a runner node. An <see cref="ExperienceBatch"/> told to it is encoded on the caller's
-/// thread and published to the cluster's bounded experience queue; once the broker confirms, the sender gets the
-/// <see cref="ExperienceAck"/> a local ReplayBuffer would send. A full queue delays the confirm, so the runner's own
-/// credit window becomes the cluster's backpressure, with no change to the runner.
+/// thread and published to the cluster's bounded experience queue, and the sender gets the <see cref="ExperienceAck"/>
+/// a local ReplayBuffer would send. While fewer than <see cref="EarlyAckWindow"/> batches of this node await the
+/// broker's confirm, the ack goes out at once; past that, only with the batch's own confirm. A runner's credit of
+/// two batches would otherwise make every runner wait out a broker round trip per two batches, and throughput would
+/// be set by latency instead of by the broker. A full queue still stops runners: its nacks hold back the confirms,
+/// the window fills, and acks wait for confirms again.
 /// </summary>
 public sealed class RemoteReplayRef : IActorRef
 {
+    /// <summary>Unconfirmed batches per node that are acknowledged before their confirm arrives.</summary>
+    public const int EarlyAckWindow = 8;
+
     private readonly RabbitTransport _transport;
     private readonly ILogger _log;
     private readonly ConcurrentBag<FrameBuffer> _buffers = [];
     private long _published;
     private long _failed;
+    private int _unconfirmed;
 
     public RemoteReplayRef(RabbitTransport transport, ILogger log)
     {
@@ -55,15 +62,19 @@ public sealed class RemoteReplayRef : IActorRef
             sender?.Tell(new ExperienceAck(0), this);
             return;
         }
-        _ = PublishAsync(buffer, frame, batch.Count, sender);
+        var ackedEarly = Interlocked.Increment(ref _unconfirmed) <= EarlyAckWindow;
+        if (ackedEarly) sender?.Tell(new ExperienceAck(batch.Count), this);
+        _ = PublishAsync(buffer, frame, batch.Count, ackedEarly ? null : sender);
     }
 
+    /// <param name="sender">Who still waits for this batch's ack (null when it was acknowledged early).</param>
     private async Task PublishAsync(FrameBuffer buffer, ReadOnlyMemory<byte> frame, int count, IActorRef? sender)
     {
         try
         {
             await _transport.PublishExperienceAsync(frame).ConfigureAwait(false);
             Interlocked.Increment(ref _published);
+            Interlocked.Decrement(ref _unconfirmed);
             sender?.Tell(new ExperienceAck(count), this);
         }
         catch (ObjectDisposedException)
@@ -76,6 +87,7 @@ public sealed class RemoteReplayRef : IActorRef
         catch (Exception e)
         {
             // Never leave the runner waiting for an ack that cannot come; it keeps its credit and carries on.
+            Interlocked.Decrement(ref _unconfirmed);
             Interlocked.Increment(ref _failed);
             _log.Error(e, "Experience publish failed; batch of {Count} transitions dropped", count);
             sender?.Tell(new ExperienceAck(0), this);
