@@ -60,6 +60,12 @@ public sealed partial class RemoteVisualModeTests(RabbitMqBroker broker, ITestOu
         Assert.True(frames.Zip(frames.Skip(1)).All(p => p.Second.Sequence > p.First.Sequence), "frame sequences must increase (newest only, never repeated)");
         output.WriteLine($"{frames.Count} frames, sequences {frames[0].Sequence}..{frames[^1].Sequence}, first state [{string.Join(", ", frames[0].State!)}]");
 
+        // The frame rate of the watched remote runner is set on its node, as for a local runner.
+        var speed = await api.PostAsync("/api/speed", """{"fps": 5}""");
+        Assert.Equal(200, speed.Code);
+        await r1.WaitForLineAsync(l => l.Contains($"Visual mode on for runner {remote} (5 fps)"), Long, "the new frame rate on the runner node");
+        Assert.Equal(5, (await api.TryStatusAsync())!.Root.GetProperty("frame_fps").GetDouble());
+
         // Forged frames on the frames queue: garbage and a malformed frame are dropped and counted (the learner keeps
         // serving); a well-formed frame claiming the watched runner from a node that does not own it never reaches /ws.
         await ForgeFramesAsync(learner, remote);
@@ -92,7 +98,6 @@ public sealed partial class RemoteVisualModeTests(RabbitMqBroker broker, ITestOu
 
         await api.StopAsync();
         Assert.Equal(0, await learner.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains(r1.Lines, l => l.Contains($"Visual mode on for runner {remote}"));
     }
 
     private const long ForgedStep = 987_654_321_000;
