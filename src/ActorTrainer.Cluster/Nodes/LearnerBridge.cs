@@ -14,8 +14,8 @@ namespace ActorTrainer.Cluster.Nodes;
 /// The learner node's side of the cluster, inside the run's actor system. It receives every Controller broadcast
 /// (weights, Pause/Resume/Stop) and puts it on the broker; it tracks runner nodes from their heartbeats, welcomes
 /// new or returning ones with runner ids, the config and the newest weights, marks a node down after
-/// <see cref="MissedHeartbeats"/> missed heartbeats, forwards episode results to the Controller and sends it a
-/// <see cref="ClusterView"/> once a second.
+/// <see cref="MissedHeartbeats"/> missed heartbeats, forwards episode results and frames of remote runners to the
+/// Controller and sends it a <see cref="ClusterView"/> once a second, with a <see cref="RemoteRunnerRef"/> per remote runner.
 /// </summary>
 public sealed class LearnerBridge : ReceiveActor
 {
@@ -33,6 +33,9 @@ public sealed class LearnerBridge : ReceiveActor
     private readonly string _configJson;
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
     private readonly SortedDictionary<int, RemoteRunner> _runners = [];
+
+    // Handed to the Controller in every ClusterView, so it is replaced (never changed) when runners join.
+    private IReadOnlyDictionary<int, IActorRef> _runnerRefs = new Dictionary<int, IActorRef>();
 
     private int _localRunners;
     private int _nextRunnerId;
@@ -118,6 +121,10 @@ public sealed class LearnerBridge : ReceiveActor
                 r.Episodes = s.Episodes;
                 r.WeightsVersion = s.WeightsVersion;
                 break;
+            case FrameRendered f when Owns(m.NodeId, f.RunnerId):
+                // The Controller drops it unless this runner is the watched one, exactly as for a local runner's frame.
+                _controller.Tell(f, Self);
+                break;
             case RunnerStopped s when Owns(m.NodeId, s.RunnerId):
                 _runners[s.RunnerId].EnvSteps = Math.Max(_runners[s.RunnerId].EnvSteps, s.EnvSteps);
                 break;
@@ -148,7 +155,14 @@ public sealed class LearnerBridge : ReceiveActor
             _nextRunnerId += hb.Runners;
             member.LadderSize = _nextRunnerId;
             _members[node] = member;
-            for (int i = 0; i < hb.Runners; i++) _runners[member.FirstRunnerId + i] = new RemoteRunner(node, member.LadderSize);
+            var refs = new Dictionary<int, IActorRef>(_runnerRefs);
+            for (int i = 0; i < hb.Runners; i++)
+            {
+                int id = member.FirstRunnerId + i;
+                _runners[id] = new RemoteRunner(node, member.LadderSize);
+                refs[id] = new RemoteRunnerRef(id, node, hb.Incarnation, _incarnation, _control, _log);
+            }
+            _runnerRefs = refs;
             _log.Information("Node {Node} joined with {Runners} runners (ids {First}..{Last})", node, hb.Runners, member.FirstRunnerId, member.FirstRunnerId + hb.Runners - 1);
         }
         if (hb.Kind == NodeAnnouncement.Goodbye)
@@ -203,7 +217,7 @@ public sealed class LearnerBridge : ReceiveActor
             var epsilon = ApexEpsilon.For(id * _config.EnvsPerRunner, r.LadderSize * _config.EnvsPerRunner, _config.EpsilonBase, _config.EpsilonAlpha);
             runners.Add(new RunnerStatus(id, r.Node, r.EnvSteps, r.Episodes, r.WeightsVersion, Math.Max(0, version - r.WeightsVersion), epsilon, false, up));
         }
-        _controller.Tell(new ClusterView(members, runners, steps), Self);
+        _controller.Tell(new ClusterView(members, runners, steps, _runnerRefs), Self);
     }
 
     private sealed class Member(string node, string incarnation, int runners, int firstRunnerId, DateTimeOffset now)

@@ -8,8 +8,8 @@ using Serilog;
 namespace ActorTrainer.Cluster.Nodes;
 
 /// <summary>
-/// Puts a local <see cref="TrainingRun"/> on the cluster: consumes experience into its ReplayBuffer and telemetry into
-/// its Controller, broadcasts its weights and Pause/Resume/Stop, and tracks runner nodes (see <see cref="LearnerBridge"/>).
+/// Puts a local <see cref="TrainingRun"/> on the cluster: consumes experience into its ReplayBuffer, telemetry and the
+/// watched remote runner's frames into its Controller, broadcasts its weights and Pause/Resume/Stop, and tracks runner nodes (see <see cref="LearnerBridge"/>).
 /// <code>
 /// await using var node = await LearnerNode.ConnectAsync(BrokerOptions.Resolve(url), options, log);
 /// await using var run = TrainingRun.Start(config, new TrainingRunOptions { LocalRunners = 0 });
@@ -71,6 +71,12 @@ public sealed class LearnerNode : IAsyncDisposable
             return ValueTask.CompletedTask;
         }, ct: ct).ConfigureAwait(false);
         await Transport.ConsumeExperienceAsync(Ingest.HandleAsync, prefetch: 32, ct).ConfigureAwait(false);
+        // Frames come at most at the watched runner's fps and the handler only hands them on, so nothing builds up here.
+        await Transport.ConsumeVisualFramesAsync((frame, _) =>
+        {
+            bridge.Tell(new FromNode(frame.SenderNodeId, ClusterCodec.DecodeVisualFramesQueue(frame)));
+            return ValueTask.CompletedTask;
+        }, ct).ConfigureAwait(false);
         _log.Information("Learner node {Node} in cluster {Cluster} on {Broker}", options.NodeId, options.ClusterName, Transport.Broker.Redacted);
     }
 
@@ -78,6 +84,7 @@ public sealed class LearnerNode : IAsyncDisposable
     {
         ClusterControl m => ClusterCodec.Encode(buffer, m),
         Welcome m => ClusterCodec.Encode(buffer, m),
+        WatchRemoteRunner m => ClusterCodec.Encode(buffer, m),
         _ => throw new ArgumentException($"{message.GetType().Name} is not a control message", nameof(message)),
     };
 

@@ -22,10 +22,13 @@ public sealed class RunnerNode : IAsyncDisposable
     private readonly OrderedPublisher _telemetry;
     private readonly WireReport _wireReport;
     private readonly EpisodeBatcher _episodes;
+    private readonly FramePublisher _frames;
 
-    private RunnerNode(RabbitTransport transport, ActorSystem system, OrderedPublisher telemetry, EpisodeBatcher episodes, RemoteReplayRef replay, Task<string> completion, ILogger log)
+    private RunnerNode(RabbitTransport transport, ActorSystem system, OrderedPublisher telemetry, EpisodeBatcher episodes, FramePublisher frames,
+        RemoteReplayRef replay, Task<string> completion, ILogger log)
     {
         _episodes = episodes;
+        _frames = frames;
         Transport = transport;
         _system = system;
         _telemetry = telemetry;
@@ -52,11 +55,12 @@ public sealed class RunnerNode : IAsyncDisposable
             var telemetry = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 10_000, EncodeTelemetry, transport.PublishTelemetryAsync, log);
             var replay = new RemoteReplayRef(transport, log);
             var episodes = new EpisodeBatcher(transport, log);
+            var frames = new FramePublisher(transport, log);
             var system = ActorSystem.Create("runner-node");
             var stopped = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             var limits = options.Limits;
-            var agent = system.ActorOf(Props.Create(() => new RunnerNodeAgent(options.NodeId, options.Incarnation, runners, telemetry, episodes, replay,
-                registry ?? EnvironmentRegistry.Default, log, stopped)), "agent");
+            var agent = system.ActorOf(Props.Create(() => new RunnerNodeAgent(options.NodeId, options.Incarnation, runners, telemetry, episodes, frames,
+                replay, registry ?? EnvironmentRegistry.Default, log, stopped)), "agent");
             await transport.ConsumeControlAsync((frame, _) =>
             {
                 agent.Tell(new FromNode(frame.SenderNodeId, ClusterCodec.DecodeControlQueue(frame, limits)));
@@ -69,7 +73,7 @@ public sealed class RunnerNode : IAsyncDisposable
             }, ct).ConfigureAwait(false);
             log.Information("Runner node {Node} with {Runners} runners in cluster {Cluster} on {Broker}; waiting for a learner",
                 options.NodeId, runners, options.ClusterName, broker.Redacted);
-            return new RunnerNode(transport, system, telemetry, episodes, replay, stopped.Task, log);
+            return new RunnerNode(transport, system, telemetry, episodes, frames, replay, stopped.Task, log);
         }
         catch
         {
@@ -102,6 +106,7 @@ public sealed class RunnerNode : IAsyncDisposable
         await _telemetry.FlushAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         await _system.Terminate().ConfigureAwait(false);
         await _episodes.DisposeAsync().ConfigureAwait(false);
+        await _frames.DisposeAsync().ConfigureAwait(false);
         await _telemetry.DisposeAsync().ConfigureAwait(false);
         await Transport.DisposeAsync().ConfigureAwait(false);
     }

@@ -15,7 +15,7 @@ namespace ActorTrainer.Cluster.Nodes;
 /// <summary>
 /// The Controller's stand-in on a runner node: announces the node every second until a learner welcomes it, then
 /// creates the EpisodeRunners with the ids, epsilon ladder and config the learner sent, hands them the newest weights
-/// and relays Pause/Resume/Stop. A welcome from a different learner (a restarted one) replaces the runners, because
+/// and relays Pause/Resume/Stop and visual mode. A welcome from a different learner (a restarted one) replaces the runners, because
 /// weight versions restart with it. Completes <see cref="RunnerNode.Completion"/> when its learner broadcasts Stop.
 /// </summary>
 public sealed class RunnerNodeAgent : ReceiveActor
@@ -28,12 +28,16 @@ public sealed class RunnerNodeAgent : ReceiveActor
     private readonly int _runnerCount;
     private readonly OrderedPublisher _telemetry;
     private readonly EpisodeBatcher _episodes;
+    private readonly FramePublisher _frames;
     private readonly RemoteReplayRef _replay;
     private readonly EnvironmentRegistry _registry;
     private readonly ILogger _log;
     private readonly TaskCompletionSource<string> _stopped;
 
     private readonly List<IActorRef> _runners = [];
+
+    // Watched runners and their fps, so a runner that restarts (backoff) is watched again, as the Controller does locally.
+    private readonly Dictionary<int, double> _watched = [];
     private RemoteControllerRef _controller = null!;
     private Welcome? _welcome;
     private string? _learnerNode;
@@ -47,14 +51,15 @@ public sealed class RunnerNodeAgent : ReceiveActor
     private string _stopReason = "stopped";
     private readonly System.Diagnostics.Stopwatch _sinceHello = new();
 
-    public RunnerNodeAgent(string nodeId, string incarnation, int runnerCount, OrderedPublisher telemetry, EpisodeBatcher episodes, RemoteReplayRef replay,
-        EnvironmentRegistry registry, ILogger log, TaskCompletionSource<string> stopped)
+    public RunnerNodeAgent(string nodeId, string incarnation, int runnerCount, OrderedPublisher telemetry, EpisodeBatcher episodes, FramePublisher frames,
+        RemoteReplayRef replay, EnvironmentRegistry registry, ILogger log, TaskCompletionSource<string> stopped)
     {
         _nodeId = nodeId;
         _incarnation = incarnation;
         _runnerCount = runnerCount;
         _telemetry = telemetry;
         _episodes = episodes;
+        _frames = frames;
         _replay = replay;
         _registry = registry;
         _log = log;
@@ -72,7 +77,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
 
     protected override void PreStart()
     {
-        _controller = new RemoteControllerRef(_telemetry, _episodes, Self);
+        _controller = new RemoteControllerRef(_telemetry, _episodes, _frames, Self);
         Announce();
         Timers.StartPeriodicTimer(HeartbeatTimer, HeartbeatTick.Instance, TimeSpan.FromSeconds(1));
     }
@@ -94,6 +99,11 @@ public sealed class RunnerNodeAgent : ReceiveActor
                 break;
             case Welcome:
                 break; // addressed to another node
+            case WatchRemoteRunner w when w.NodeId == _nodeId && w.NodeIncarnation == _incarnation:
+                OnWatch(w);
+                break;
+            case WatchRemoteRunner:
+                break; // a runner of another node
             case RemoteWeights w:
                 OnWeights(m.NodeId, w);
                 break;
@@ -131,6 +141,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
         var replacing = _welcome is not null;
         foreach (var r in _runners) Context.Stop(r);
         _runners.Clear();
+        _watched.Clear(); // new runners; the learner's Controller turns visual mode on again if it wants it
         _welcome = w;
         _learnerNode = learnerNode;
         _firstWeightsLogged = false;
@@ -204,6 +215,26 @@ public sealed class RunnerNodeAgent : ReceiveActor
         }
     }
 
+    private void OnWatch(WatchRemoteRunner w)
+    {
+        if (_welcome is not { } welcome || w.LearnerIncarnation != welcome.LearnerIncarnation)
+        {
+            _log.Debug("Ignoring visual mode for runner {Runner} from learner incarnation {Incarnation}: not the learner that welcomed this node", w.RunnerId, w.LearnerIncarnation);
+            return;
+        }
+        int index = w.RunnerId - welcome.FirstRunnerId;
+        if (index < 0 || index >= _runners.Count)
+        {
+            _log.Warning("Visual mode for runner {Runner}, which is not on this node (runners {First}..{Last}); ignored",
+                w.RunnerId, welcome.FirstRunnerId, welcome.FirstRunnerId + welcome.RunnerCount - 1);
+            return;
+        }
+        if (w.On) _watched[w.RunnerId] = w.Fps;
+        else _watched.Remove(w.RunnerId);
+        _runners[index].Tell(new WatchFrames(w.On, w.Fps), Self);
+        _log.Information("Visual mode {State} for runner {Runner} ({Fps} fps)", w.On ? "on" : "off", w.RunnerId, w.Fps);
+    }
+
     private void SetRunning(bool running)
     {
         if (_running == running) return;
@@ -217,6 +248,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
         if (Sender is not { } runner || _stopping) return;
         if (_latest is { } w) runner.Tell(w.Weights, Self);
         if (_running && _latest is not null) runner.Tell(new Resume(), Self);
+        if (_watched.TryGetValue(m.RunnerId, out var fps)) runner.Tell(new WatchFrames(true, fps), Self);
     }
 
     private void Broadcast(object message)

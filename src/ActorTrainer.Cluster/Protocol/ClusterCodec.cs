@@ -1,4 +1,5 @@
 using ActorTrainer.Cluster.Wire;
+using ActorTrainer.Environments;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Learning.Safetensors;
 using ActorTrainer.Training.Control;
@@ -316,6 +317,118 @@ public static class ClusterCodec
         return new RunnerStopped(runner, steps);
     }
 
+    // ---------------------------------------------------------------- visual mode
+
+    // The dashboard's own bounds (VisualFrame): a frame beyond them could not be shown, so it is not accepted either.
+    private const int MaxFrameValues = 64;
+    private const int MaxFrameSide = 255;
+    private const int MaxSceneBytes = 64;
+    private const int MaxValueNameBytes = 64;
+
+    /// <summary>node id, node incarnation, learner incarnation (strings), runner i32, on bool, fps f64.</summary>
+    public static ReadOnlyMemory<byte> Encode(FrameBuffer buffer, WatchRemoteRunner m)
+    {
+        var w = buffer.Begin(ClusterMessageType.WatchRemoteRunner);
+        w.WriteString(m.NodeId, MaxIdBytes);
+        w.WriteString(m.NodeIncarnation, MaxIdBytes);
+        w.WriteString(m.LearnerIncarnation, MaxIdBytes);
+        w.WriteInt32(m.RunnerId);
+        w.WriteBoolean(m.On);
+        w.WriteDouble(m.Fps);
+        return buffer.Complete();
+    }
+
+    public static WatchRemoteRunner DecodeWatch(in ReceivedFrame frame)
+    {
+        Expect(frame, ClusterMessageType.WatchRemoteRunner);
+        var r = frame.Reader();
+        var node = r.ReadString(MaxIdBytes);
+        var nodeIncarnation = r.ReadString(MaxIdBytes);
+        var learner = r.ReadString(MaxIdBytes);
+        int runner = ReadNonNegative(ref r, "runner id");
+        bool on = r.ReadBoolean();
+        double fps = r.ReadDouble();
+        r.EnsureEnd();
+        // The runner divides by fps for its frame interval: zero, negative or NaN would stall or flood it.
+        if (!(fps > 0 && fps <= Controller.MaxFrameFps))
+            throw new MalformedFrameException($"frame rate {fps}; allowed (0, {Controller.MaxFrameFps}]");
+        return new WatchRemoteRunner(node, nodeIncarnation, learner, runner, on, fps);
+    }
+
+    /// <summary>
+    /// runner i32, step i64, kind u8 (0 state, 1 cells), scene string, width u16, height u16, cells (i32 count + bytes),
+    /// value count i32, then per value: name string, value f64. The environment's <see cref="Frame"/> travels whole, so the
+    /// learner's Controller turns it into the dashboard's frame exactly as it does for a local runner.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Encode(FrameBuffer buffer, FrameRendered m)
+    {
+        var f = m.Frame;
+        var w = buffer.Begin(ClusterMessageType.FrameRendered);
+        w.WriteInt32(m.RunnerId);
+        w.WriteInt64(m.Step);
+        w.WriteByte(f.Kind == FrameKind.Cells ? (byte)1 : (byte)0);
+        w.WriteString(f.Scene, MaxSceneBytes);
+        w.WriteUInt16(checked((ushort)f.Width));
+        w.WriteUInt16(checked((ushort)f.Height));
+        w.WriteBytes(f.Cells);
+        w.WriteInt32(f.Values.Length);
+        for (int i = 0; i < f.Values.Length; i++)
+        {
+            w.WriteString(f.Names[i], MaxValueNameBytes);
+            w.WriteDouble(f.Values[i]);
+        }
+        return buffer.Complete();
+    }
+
+    public static FrameRendered DecodeFrame(in ReceivedFrame frame)
+    {
+        Expect(frame, ClusterMessageType.FrameRendered);
+        var r = frame.Reader();
+        int runner = ReadNonNegative(ref r, "runner id");
+        long step = r.ReadInt64();
+        if (step < 0) throw new MalformedFrameException($"frame step {step}; must not be negative");
+        byte kind = r.ReadByte();
+        if (kind > 1) throw new MalformedFrameException($"frame kind {kind}; allowed 0 (state) or 1 (cells)");
+        var scene = r.ReadString(MaxSceneBytes);
+        if (scene.Length == 0) throw new MalformedFrameException("frame without a scene name");
+        int width = r.ReadUInt16();
+        int height = r.ReadUInt16();
+        var cells = r.ReadBytes(MaxFrameSide * MaxFrameSide);
+        int count = r.ReadInt32();
+        if (kind == 0)
+        {
+            if (width != 0 || height != 0 || cells.Length != 0)
+                throw new MalformedFrameException($"state frame with a {width} x {height} grid of {cells.Length} cells; a state frame has none");
+            if (count < 1 || count > MaxFrameValues) throw new MalformedFrameException($"state frame with {count} values; allowed 1..{MaxFrameValues}");
+        }
+        else
+        {
+            if (width < 1 || width > MaxFrameSide || height < 1 || height > MaxFrameSide)
+                throw new MalformedFrameException($"cell grid {width} x {height}; allowed 1..{MaxFrameSide} on each side");
+            if (cells.Length != width * height)
+                throw new MalformedFrameException($"cell grid {width} x {height} needs {width * height} cells, frame has {cells.Length}");
+            if (count < 0 || count > MaxFrameValues) throw new MalformedFrameException($"cell frame with {count} values; allowed 0..{MaxFrameValues}");
+        }
+        // Each value takes at least its name's length prefix and the double: checked before the arrays are sized from count.
+        if ((long)count * 12 > r.Remaining) throw new MalformedFrameException($"{count} frame values need at least {count * 12L} bytes, payload has {r.Remaining}");
+        var names = new string[count];
+        var values = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            names[i] = r.ReadString(MaxValueNameBytes);
+            values[i] = r.ReadDouble();
+            if (!double.IsFinite(values[i])) throw new MalformedFrameException($"frame value {i} ('{names[i]}') is not finite");
+        }
+        r.EnsureEnd();
+        var rendered = kind == 0 ? Frame.FromState(scene, names, values) : Frame.FromCells(scene, width, height, cells.ToArray(), names, values);
+        return new FrameRendered(runner, step, rendered);
+    }
+
+    /// <summary>Decodes a message of the frames queue (only frames of watched runners travel there).</summary>
+    public static FrameRendered DecodeVisualFramesQueue(in ReceivedFrame frame) => frame.MessageType == ClusterMessageType.FrameRendered
+        ? DecodeFrame(frame)
+        : throw new MalformedFrameException($"message type {frame.MessageType} does not belong on the frames queue");
+
     /// <summary>Decodes any telemetry-queue message (heartbeats and runner telemetry).</summary>
     public static object DecodeTelemetry(in ReceivedFrame frame, CodecLimits limits) => frame.MessageType switch
     {
@@ -327,11 +440,12 @@ public static class ClusterCodec
         _ => throw new MalformedFrameException($"message type {frame.MessageType} does not belong on the telemetry queue"),
     };
 
-    /// <summary>Decodes any control-fanout message (Pause/Resume/Stop and Welcome).</summary>
+    /// <summary>Decodes any control-fanout message (Pause/Resume/Stop, Welcome and WatchRemoteRunner).</summary>
     public static object DecodeControlQueue(in ReceivedFrame frame, CodecLimits limits) => frame.MessageType switch
     {
         ClusterMessageType.Control => DecodeControl(frame),
         ClusterMessageType.Welcome => DecodeWelcome(frame, limits),
+        ClusterMessageType.WatchRemoteRunner => DecodeWatch(frame),
         _ => throw new MalformedFrameException($"message type {frame.MessageType} does not belong on the control fanout"),
     };
 

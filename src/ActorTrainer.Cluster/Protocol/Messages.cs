@@ -35,6 +35,14 @@ public sealed record NodeHeartbeat(NodeAnnouncement Kind, NodeRole Role, int Run
 /// </summary>
 public sealed record Welcome(string NodeId, string NodeIncarnation, string LearnerIncarnation, int FirstRunnerId, int RunnerCount, int LadderSize, bool Running, string ConfigJson);
 
+/// <summary>
+/// Visual mode for one runner on a runner node (broadcast on the control fanout, addressed by <paramref name="NodeId"/> and
+/// <paramref name="NodeIncarnation"/> like a <see cref="Welcome"/>): the node hands the runner a
+/// <see cref="ActorTrainer.Training.Runners.WatchFrames"/>, as the Controller does for a local runner. Only the learner that
+/// welcomed the node is obeyed.
+/// </summary>
+public sealed record WatchRemoteRunner(string NodeId, string NodeIncarnation, string LearnerIncarnation, int RunnerId, bool On, double Fps);
+
 public enum ControlCommand : byte
 {
     Pause = 1,

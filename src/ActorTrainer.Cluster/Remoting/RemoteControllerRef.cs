@@ -6,10 +6,10 @@ namespace ActorTrainer.Cluster.Remoting;
 /// <summary>
 /// The Controller as seen from a runner on a runner node. Episode results, runner stats and stop reports are
 /// published as telemetry to the learner node; <see cref="RunnerStarted"/> goes to the node's local agent, which
-/// answers with the newest weights and run state exactly as the Controller would. Frames for the visual mode are not
-/// sent across the network.
+/// answers with the newest weights and run state exactly as the Controller would. Frames of the watched runner go,
+/// newest only, to the learner node's frames queue.
 /// </summary>
-public sealed class RemoteControllerRef(OrderedPublisher telemetry, EpisodeBatcher episodes, IActorRef agent) : IActorRef
+public sealed class RemoteControllerRef(OrderedPublisher telemetry, EpisodeBatcher episodes, FramePublisher frames, IActorRef agent) : IActorRef
 {
     public ActorPath Path { get; } = ActorPath.Root.Child("remote").Child("controller");
 
@@ -28,7 +28,8 @@ public sealed class RemoteControllerRef(OrderedPublisher telemetry, EpisodeBatch
                 telemetry.Post(message);
                 agent.Tell(message, sender);
                 break;
-            case FrameRendered:
+            case FrameRendered f:
+                frames.Offer(f);
                 break;
             default:
                 agent.Tell(message, sender);

@@ -17,6 +17,7 @@ public sealed partial class ClusterTopology
         WeightsExchange = Prefix + "weights";
         ControlExchange = Prefix + "control";
         TelemetryQueue = Prefix + "telemetry";
+        VisualFramesQueue = Prefix + "frames";
     }
 
     public string ClusterName { get; }
@@ -33,6 +34,12 @@ public sealed partial class ClusterTopology
 
     /// <summary>Queue read by the learner node: episode results, heartbeats.</summary>
     public string TelemetryQueue { get; }
+
+    /// <summary>
+    /// Queue read by the learner node: visual-mode frames of the one watched remote runner. Length 1, oldest dropped,
+    /// so the broker holds only the newest frame: a frame that waits is already stale.
+    /// </summary>
+    public string VisualFramesQueue { get; }
 
     public string WeightsQueue(string nodeId) => $"{WeightsExchange}.{nodeId}";
 

@@ -7,7 +7,7 @@ using Serilog;
 namespace ActorTrainer.Cluster.Transport;
 
 /// <summary>
-/// A node's connection to the cluster broker: publishes raw frames to the four topology elements and hands
+/// A node's connection to the cluster broker: publishes raw frames to the five topology elements and hands
 /// valid received frames to handlers. Message-agnostic: the message layer encodes with <see cref="FrameBuffer"/>/<see cref="WireWriter"/>
 /// and decodes with <see cref="WireReader"/>. Reconnects by itself after a broker restart and declares its topology again.
 /// </summary>
@@ -30,13 +30,14 @@ public sealed class RabbitTransport : IAsyncDisposable
     private readonly ChannelSlot _weightsLane;
     private readonly ChannelSlot _controlLane;
     private readonly ChannelSlot _telemetryLane;
+    private readonly ChannelSlot _framesLane;
     private readonly List<TransportSubscription> _subscriptions = [];
     private readonly CancellationTokenSource _disposing = new();
     private int _nextLane;
     private int _disposed;
 
     private RabbitTransport(IConnection connection, BrokerOptions broker, TransportOptions options, ILogger log, FrameCodec codec,
-        ChannelSlot admin, ChannelSlot[] experienceLanes, ChannelSlot weights, ChannelSlot control, ChannelSlot telemetry)
+        ChannelSlot admin, ChannelSlot[] experienceLanes, ChannelSlot weights, ChannelSlot control, ChannelSlot telemetry, ChannelSlot frames)
     {
         _connection = connection;
         Broker = broker;
@@ -48,6 +49,7 @@ public sealed class RabbitTransport : IAsyncDisposable
         _weightsLane = weights;
         _controlLane = control;
         _telemetryLane = telemetry;
+        _framesLane = frames;
         Topology = new ClusterTopology(options.ClusterName);
         _connection.ConnectionShutdownAsync += OnConnectionShutdownAsync;
         _connection.RecoverySucceededAsync += OnRecoverySucceededAsync;
@@ -97,7 +99,8 @@ public sealed class RabbitTransport : IAsyncDisposable
             var weights = await ChannelSlot.CreateAsync(connection, ConfirmedChannel, ct).ConfigureAwait(false);
             var control = await ChannelSlot.CreateAsync(connection, ConfirmedChannel, ct).ConfigureAwait(false);
             var telemetry = await ChannelSlot.CreateAsync(connection, ConfirmedChannel, ct).ConfigureAwait(false);
-            var transport = new RabbitTransport(connection, broker, options, log, codec, admin, lanes, weights, control, telemetry);
+            var frames = await ChannelSlot.CreateAsync(connection, ConfirmedChannel, ct).ConfigureAwait(false);
+            var transport = new RabbitTransport(connection, broker, options, log, codec, admin, lanes, weights, control, telemetry, frames);
             await transport.DeclareSharedTopologyAsync(ct).ConfigureAwait(false);
             log.Information("Connected to {Broker} as node {Node} in cluster {Cluster}", broker.Redacted, options.NodeId, options.ClusterName);
             return transport;
@@ -185,6 +188,14 @@ public sealed class RabbitTransport : IAsyncDisposable
     /// <summary>Sends to the learner node's telemetry queue (bounded; the oldest entries drop when full).</summary>
     public Task PublishTelemetryAsync(ReadOnlyMemory<byte> frame, CancellationToken ct = default) =>
         PublishAsync(_telemetryLane, "", Topology.TelemetryQueue, mandatory: true, frame, ct);
+
+    /// <summary>
+    /// Sends a visual-mode frame to the learner node's frames queue, which keeps only the newest. Not mandatory: with no
+    /// learner (no queue) the frame is simply dropped, because nobody is watching. Completes on the broker's confirm, so a
+    /// caller that keeps one frame in flight and replaces the waiting one never builds a backlog.
+    /// </summary>
+    public Task PublishVisualFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken ct = default) =>
+        PublishAsync(_framesLane, "", Topology.VisualFramesQueue, mandatory: false, frame, ct);
 
     private async Task PublishAsync(ChannelSlot slot, string exchange, string routingKey, bool mandatory, ReadOnlyMemory<byte> frame, CancellationToken ct)
     {
@@ -286,6 +297,13 @@ public sealed class RabbitTransport : IAsyncDisposable
     public Task<TransportSubscription> ConsumeTelemetryAsync(FrameHandler handler, ushort prefetch = 256, CancellationToken ct = default) =>
         SubscribeAsync(Topology.TelemetryQueue, nodeQueueExchange: null, nodeQueueArgs: null, handler, prefetch, ct);
 
+    /// <summary>
+    /// Consumes the frames queue (the learner node). Prefetch 1: with the queue's single slot, at most two frames are
+    /// between the runner and the dashboard, the one being handled and the newest.
+    /// </summary>
+    public Task<TransportSubscription> ConsumeVisualFramesAsync(FrameHandler handler, CancellationToken ct = default) =>
+        SubscribeAsync(Topology.VisualFramesQueue, nodeQueueExchange: null, nodeQueueArgs: null, handler, 1, ct);
+
     private async Task<TransportSubscription> SubscribeAsync(string queue, string? nodeQueueExchange, Dictionary<string, object?>? nodeQueueArgs,
         FrameHandler handler, ushort prefetch, CancellationToken ct)
     {
@@ -337,6 +355,9 @@ public sealed class RabbitTransport : IAsyncDisposable
         };
         if (_options.ExperienceQueueMaxBytes is long maxBytes) experienceArgs["x-max-length-bytes"] = maxBytes;
         var telemetryArgs = new Dictionary<string, object?> { ["x-max-length"] = _options.TelemetryQueueMaxLength, ["x-overflow"] = "drop-head" };
+        // Frames get their own queue rather than riding on telemetry: there they would wait behind up to 10,000 episode
+        // results and heartbeats, and no bound on a shared FIFO makes it latest-only. Length 1 with drop-head does.
+        var framesArgs = new Dictionary<string, object?> { ["x-max-length"] = 1, ["x-overflow"] = "drop-head" };
 
         var channel = await _admin.EnterAsync(ct).ConfigureAwait(false);
         try
@@ -345,6 +366,7 @@ public sealed class RabbitTransport : IAsyncDisposable
             // broker starts empty and the runners refill it.
             await channel.QueueDeclareAsync(Topology.ExperienceQueue, durable: false, exclusive: false, autoDelete: false, arguments: experienceArgs, cancellationToken: ct).ConfigureAwait(false);
             await channel.QueueDeclareAsync(Topology.TelemetryQueue, durable: false, exclusive: false, autoDelete: false, arguments: telemetryArgs, cancellationToken: ct).ConfigureAwait(false);
+            await channel.QueueDeclareAsync(Topology.VisualFramesQueue, durable: false, exclusive: false, autoDelete: false, arguments: framesArgs, cancellationToken: ct).ConfigureAwait(false);
             await channel.ExchangeDeclareAsync(Topology.WeightsExchange, ExchangeType.Fanout, durable: false, autoDelete: false, cancellationToken: ct).ConfigureAwait(false);
             await channel.ExchangeDeclareAsync(Topology.ControlExchange, ExchangeType.Fanout, durable: false, autoDelete: false, cancellationToken: ct).ConfigureAwait(false);
         }
@@ -429,6 +451,7 @@ public sealed class RabbitTransport : IAsyncDisposable
         await _weightsLane.DisposeAsync().ConfigureAwait(false);
         await _controlLane.DisposeAsync().ConfigureAwait(false);
         await _telemetryLane.DisposeAsync().ConfigureAwait(false);
+        await _framesLane.DisposeAsync().ConfigureAwait(false);
         await _admin.DisposeAsync().ConfigureAwait(false);
         try
         {

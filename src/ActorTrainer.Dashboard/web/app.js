@@ -14,6 +14,7 @@ let ws = null;
 let reconnectDelay = 500;
 let metricsReceived = 0;
 let framesReceived = 0;
+let watching = null; // the runner the Controller says is watched, or null
 
 // ---------- API ----------
 
@@ -108,6 +109,7 @@ function applyStatus(s) {
     $('fps').value = Math.round(s.frame_fps);
     $('fps-value').textContent = Math.round(s.frame_fps);
   }
+  applyWatching(s.watched_runner ?? null);
   renderRunners(s);
   renderMembers(s.members || []);
   if (s.error) showMessage('training error: ' + s.error, true);
@@ -129,7 +131,8 @@ function renderRunners(s) {
     b.type = 'button';
     b.className = 'visual-toggle' + (r.watched ? ' on' : '');
     b.textContent = r.watched ? 'watching' : 'watch';
-    b.disabled = s.state === 'stopped';
+    // A down runner (its node is gone) cannot be watched; one still marked watched can always be turned off.
+    b.disabled = s.state === 'stopped' || (!r.up && !r.watched);
     b.onclick = () => command('/api/visual', { runner: r.id, on: !r.watched, fps: Number($('fps').value) });
     td.appendChild(b);
     tr.appendChild(td);
@@ -333,7 +336,24 @@ function decodeFrame(buf) {
 const canvas = $('frame');
 const ctx = canvas.getContext('2d');
 
+// Visual mode as the Controller reports it. When it ends (turned off, or the watched runner's node died) the canvas says
+// so instead of holding the last frame as if the stream were only slow.
+function applyWatching(w) {
+  $('frame-watched').textContent = w === null ? 'off' : w;
+  if (w === null && watching !== null) {
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.fillStyle = '#6b7385';
+    ctx.font = '16px sans-serif';
+    ctx.textAlign = 'center';
+    ctx.fillText('visual mode off', canvas.width / 2, canvas.height / 2);
+    ctx.textAlign = 'start';
+  }
+  watching = w;
+}
+
 function drawFrame(f) {
+  // A frame that was in flight when visual mode moved on or ended.
+  if (watching === null || f.runner !== watching) return;
   framesReceived++;
   $('frame-count').textContent = framesReceived;
   $('frame-seq').textContent = f.sequence;

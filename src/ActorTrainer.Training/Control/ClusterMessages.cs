@@ -16,4 +16,6 @@ public sealed record ClusterAttached(IActorRef Replay, int LocalRunners, Weights
 
 /// <summary>The bridge's view of the cluster, sent once a second: shown in <see cref="TrainingStatus"/>; remote steps count toward the run's env steps.</summary>
 /// <param name="RemoteEnvSteps">Env steps of every remote runner ever seen in this process (monotonic, so rates and limits stay right when a node dies).</param>
-public sealed record ClusterView(IReadOnlyList<MemberStatus> Members, IReadOnlyList<RunnerStatus> Runners, long RemoteEnvSteps);
+/// <param name="RunnerRefs">Where to send a remote runner's commands (visual mode), by runner id: a Tell there reaches the runner on its node.</param>
+public sealed record ClusterView(IReadOnlyList<MemberStatus> Members, IReadOnlyList<RunnerStatus> Runners, long RemoteEnvSteps,
+    IReadOnlyDictionary<int, IActorRef> RunnerRefs);

@@ -28,6 +28,9 @@ public sealed class Controller : ReceiveActor
     private const int MaxRunnerStartsInWindow = 6;
     private const double RunnerRestartWindowSeconds = 60;
 
+    /// <summary>Highest frame rate SetVisual and SetSpeed accept.</summary>
+    public const double MaxFrameFps = 120;
+
     private readonly TrainingConfig _config;
     private readonly RunDirectory _run;
     private readonly TrainingSetup _setup;
@@ -141,7 +144,7 @@ public sealed class Controller : ReceiveActor
         Receive<CheckpointTick>(_ => RequestLearnerState());
         Receive<StopTimeout>(_ => FinishStop("stop timed out waiting for the learner's final state or a runner's RunnerStopped"));
         Receive<AttachCluster>(OnAttachCluster);
-        Receive<ClusterView>(m => _clusterView = m);
+        Receive<ClusterView>(OnClusterView);
     }
 
     // A crashing child is restarted a few times within a minute; beyond that it is stopped, the Controller sees
@@ -245,20 +248,22 @@ public sealed class Controller : ReceiveActor
 
     private CommandResult OnSetVisual(SetVisual m)
     {
-        if (m.RunnerId < 0 || m.RunnerId >= _runners.Length)
-            return CommandResult.Invalid(_state, $"runner must be between 0 and {_runners.Length - 1}, got {m.RunnerId}");
-        if (m.On && !(m.Fps > 0 && m.Fps <= 120))
-            return CommandResult.Invalid(_state, $"fps must be in (0, 120], got {m.Fps}");
+        if (RunnerRef(m.RunnerId) is not { } target)
+            return CommandResult.Invalid(_state, $"runner must be {DescribeRunnerIds()}, got {m.RunnerId}", "runner");
+        if (m.On && !(m.Fps > 0 && m.Fps <= MaxFrameFps))
+            return CommandResult.Invalid(_state, $"fps must be in (0, {MaxFrameFps}], got {m.Fps}", "fps");
+        if (m.On && RemoteRunner(m.RunnerId) is { Up: false } down)
+            return CommandResult.Invalid(_state, $"runner {m.RunnerId} is on node {down.Node}, which is down", "runner");
         if (m.On)
         {
-            if (_watchedRunner is { } previous && previous != m.RunnerId) _runners[previous].Ref.Tell(new WatchFrames(false, _frameFps), Self);
+            if (_watchedRunner is { } previous && previous != m.RunnerId) RunnerRef(previous)?.Tell(new WatchFrames(false, _frameFps), Self);
             _watchedRunner = m.RunnerId;
             _frameFps = m.Fps;
-            _runners[m.RunnerId].Ref.Tell(new WatchFrames(true, m.Fps), Self);
+            target.Tell(new WatchFrames(true, m.Fps), Self);
         }
         else if (_watchedRunner == m.RunnerId)
         {
-            _runners[m.RunnerId].Ref.Tell(new WatchFrames(false, _frameFps), Self);
+            target.Tell(new WatchFrames(false, _frameFps), Self);
             _watchedRunner = null;
         }
         return CommandResult.Done(_state);
@@ -266,10 +271,46 @@ public sealed class Controller : ReceiveActor
 
     private CommandResult OnSetSpeed(SetSpeed m)
     {
-        if (!(m.Fps > 0 && m.Fps <= 120)) return CommandResult.Invalid(_state, $"fps must be in (0, 120], got {m.Fps}");
+        if (!(m.Fps > 0 && m.Fps <= MaxFrameFps)) return CommandResult.Invalid(_state, $"fps must be in (0, {MaxFrameFps}], got {m.Fps}", "fps");
         _frameFps = m.Fps;
-        if (_watchedRunner is { } w) _runners[w].Ref.Tell(new WatchFrames(true, m.Fps), Self);
+        if (_watchedRunner is { } w) RunnerRef(w)?.Tell(new WatchFrames(true, m.Fps), Self);
         return CommandResult.Done(_state);
+    }
+
+    // Local runners are told directly; a remote runner through the reference the cluster bridge gave for it, which looks
+    // the same here and carries the message to the runner's node.
+    private IActorRef? RunnerRef(int id)
+    {
+        if (id >= 0 && id < _runners.Length) return _runners[id].Ref;
+        return _clusterView is { } view && view.RunnerRefs.TryGetValue(id, out var remote) ? remote : null;
+    }
+
+    private RunnerStatus? RemoteRunner(int id) =>
+        id >= _runners.Length && _clusterView is { } view ? view.Runners.FirstOrDefault(r => r.Id == id) : null;
+
+    private string DescribeRunnerIds()
+    {
+        var local = _runners.Length > 0 ? $"between 0 and {_runners.Length - 1}" : null;
+        var remote = _clusterView is { RunnerRefs.Count: > 0 } view ? $"one of the remote runners {string.Join(", ", view.RunnerRefs.Keys.Order())}" : null;
+        return (local, remote) switch
+        {
+            (null, null) => "a runner id, but this run has no runners yet",
+            (_, null) => local!,
+            (null, _) => remote!,
+            _ => $"{local} or {remote}",
+        };
+    }
+
+    // The page shows what the Controller reports: when the watched remote runner's node is gone, visual mode is off
+    // rather than on for a runner that will never send another frame.
+    private void OnClusterView(ClusterView view)
+    {
+        _clusterView = view;
+        if (_watchedRunner is not { } watched || watched < _runners.Length) return;
+        if (RemoteRunner(watched) is { Up: true }) return;
+        RunnerRef(watched)?.Tell(new WatchFrames(false, _frameFps), Self); // in case the node is only cut off, not dead
+        _watchedRunner = null;
+        _log.LogWarning("visual mode off: the node of runner {RunnerId} is down", watched);
     }
 
     // ---------------------------------------------------------------- runners
@@ -698,7 +739,7 @@ public sealed class Controller : ReceiveActor
         FrameFps = _frameFps,
         Runners = _runners.Select((r, i) => new RunnerStatus(i, "local", r.EnvSteps + r.StepsOfEarlierIncarnations, r.Episodes, r.WeightsVersion,
             r.Staleness, EpisodeRunner.EpsilonFor(i, 0, _config), _watchedRunner == i, r.Up))
-            .Concat(_clusterView?.Runners ?? []).ToArray(),
+            .Concat((_clusterView?.Runners ?? []).Select(r => r with { Watched = _watchedRunner == r.Id })).ToArray(),
         Members = _clusterView?.Members ?? [],
         Error = _error,
     };

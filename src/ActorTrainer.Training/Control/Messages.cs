@@ -29,11 +29,12 @@ public sealed record SetSpeed(double Fps);
 /// <param name="State">The run state after the command.</param>
 /// <param name="Error">Why not, when <paramref name="Ok"/> is false.</param>
 /// <param name="Kind">What kind of failure: a command in the wrong state or bad arguments.</param>
-public sealed record CommandResult(bool Ok, RunState State, string? Error = null, CommandErrorKind Kind = CommandErrorKind.None)
+/// <param name="Field">For bad arguments: which one (e.g. "runner", "fps"), so an API can name the field.</param>
+public sealed record CommandResult(bool Ok, RunState State, string? Error = null, CommandErrorKind Kind = CommandErrorKind.None, string? Field = null)
 {
     public static CommandResult Done(RunState state) => new(true, state);
     public static CommandResult WrongState(RunState state, string error) => new(false, state, error, CommandErrorKind.WrongState);
-    public static CommandResult Invalid(RunState state, string error) => new(false, state, error, CommandErrorKind.InvalidArgument);
+    public static CommandResult Invalid(RunState state, string error, string? field = null) => new(false, state, error, CommandErrorKind.InvalidArgument, field);
 }
 
 public enum CommandErrorKind

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace ActorTrainer.Cluster.Tests.Processes;
 
-/// <summary>The learner node's dashboard API (/api/status, /api/stop) as the tests read it.</summary>
+/// <summary>The learner node's dashboard API (/api/status, /api/stop, commands) as the tests read it.</summary>
 public sealed class LearnerApi(int port) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
@@ -46,6 +46,14 @@ public sealed class LearnerApi(int port) : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>POSTs a JSON command body; returns the status code and the answer's JSON.</summary>
+    public async Task<(int Code, JsonElement Body)> PostAsync(string path, string json)
+    {
+        using var response = await _http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return ((int)response.StatusCode, doc.RootElement.Clone());
+    }
+
     public void Dispose() => _http.Dispose();
 
     public sealed class Status(JsonElement root)
@@ -55,12 +63,16 @@ public sealed class LearnerApi(int port) : IDisposable
         public long Updates => Get("updates").GetInt64();
         public long EnvSteps => Get("envSteps").GetInt64();
         public string State => Get("state").ToString().ToLowerInvariant();
+        public int? WatchedRunner => Get("watchedRunner") is { ValueKind: JsonValueKind.Number } w ? w.GetInt32() : null;
 
         public IEnumerable<(string Node, string Role, int Runners, bool Up)> Members =>
             Get("members").EnumerateArray().Select(m => (Str(m, "node"), Str(m, "role"), Prop(m, "runners").GetInt32(), Prop(m, "up").GetBoolean()));
 
         public IEnumerable<(int Id, string Node, long WeightsVersion, bool Up)> Runners =>
             Get("runners").EnumerateArray().Select(r => (Prop(r, "id").GetInt32(), Str(r, "node"), Prop(r, "weightsVersion").GetInt64(), Prop(r, "up").GetBoolean()));
+
+        public IEnumerable<(int Id, string Node, long EnvSteps, bool Watched)> RunnerActivity =>
+            Get("runners").EnumerateArray().Select(r => (Prop(r, "id").GetInt32(), Str(r, "node"), Prop(r, "envSteps").GetInt64(), Prop(r, "watched").GetBoolean()));
 
         public bool MemberUp(string node) => Members.Any(m => m.Node == node && m.Up);
 

@@ -167,6 +167,7 @@ public sealed class ApiTests(SharedTraining shared)
         await using var d = await RunningDashboard.StartAsync(shared.Training.Control);
         var r = await PostAsync(d, "api/visual", """{"runner": 7, "on": true}""");
         Assert.Equal(HttpStatusCode.BadRequest, r.Code);
+        Assert.Equal("runner", r.Body.GetProperty("field").GetString());
         Assert.Contains("runner", r.Body.GetProperty("error").GetString());
         Assert.Contains("7", r.Body.GetProperty("error").GetString());
         Assert.Equal("invalid_argument", r.Body.GetProperty("kind").GetString());
@@ -174,6 +175,7 @@ public sealed class ApiTests(SharedTraining shared)
 
         var tooFast = await PostAsync(d, "api/visual", """{"runner": 0, "on": true, "fps": 1000}""");
         Assert.Equal(HttpStatusCode.BadRequest, tooFast.Code);
+        Assert.Equal("fps", tooFast.Body.GetProperty("field").GetString());
         Assert.Contains("fps", tooFast.Body.GetProperty("error").GetString());
         var speed = await PostAsync(d, "api/speed", """{"fps": 500}""");
         Assert.Equal(HttpStatusCode.BadRequest, speed.Code);

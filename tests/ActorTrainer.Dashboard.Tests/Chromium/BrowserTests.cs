@@ -1,63 +1,122 @@
 using System.Diagnostics;
 using ActorTrainer.Dashboard.Tests.Harness;
 using ActorTrainer.Training.Control;
+using Xunit.Abstractions;
 
 namespace ActorTrainer.Dashboard.Tests.Chromium;
 
 /// <summary>
-/// Runs browser/dashboard-test.mjs (playwright-core + Debian's chromium, installed by tests/setup/browser.sh)
-/// against the dashboard of a real CartPole training and fails with the script's own message when a step fails.
+/// Runs the scripts in browser/ (playwright-core + Debian's chromium, installed by tests/setup/browser.sh) against the
+/// dashboard of a real CartPole training and fails with the script's own message when a step fails.
 /// </summary>
 [Collection(RealTrainingCollection.Name)]
-public sealed class BrowserTests
+public sealed class BrowserTests(ITestOutputHelper log)
 {
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(120);
+
     [Theory]
     [InlineData(null)]
     [InlineData("browser-test-token")]
     public async Task Dashboard_in_chromium_updates_charts_pauses_resumes_streams_frames_and_stops(string? token)
     {
-        var repo = RepositoryRoot();
-        var script = Path.Combine(repo, "tests", "ActorTrainer.Dashboard.Tests", "browser", "dashboard-test.mjs");
-        Assert.True(File.Exists("/usr/bin/chromium"), "chromium is missing: run tests/setup/browser.sh");
-        Assert.True(Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules", "playwright-core")),
-            "playwright-core is missing: run tests/setup/browser.sh");
-
         await using var t = LiveTraining.Start();
         await t.WarmAsync();
         await using var d = await RunningDashboard.StartAsync(t.Control, token: token);
-        var screenshot = Path.Combine(repo, "artifacts", token is null ? "dashboard.png" : "dashboard-with-token.png");
-        var psi = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Path.GetDirectoryName(script)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(d.LocalBase.AbsoluteUri);
-        psi.ArgumentList.Add(screenshot);
-        if (token is not null) psi.ArgumentList.Add(token);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await p.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"browser script did not finish within 120 s\n{await stdout}\n{await stderr}");
-        }
-        var output = $"{await stdout}\n{await stderr}";
-        Assert.True(p.ExitCode == 0, $"browser script exited {p.ExitCode}:\n{output}");
-        Assert.Contains("all steps passed", output);
+        var screenshot = Path.Combine(RepositoryRoot(), "artifacts", token is null ? "dashboard.png" : "dashboard-with-token.png");
+        string[] args = token is null ? [d.LocalBase.AbsoluteUri, screenshot] : [d.LocalBase.AbsoluteUri, screenshot, token];
+
+        await RunScriptAsync("dashboard-test.mjs", args, onLine: null);
+
         Assert.True(File.Exists(screenshot));
         // What the page did must have reached the Controller: the run ended through the stop button.
         var summary = await t.Run.Completion.WaitAsync(LiveTraining.GiveUp);
         Assert.Equal("requested through the control API", summary.StopReason);
         Assert.Equal(RunState.Stopped, (await t.StatusAsync()).State);
+    }
+
+    [Fact]
+    public async Task Dashboard_in_chromium_reconnects_after_the_server_closes_its_socket_and_resyncs_from_status()
+    {
+        await using var t = LiveTraining.Start();
+        await t.WarmAsync();
+        var first = await RunningDashboard.StartAsync(t.Control);
+        RunningDashboard? current = first;
+        var port = first.Server.BaseAddress.Port;
+        var screenshot = Path.Combine(RepositoryRoot(), "artifacts", "dashboard-reconnect.png");
+        var pausedWhileAway = false;
+        try
+        {
+            // The script says when to drop the page and when it has seen the page go offline; the test does the server's part.
+            await RunScriptAsync("reconnect-test.mjs", [first.LocalBase.AbsoluteUri, screenshot], async line =>
+            {
+                if (line == "[browser] DROP")
+                {
+                    // Disposing the server closes every WebSocket from the server side and stops answering HTTP.
+                    await current!.DisposeAsync();
+                    current = null;
+                    // A change the page cannot see while it is disconnected: it has to learn it from /api/status.
+                    var paused = await t.Control.SendAsync(new Pause(), CancellationToken.None);
+                    Assert.True(paused.Ok, paused.Error);
+                    pausedWhileAway = true;
+                }
+                else if (line.StartsWith("[browser] OFFLINE", StringComparison.Ordinal))
+                {
+                    current = await RunningDashboard.StartAsync(t.Control, urls: $"http://127.0.0.1:{port}");
+                }
+            });
+        }
+        finally
+        {
+            if (current is not null) await current.DisposeAsync();
+        }
+
+        Assert.True(pausedWhileAway, "the script never asked for the drop");
+        Assert.True(File.Exists(screenshot));
+        // The page's resume after the reconnect reached the Controller.
+        Assert.Equal(RunState.Running, (await t.StatusAsync()).State);
+    }
+
+    /// <summary>
+    /// Runs browser/<paramref name="script"/> with node; <paramref name="onLine"/> sees each stdout line as it comes
+    /// (one at a time, in order) so a script can ask the test to act.
+    /// </summary>
+    private async Task RunScriptAsync(string script, string[] args, Func<string, Task>? onLine)
+    {
+        var dir = Path.Combine(RepositoryRoot(), "tests", "ActorTrainer.Dashboard.Tests", "browser");
+        Assert.True(File.Exists("/usr/bin/chromium"), "chromium is missing: run tests/setup/browser.sh");
+        Assert.True(Directory.Exists(Path.Combine(dir, "node_modules", "playwright-core")), "playwright-core is missing: run tests/setup/browser.sh");
+
+        var psi = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Path.Combine(dir, script));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = new System.Text.StringBuilder();
+        using var cts = new CancellationTokenSource(ScriptTimeout);
+        try
+        {
+            while (await p.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+            {
+                stdout.AppendLine(line);
+                if (onLine is not null) await onLine(line);
+            }
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail($"browser script {script} did not finish within {ScriptTimeout.TotalSeconds} s\n{stdout}\n{await stderr}");
+        }
+        var output = $"{stdout}\n{await stderr}";
+        Assert.True(p.ExitCode == 0, $"browser script {script} exited {p.ExitCode}:\n{output}");
+        Assert.Contains("all steps passed", output);
+        log.WriteLine(output);
     }
 
     private static string RepositoryRoot()
