@@ -150,8 +150,8 @@ public sealed class RunnerNodeAgent : ReceiveActor
         _generation++;
 
         // The ladder length stands in for the run's runner count, so EpisodeRunner's own epsilon formula gives each
-        // remote runner its distinct Ape-X epsilon.
-        var runnerConfig = config with { Runners = w.LadderSize };
+        // remote runner its distinct Ape-X epsilon. Batches crossing the broker use the remote size.
+        var runnerConfig = config with { Runners = w.LadderSize, ExperienceBatch = config.RemoteExperienceBatch };
         var setup = new TrainingSetup(_spec!, config.SolveThreshold ?? double.PositiveInfinity, _registry, null);
         for (int i = 0; i < w.RunnerCount; i++)
         {

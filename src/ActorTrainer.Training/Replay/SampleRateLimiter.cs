@@ -11,7 +11,9 @@ public sealed class SampleRateLimiter
 {
     private readonly double _ratio;
     private readonly int _minSize;
-    private readonly double _tolerance;
+    private readonly int _sampleBatch;
+    private double _tolerance;
+    private int _insertBatch;
 
     /// <param name="samplesPerInsert">Target samples per inserted transition.</param>
     /// <param name="minSize">Inserted transitions required before the first sample.</param>
@@ -25,9 +27,16 @@ public sealed class SampleRateLimiter
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(insertBatch);
         _ratio = samplesPerInsert;
         _minSize = minSize;
-        // Both sides must be able to move from any state: a gap of one sample batch plus one insert batch
-        // (in samples) is the least that guarantees it; twice that absorbs uneven batch arrival.
-        _tolerance = 2.0 * (sampleBatch + samplesPerInsert * insertBatch);
+        _sampleBatch = sampleBatch;
+        SetInsertBatch(insertBatch);
+    }
+
+    // Both sides must be able to move from any state: a gap of one sample batch plus one insert batch
+    // (in samples) is the least that guarantees it; twice that absorbs uneven batch arrival.
+    private void SetInsertBatch(int insertBatch)
+    {
+        _insertBatch = insertBatch;
+        _tolerance = 2.0 * (_sampleBatch + _ratio * insertBatch);
     }
 
     public long Inserted { get; private set; }
@@ -41,7 +50,13 @@ public sealed class SampleRateLimiter
     /// <summary>True while producers may keep inserting without outrunning the learner.</summary>
     public bool InsertsWelcome => Inserted < _minSize || Lag <= _tolerance;
 
-    public void OnInserted(int count) => Inserted += count;
+    /// <summary>Counts an insert. A batch larger than the expected one (runner nodes send larger batches) widens the
+    /// tolerance to match, so a single insert can never lock out both sides.</summary>
+    public void OnInserted(int count)
+    {
+        Inserted += count;
+        if (count > _insertBatch) SetInsertBatch(count);
+    }
 
     public void OnSampled(int count) => Sampled += count;
 

@@ -62,4 +62,44 @@ public sealed class SampleRateLimiterTests
         while (!limiter.InsertsWelcome) limiter.OnSampled(64);
         Assert.True(limiter.InsertsWelcome);
     }
+
+    [Fact]
+    public void Larger_batches_than_configured_widen_the_tolerance_to_what_they_need()
+    {
+        // A learner node configured with 128-transition batches receives 512-transition batches from runner nodes:
+        // after the first one it must behave exactly as if it had been configured for 512.
+        var adapted = new SampleRateLimiter(samplesPerInsert: 4, minSize: 100, sampleBatch: 64, insertBatch: 128);
+        var configured = new SampleRateLimiter(samplesPerInsert: 4, minSize: 100, sampleBatch: 64, insertBatch: 512);
+        adapted.OnInserted(512);
+        configured.OnInserted(512);
+        var differed = false;
+        for (var i = 0; i < 10_000; i++)
+        {
+            Assert.Equal(configured.InsertsWelcome, adapted.InsertsWelcome);
+            Assert.Equal(configured.CanSample(64), adapted.CanSample(64));
+            if (configured.InsertsWelcome && i % 3 != 0)
+            {
+                adapted.OnInserted(512);
+                configured.OnInserted(512);
+            }
+            else if (configured.CanSample(64))
+            {
+                adapted.OnSampled(64);
+                configured.OnSampled(64);
+            }
+        }
+        // And the narrow tolerance would have refused inserts the adapted limiter welcomes.
+        var narrow = new SampleRateLimiter(samplesPerInsert: 4, minSize: 100, sampleBatch: 64, insertBatch: 128);
+        for (var i = 0; i < 3; i++) narrow.OnInserted(128);
+        var wide = new SampleRateLimiter(samplesPerInsert: 4, minSize: 100, sampleBatch: 64, insertBatch: 128);
+        wide.OnInserted(512);
+        while (narrow.Inserted < wide.Inserted) narrow.OnInserted(1);
+        for (var k = 0; k < 3; k++)
+        {
+            narrow.OnInserted(128);
+            wide.OnInserted(128);
+            differed |= narrow.InsertsWelcome != wide.InsertsWelcome;
+        }
+        Assert.True(differed, "the widened tolerance must change some decision");
+    }
 }
