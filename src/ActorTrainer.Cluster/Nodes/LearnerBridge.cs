@@ -27,7 +27,7 @@ public sealed class LearnerBridge : ReceiveActor
     private readonly string _nodeId;
     private readonly string _incarnation;
     private readonly OrderedPublisher _control;
-    private readonly WeightsPublisher _weights;
+    private readonly LatestOnlyPublisher<RemoteWeights> _weights;
     private readonly ExperienceIngest _ingest;
     private readonly ILogger _log;
     private readonly string _configJson;
@@ -44,7 +44,7 @@ public sealed class LearnerBridge : ReceiveActor
     private DateTimeOffset _lastWeightsOffer;
 
     public LearnerBridge(IActorRef controller, TrainingConfig config, string nodeId, string incarnation, OrderedPublisher control,
-        WeightsPublisher weights, ExperienceIngest ingest, ILogger log)
+        LatestOnlyPublisher<RemoteWeights> weights, ExperienceIngest ingest, ILogger log)
     {
         _controller = controller;
         _config = config;

@@ -2,6 +2,7 @@ using ActorTrainer.Actors;
 using ActorTrainer.Cluster.Protocol;
 using ActorTrainer.Cluster.Remoting;
 using ActorTrainer.Cluster.Transport;
+using ActorTrainer.Cluster.Wire;
 using ActorTrainer.Training.Runs;
 using Serilog;
 
@@ -20,12 +21,12 @@ namespace ActorTrainer.Cluster.Nodes;
 public sealed class LearnerNode : IAsyncDisposable
 {
     private readonly OrderedPublisher _control;
-    private readonly WeightsPublisher _weights;
+    private readonly LatestOnlyPublisher<RemoteWeights> _weights;
     private readonly ClusterNodeOptions _options;
     private readonly ILogger _log;
     private readonly WireReport _wireReport;
 
-    private LearnerNode(RabbitTransport transport, OrderedPublisher control, WeightsPublisher weights, ExperienceIngest ingest, ClusterNodeOptions options, ILogger log)
+    private LearnerNode(RabbitTransport transport, OrderedPublisher control, LatestOnlyPublisher<RemoteWeights> weights, ExperienceIngest ingest, ClusterNodeOptions options, ILogger log)
     {
         Transport = transport;
         _control = control;
@@ -51,7 +52,8 @@ public sealed class LearnerNode : IAsyncDisposable
     {
         var transport = await RabbitTransport.ConnectAsync(broker, RunnerNode.TransportOptionsFor(options), log, ct).ConfigureAwait(false);
         var control = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 1_000, EncodeControl, transport.PublishControlAsync, log);
-        var weights = new WeightsPublisher(transport, log);
+        var weights = new LatestOnlyPublisher<RemoteWeights>("weights", new FrameBuffer(options.NodeId, transport.Codec.MaxFrameBytes, 64 * 1024),
+            ClusterCodec.Encode, transport.PublishWeightsAsync, log);
         return new LearnerNode(transport, control, weights, new ExperienceIngest(options.Limits), options, log);
     }
 

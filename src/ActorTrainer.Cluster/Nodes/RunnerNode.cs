@@ -2,6 +2,7 @@ using ActorTrainer.Actors;
 using ActorTrainer.Cluster.Protocol;
 using ActorTrainer.Cluster.Remoting;
 using ActorTrainer.Cluster.Transport;
+using ActorTrainer.Cluster.Wire;
 using ActorTrainer.Environments;
 using ActorTrainer.Training.Runners;
 using Serilog;
@@ -22,9 +23,9 @@ public sealed class RunnerNode : IAsyncDisposable
     private readonly OrderedPublisher _telemetry;
     private readonly WireReport _wireReport;
     private readonly EpisodeBatcher _episodes;
-    private readonly FramePublisher _frames;
+    private readonly LatestOnlyPublisher<FrameRendered> _frames;
 
-    private RunnerNode(RabbitTransport transport, ActorSystem system, OrderedPublisher telemetry, EpisodeBatcher episodes, FramePublisher frames,
+    private RunnerNode(RabbitTransport transport, ActorSystem system, OrderedPublisher telemetry, EpisodeBatcher episodes, LatestOnlyPublisher<FrameRendered> frames,
         RemoteReplayRef replay, Task<string> completion, ILogger log)
     {
         _episodes = episodes;
@@ -55,7 +56,8 @@ public sealed class RunnerNode : IAsyncDisposable
             var telemetry = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 10_000, EncodeTelemetry, transport.PublishTelemetryAsync, log);
             var replay = new RemoteReplayRef(transport, log);
             var episodes = new EpisodeBatcher(transport, log);
-            var frames = new FramePublisher(transport, log);
+            var frames = new LatestOnlyPublisher<FrameRendered>("frame", new FrameBuffer(options.NodeId, transport.Codec.MaxFrameBytes),
+                ClusterCodec.Encode, transport.PublishVisualFrameAsync, log);
             var system = ActorSystem.Create("runner-node");
             var stopped = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             var limits = options.Limits;

@@ -28,7 +28,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
     private readonly int _runnerCount;
     private readonly OrderedPublisher _telemetry;
     private readonly EpisodeBatcher _episodes;
-    private readonly FramePublisher _frames;
+    private readonly LatestOnlyPublisher<FrameRendered> _frames;
     private readonly RemoteReplayRef _replay;
     private readonly EnvironmentRegistry _registry;
     private readonly ILogger _log;
@@ -51,7 +51,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
     private string _stopReason = "stopped";
     private readonly System.Diagnostics.Stopwatch _sinceHello = new();
 
-    public RunnerNodeAgent(string nodeId, string incarnation, int runnerCount, OrderedPublisher telemetry, EpisodeBatcher episodes, FramePublisher frames,
+    public RunnerNodeAgent(string nodeId, string incarnation, int runnerCount, OrderedPublisher telemetry, EpisodeBatcher episodes, LatestOnlyPublisher<FrameRendered> frames,
         RemoteReplayRef replay, EnvironmentRegistry registry, ILogger log, TaskCompletionSource<string> stopped)
     {
         _nodeId = nodeId;

@@ -9,7 +9,7 @@ namespace ActorTrainer.Cluster.Remoting;
 /// answers with the newest weights and run state exactly as the Controller would. Frames of the watched runner go,
 /// newest only, to the learner node's frames queue.
 /// </summary>
-public sealed class RemoteControllerRef(OrderedPublisher telemetry, EpisodeBatcher episodes, FramePublisher frames, IActorRef agent) : IActorRef
+public sealed class RemoteControllerRef(OrderedPublisher telemetry, EpisodeBatcher episodes, LatestOnlyPublisher<FrameRendered> frames, IActorRef agent) : IActorRef
 {
     public ActorPath Path { get; } = ActorPath.Root.Child("remote").Child("controller");
 

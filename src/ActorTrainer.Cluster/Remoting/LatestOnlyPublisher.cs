@@ -1,55 +1,58 @@
-using ActorTrainer.Cluster.Protocol;
-using ActorTrainer.Cluster.Transport;
 using ActorTrainer.Cluster.Wire;
-using ActorTrainer.Training.Runners;
 using Serilog;
 
 namespace ActorTrainer.Cluster.Remoting;
 
 /// <summary>
-/// Sends the watched runner's frames to the learner node, latest only: <see cref="Offer"/> replaces the waiting frame
-/// (one reference swap on the runner's thread, never a wait), and one loop publishes whatever is newest once the
-/// previous frame is confirmed. So a slow broker or learner makes the node skip frames, never queue them; the broker's
-/// one-slot frames queue does the same on the far side.
+/// Publishes the newest of a stream of states, never a backlog: <see cref="Offer"/> replaces whatever waits (one
+/// reference swap on the caller's thread, never a wait), and one loop encodes and publishes the waiting item once the
+/// previous one is confirmed. A slow broker or receiver makes it skip items. Weights broadcasts and the watched
+/// runner's frames both work this way: only the newest matters.
 /// </summary>
-public sealed class FramePublisher : IAsyncDisposable
+public sealed class LatestOnlyPublisher<T> : IAsyncDisposable where T : class
 {
-    private readonly RabbitTransport _transport;
-    private readonly ILogger _log;
+    private readonly string _what;
     private readonly FrameBuffer _buffer;
+    private readonly Func<FrameBuffer, T, ReadOnlyMemory<byte>> _encode;
+    private readonly Func<ReadOnlyMemory<byte>, CancellationToken, Task> _publish;
+    private readonly ILogger _log;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
-    private FrameRendered? _pending;
+    private T? _pending;
     private long _offered;
     private long _published;
 
-    public FramePublisher(RabbitTransport transport, ILogger log)
+    /// <param name="what">Names the items in log lines ("weights", "frame").</param>
+    public LatestOnlyPublisher(string what, FrameBuffer buffer, Func<FrameBuffer, T, ReadOnlyMemory<byte>> encode,
+        Func<ReadOnlyMemory<byte>, CancellationToken, Task> publish, ILogger log)
     {
-        _transport = transport;
+        _what = what;
+        _buffer = buffer;
+        _encode = encode;
+        _publish = publish;
         _log = log;
-        _buffer = new FrameBuffer(transport.NodeId, transport.Codec.MaxFrameBytes);
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Frames handed over by runners.</summary>
+    /// <summary>Items handed over.</summary>
     public long Offered => Interlocked.Read(ref _offered);
 
-    /// <summary>Frames the broker confirmed; the difference to <see cref="Offered"/> was replaced by newer ones.</summary>
+    /// <summary>Items the broker confirmed; the rest of <see cref="Offered"/> were replaced by newer ones (or failed).</summary>
     public long Published => Interlocked.Read(ref _published);
 
-    public void Offer(FrameRendered frame)
+    public void Offer(T item)
     {
         Interlocked.Increment(ref _offered);
         // Whatever waited is older than this one: dropping it is the point.
-        Volatile.Write(ref _pending, frame);
+        Volatile.Write(ref _pending, item);
         try
         {
             if (_signal.CurrentCount == 0) _signal.Release();
         }
         catch (SemaphoreFullException)
         {
-            // Already signalled: the loop takes the newest frame when it wakes.
+            // Already signalled: the loop takes the newest item when it wakes.
         }
     }
 
@@ -65,12 +68,12 @@ public sealed class FramePublisher : IAsyncDisposable
                 if (next is null) continue;
                 try
                 {
-                    await _transport.PublishVisualFrameAsync(ClusterCodec.Encode(_buffer, next), ct).ConfigureAwait(false);
+                    await _publish(_encode(_buffer, next), ct).ConfigureAwait(false);
                     Interlocked.Increment(ref _published);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)
                 {
-                    _log.Warning(e, "Could not send a frame of runner {Runner}; the next one will be sent", next.RunnerId);
+                    _log.Warning(e, "Could not publish {What} {Item}; the next one will be sent", _what, next);
                 }
             }
         }
