@@ -2,10 +2,9 @@
 // usage: node dashboard-test.mjs URL [SCREENSHOT.png] [TOKEN]
 // With TOKEN the server requires it: the page must ask for it once, then work with it (HTTP and WebSocket).
 // Exits 0 when every step passed; otherwise prints which step failed and exits 1.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { log, runInChromium } from './chromium.mjs';
 
 const url = process.argv[2];
 const screenshot = process.argv[3] || 'artifacts/dashboard.png';
@@ -15,20 +14,8 @@ if (!url) {
   process.exit(2);
 }
 const STEP_TIMEOUT = 20000;
-const log = (m) => console.log(`[browser] ${m}`);
 
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'actortrainer-chromium-'));
-let context;
-let step = 'launch chromium';
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 1300 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  const page = context.pages()[0] || await context.newPage();
+await runInChromium(screenshot, async (page, state) => {
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`${m.text()} (${m.location().url})`); });
@@ -40,15 +27,15 @@ try {
     return (await fetch('/api/status', { headers: t ? { Authorization: 'Bearer ' + t } : {} })).json();
   });
 
-  step = 'open the dashboard';
+  state.step = 'open the dashboard';
   await page.goto(url, { waitUntil: 'load' });
   if (token) {
-    step = 'token prompt';
+    state.step = 'token prompt';
     await page.waitForSelector('#token-dialog[open]', { timeout: STEP_TIMEOUT });
     await page.fill('#token-input', token);
     await page.click('#token-form button[type=submit]');
     log('token prompt answered');
-    step = 'open the dashboard with the token';
+    state.step = 'open the dashboard with the token';
   }
   await stateIs('running');
   await page.waitForFunction(() => document.getElementById('conn').textContent === 'live', null, { timeout: STEP_TIMEOUT });
@@ -57,7 +44,7 @@ try {
   if (token) pageErrors.length = 0;
   log('state running');
 
-  step = 'charts update';
+  state.step = 'charts update';
   await page.waitForFunction(() => Number(document.body.dataset.metrics || 0) >= 3, null, { timeout: STEP_TIMEOUT });
   const charts = await page.evaluate(() => document.querySelectorAll('.uplot canvas').length);
   if (charts < 6) throw new Error(`expected 6 uPlot charts, found ${charts}`);
@@ -67,7 +54,7 @@ try {
   const members = await page.evaluate(() => document.getElementById('members-card').hidden);
   if (!members) throw new Error('a local training has no cluster members, yet the members table is shown');
 
-  step = 'evaluation chart';
+  state.step = 'evaluation chart';
   // A real run evaluates about once a second: the eval chart must show points and the best so far.
   await page.waitForFunction(() => data['chart-eval'][1].filter((v) => v !== null).length >= 2, null, { timeout: STEP_TIMEOUT });
   const evalInfo = await page.evaluate(() => ({ evals: data['chart-eval'][1].filter((v) => v !== null), best: data['chart-eval'][2].filter((v) => v !== null) }));
@@ -75,7 +62,7 @@ try {
   if (Math.max(...evalInfo.evals) !== evalInfo.best[evalInfo.best.length - 1]) throw new Error(`best ${evalInfo.best[evalInfo.best.length - 1]} is not the highest eval ${Math.max(...evalInfo.evals)}`);
   log(`${evalInfo.evals.length} evaluations charted, best ${evalInfo.best[evalInfo.best.length - 1]}`);
 
-  step = 'pause';
+  state.step = 'pause';
   await page.click('#btn-pause');
   await stateIs('paused');
   const api0 = await apiStatus();
@@ -91,13 +78,13 @@ try {
   if (await envSteps() !== pausedAt) throw new Error(`page shows ${await envSteps()} env steps, status says ${pausedAt}`);
   log(`paused at ${pausedAt} env steps; still ${api2.env_steps}`);
 
-  step = 'resume';
+  state.step = 'resume';
   await page.click('#btn-resume');
   await stateIs('running');
   await page.waitForFunction((n) => Number(document.getElementById('env-steps').textContent.replace(/,/g, '')) > n, pausedAt, { timeout: STEP_TIMEOUT });
   log(`running again, ${await envSteps()} env steps`);
 
-  step = 'visual mode';
+  state.step = 'visual mode';
   await page.click('tr[data-runner="1"] .visual-toggle');
   await page.waitForFunction(() => Number(document.getElementById('frame-count').textContent) >= 10, null, { timeout: STEP_TIMEOUT });
   const inked = await page.evaluate(() => {
@@ -112,13 +99,13 @@ try {
   if (runner !== '1') throw new Error(`frames come from runner ${runner}, expected 1`);
   log(`${await page.textContent('#frame-count')} frames received, ${inked} pixels drawn`);
 
-  step = 'screenshot';
+  state.step = 'screenshot';
   await page.waitForTimeout(800); // let a few more chart points land
   fs.mkdirSync(path.dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
   log(`screenshot ${screenshot}`);
 
-  step = 'stop with confirmation';
+  state.step = 'stop with confirmation';
   let confirmed = '';
   page.once('dialog', async (d) => { confirmed = d.message(); await d.accept(); });
   await page.click('#btn-stop');
@@ -128,17 +115,4 @@ try {
   log(`stopped after confirming "${confirmed}"`);
 
   if (pageErrors.length) throw new Error(`page errors: ${pageErrors.join(' | ')}`);
-  log('all steps passed');
-  await context.close();
-  fs.rmSync(profile, { recursive: true, force: true });
-  process.exit(0);
-} catch (e) {
-  console.error(`[browser] FAILED at step "${step}": ${e.message}`);
-  try {
-    const page = context && context.pages()[0];
-    if (page) await page.screenshot({ path: screenshot.replace(/\.png$/, '-failure.png'), fullPage: true });
-  } catch { /* best effort */ }
-  if (context) await context.close().catch(() => {});
-  fs.rmSync(profile, { recursive: true, force: true });
-  process.exit(1);
-}
+});

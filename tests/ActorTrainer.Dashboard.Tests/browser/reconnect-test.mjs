@@ -5,10 +5,9 @@
 // the same port once the script prints "[browser] OFFLINE". The page must reconnect by itself, show "paused" from
 // /api/status (it missed the change), and follow the training again.
 // Exits 0 when every step passed; otherwise prints which step failed and exits 1.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { log, runInChromium } from './chromium.mjs';
 
 const url = process.argv[2];
 const screenshot = process.argv[3] || 'artifacts/dashboard-reconnect.png';
@@ -18,20 +17,8 @@ if (!url) {
 }
 const STEP_TIMEOUT = 20000;
 const OUTAGE_TIMEOUT = 60000; // the page retries with a growing delay (at most 10 s)
-const log = (m) => console.log(`[browser] ${m}`);
 
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'actortrainer-chromium-'));
-let context;
-let step = 'launch chromium';
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 1300 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  const page = context.pages()[0] || await context.newPage();
+await runInChromium(screenshot, async (page, state) => {
   // While the server is away, failed connection attempts are logged as console errors: that is the outage, not a bug.
   let outage = false;
   const pageErrors = [];
@@ -44,7 +31,7 @@ try {
   const metricsSeen = async () => Number(await page.evaluate(() => document.body.dataset.metrics || 0));
   const apiStatus = () => page.evaluate(async () => (await fetch('/api/status')).json());
 
-  step = 'open the dashboard';
+  state.step = 'open the dashboard';
   await page.goto(url, { waitUntil: 'load' });
   await stateIs('running');
   await connIs('live');
@@ -52,7 +39,7 @@ try {
   const before = await envSteps();
   log(`live and running, ${before} env steps`);
 
-  step = 'server closes the socket';
+  state.step = 'server closes the socket';
   outage = true;
   log('DROP');
   await connIs('offline', OUTAGE_TIMEOUT);
@@ -60,12 +47,12 @@ try {
   if (shownDuringOutage !== 'running') throw new Error(`the page shows ${shownDuringOutage} while offline; it was last told running`);
   log(`OFFLINE (the page still shows ${shownDuringOutage}, the last state it was told)`);
 
-  step = 'reconnect';
+  state.step = 'reconnect';
   await connIs('live', OUTAGE_TIMEOUT);
   outage = false;
   log('live again');
 
-  step = 'resync from /api/status';
+  state.step = 'resync from /api/status';
   // The training was paused while the page had no connection: only /api/status on reconnect can have told it.
   await stateIs('paused');
   // Runners report their counts every 0.5 s: after 1.5 s the last report before the pause has landed.
@@ -78,7 +65,7 @@ try {
   if (charted < 3) throw new Error(`the charts hold ${charted} points after the reload of /api/metrics`);
   log(`paused at ${paused.env_steps} env steps, as /api/status says; ${charted} chart points reloaded`);
 
-  step = 'counters continue after resume';
+  state.step = 'counters continue after resume';
   const metricsAtResume = await metricsSeen();
   await page.click('#btn-resume');
   await stateIs('running');
@@ -86,22 +73,9 @@ try {
   await page.waitForFunction((n) => Number(document.body.dataset.metrics || 0) >= n + 2, metricsAtResume, { timeout: STEP_TIMEOUT });
   log(`running again: ${await envSteps()} env steps, ${(await metricsSeen()) - metricsAtResume} live metrics since the resume`);
 
-  step = 'screenshot';
+  state.step = 'screenshot';
   fs.mkdirSync(path.dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
 
   if (pageErrors.length) throw new Error(`page errors: ${pageErrors.join(' | ')}`);
-  log('all steps passed');
-  await context.close();
-  fs.rmSync(profile, { recursive: true, force: true });
-  process.exit(0);
-} catch (e) {
-  console.error(`[browser] FAILED at step "${step}": ${e.message}`);
-  try {
-    const page = context && context.pages()[0];
-    if (page) await page.screenshot({ path: screenshot.replace(/\.png$/, '-failure.png'), fullPage: true });
-  } catch { /* best effort */ }
-  if (context) await context.close().catch(() => {});
-  fs.rmSync(profile, { recursive: true, force: true });
-  process.exit(1);
-}
+});
