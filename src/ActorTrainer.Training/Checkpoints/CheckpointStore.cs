@@ -75,6 +75,14 @@ public static class CheckpointStore
         });
     }
 
+    /// <summary>The counters of the run's latest/ checkpoint (where a resume continues from).</summary>
+    public static RunCounters ReadLatestCounters(RunDirectory run) =>
+        ReadCounters(run.Latest.ResolveReadable() ?? throw new InvalidDataException($"'{run.Path}' has no complete latest/ checkpoint"));
+
+    private static RunCounters ReadCounters(string dir) =>
+        JsonSerializer.Deserialize<RunCounters>(File.ReadAllText(Path.Combine(dir, StateFileName)))
+            ?? throw new InvalidDataException($"{Path.Combine(dir, StateFileName)} is empty");
+
     /// <summary>Reads latest/ for a resume; the network shape must match the run's config.</summary>
     public static ResumeState LoadLatest(RunDirectory run, NetworkSpec expected)
     {
@@ -84,8 +92,7 @@ public static class CheckpointStore
         var target = ModelFile.Load(Path.Combine(dir, TargetFileName));
         if (!online.Network.Spec.Equals(expected) || !target.Network.Spec.Equals(expected))
             throw new InvalidDataException($"latest/ holds a network {online.Network.Spec}, but the run's config describes {expected}");
-        var counters = JsonSerializer.Deserialize<RunCounters>(File.ReadAllText(Path.Combine(dir, StateFileName)))
-            ?? throw new InvalidDataException($"{Path.Combine(dir, StateFileName)} is empty");
+        var counters = ReadCounters(dir);
         // The final evaluation of a run happens after its last latest/ write, so best/ may know a better score:
         // a resumed run must never replace best/ with a worse model.
         if (BestScore(run) is { } best && (counters.BestEvalReturn is null || best > counters.BestEvalReturn))

@@ -106,6 +106,14 @@ public sealed class TrainCommandTests : IDisposable
         var bad = await Run("train", "--resume", runDir, "--max-steps", "0");
         Assert.Equal(CliHost.ExitUsage, bad.Code);
         Assert.Contains("--max-steps must be between 1", bad.Err);
+        // Limits the run has already passed (its clock and counters continue on resume) would stop it at once.
+        var stepsDone = root.GetProperty("env_steps").GetInt64();
+        var behindSteps = await Run("train", "--resume", runDir, "--max-steps", stepsDone.ToString());
+        Assert.Equal(CliHost.ExitUsage, behindSteps.Code);
+        Assert.Contains($"already taken {stepsDone} env steps", behindSteps.Err);
+        var behindClock = await Run("train", "--resume", runDir, "--max-seconds", "0.5");
+        Assert.Equal(CliHost.ExitUsage, behindClock.Code);
+        Assert.Contains("its clock continues on resume; give more than", behindClock.Err);
         Assert.Equal(before, SHA256.HashData(await File.ReadAllBytesAsync(latest)));
 
         var wrongEnv = await Run("eval", "--model", runDir, "--env", "Acrobot-v1");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActorTrainer.Cli.Parsing;
+using ActorTrainer.Training.Checkpoints;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Runs;
 
@@ -27,11 +28,36 @@ public static class ResumeConfig
         var saved = TrainingConfigJson.Overlay(new TrainingConfig(), File.ReadAllText(run.ConfigFile), run.ConfigFile)
             with { MaxSeconds = null, MaxSteps = null, UntilSolved = false };
 
+        // Limits count on the run's own clock and counters, which a resume continues: a limit the run has already
+        // passed would stop it at once, so it is refused before anything starts (or is written).
+        var reached = ReadCounters(run);
         var overrides = new Dictionary<string, object>();
-        if (args.Double("--max-seconds") is { } s) overrides["max-seconds"] = s;
-        if (args.Long("--max-steps", 1) is { } n) overrides["max-steps"] = n;
+        if (args.Double("--max-seconds") is { } s)
+        {
+            if (s <= reached.ElapsedSeconds)
+                throw new UsageException($"--max-seconds {s:0.###}: this run has already trained {reached.ElapsedSeconds:0.#} s and its clock continues on resume; give more than {Math.Ceiling(reached.ElapsedSeconds)}");
+            overrides["max-seconds"] = s;
+        }
+        if (args.Long("--max-steps", 1) is { } n)
+        {
+            if (n <= reached.EnvSteps)
+                throw new UsageException($"--max-steps {n}: this run has already taken {reached.EnvSteps} env steps and resume continues the count; give more than {reached.EnvSteps}");
+            overrides["max-steps"] = n;
+        }
         if (args.Has("--until-solved")) overrides["until-solved"] = args.Flag("--until-solved");
         if (runnersMayChange && args.Int("--runners", 0, 1024) is { } r) overrides["runners"] = r;
         return TrainingConfigJson.Overlay(saved, JsonSerializer.Serialize(overrides), "command line");
+    }
+
+    private static RunCounters ReadCounters(RunDirectory run)
+    {
+        try
+        {
+            return CheckpointStore.ReadLatestCounters(run);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException)
+        {
+            throw new UsageException($"--resume: {ex.Message}");
+        }
     }
 }
