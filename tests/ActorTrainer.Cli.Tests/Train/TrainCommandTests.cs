@@ -107,7 +107,8 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(CliHost.ExitUsage, bad.Code);
         Assert.Contains("--max-steps must be between 1", bad.Err);
         // Limits the run has already passed (its clock and counters continue on resume) would stop it at once.
-        var stepsDone = root.GetProperty("env_steps").GetInt64();
+        using var state = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(runDir, "latest", "state.json")));
+        var stepsDone = state.RootElement.GetProperty("env_steps").GetInt64();
         var behindSteps = await Run("train", "--resume", runDir, "--max-steps", stepsDone.ToString());
         Assert.Equal(CliHost.ExitUsage, behindSteps.Code);
         Assert.Contains($"already taken {stepsDone} env steps", behindSteps.Err);
