@@ -168,12 +168,14 @@ public sealed class TrainCommandTests : IDisposable
         var runDir = before.RootElement.GetProperty("run_dir").GetString()!;
         Assert.True(File.Exists(Path.Combine(runDir, "latest", "replay.bin")));
 
+        // The step count continues on resume, so the new limit lies beyond what the first run took.
         var second = Path.Combine(_dir, "second.json");
-        var resumed = await Run("train", "--resume", runDir, "--max-steps", "8000", "--plain", "--summary-json", second);
+        var limit = before.RootElement.GetProperty("env_steps").GetInt64() + 4000;
+        var resumed = await Run("train", "--resume", runDir, "--max-steps", limit.ToString(), "--plain", "--summary-json", second);
         Assert.True(resumed.Code == CliHost.ExitOk, resumed.Err);
         using var after = JsonDocument.Parse(await File.ReadAllTextAsync(second));
         Assert.Equal(runDir, after.RootElement.GetProperty("run_dir").GetString());
-        Assert.True(after.RootElement.GetProperty("env_steps").GetInt64() >= 8000);
+        Assert.True(after.RootElement.GetProperty("env_steps").GetInt64() >= limit);
         Assert.True(after.RootElement.GetProperty("weights_version").GetInt64() >= before.RootElement.GetProperty("weights_version").GetInt64());
         Assert.True(after.RootElement.GetProperty("updates").GetInt64() >= before.RootElement.GetProperty("updates").GetInt64());
         Assert.Contains("replay restored", await File.ReadAllTextAsync(Path.Combine(runDir, "log", "actortrainer.log")));
