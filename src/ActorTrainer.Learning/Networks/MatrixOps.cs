@@ -343,7 +343,7 @@ internal static unsafe class MatrixOps
         return Vector256.Sum(s0 + s1);
     }
 
-    /// <summary>y[o] = b[o] + Σ_i W[o, i]·x[i] (W row-major [out, in]); four rows share each load of x.</summary>
+    /// <summary>y[o] = b[o] + Σ_i W[o, i]·x[i] (W row-major [out, in]); blocks of eight rows share each load of x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatVec(float* w, float* bias, float* x, float* y, int outSize, int inSize, bool relu)
     {
