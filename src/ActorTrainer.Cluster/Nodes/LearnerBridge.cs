@@ -39,6 +39,7 @@ public sealed class LearnerBridge : ReceiveActor
 
     private int _localRunners;
     private int _nextRunnerId;
+    private bool _attached;
     private RunState _state = RunState.Starting;
     private WeightsUpdated? _latest;
     private DateTimeOffset _lastWeightsOffer;
@@ -75,6 +76,7 @@ public sealed class LearnerBridge : ReceiveActor
     {
         _localRunners = m.LocalRunners;
         _nextRunnerId = Math.Max(_nextRunnerId, m.LocalRunners);
+        _attached = true;
         _state = m.State;
         _ingest.Attach(m.Replay);
         if (m.Weights is { } w) OnWeights(new WeightsUpdated(w.Version, w));
@@ -144,6 +146,9 @@ public sealed class LearnerBridge : ReceiveActor
             _log.Warning("Node {Node} announces itself as a {Role}; a cluster has one learner. Check --cluster names", node, hb.Role);
             return;
         }
+        // Remote runner ids follow the local ones, whose count the Controller's ClusterAttached brings: a heartbeat
+        // handled before it would give a remote runner a local runner's id. The node announces itself every second.
+        if (!_attached) return;
         var now = DateTimeOffset.UtcNow;
         var isNew = false;
         if (!_members.TryGetValue(node, out var member) || member.Incarnation != hb.Incarnation)
