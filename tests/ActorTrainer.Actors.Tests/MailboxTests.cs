@@ -105,8 +105,14 @@ public sealed class MailboxTests : TestKit.TestKit
     {
         public TimedBounded(IActorRef probe, ManualResetEventSlim gate)
         {
-            Receive<string>(s => s == "arm", _ => { Timers.StartSingleTimer("t", "timer", TimeSpan.FromMilliseconds(30)); probe.Tell("armed"); });
-            Receive<string>(s => s == "block", _ => { probe.Tell("blocked"); gate.Wait(); });
+            // The timer is armed by the handler that then blocks, so it always fires while the actor is stuck and the
+            // mailbox is full (arming it earlier let a slow thread pool deliver it before "block").
+            Receive<string>(s => s == "block", _ =>
+            {
+                Timers.StartSingleTimer("t", "timer", TimeSpan.FromMilliseconds(30));
+                probe.Tell("blocked");
+                gate.Wait();
+            });
             Receive<string>(s => probe.Tell(s));
             Receive<int>(i => probe.Tell(i));
         }
@@ -117,8 +123,6 @@ public sealed class MailboxTests : TestKit.TestKit
     {
         using var gate = new ManualResetEventSlim(false);
         var a = Sys.ActorOf(Props.Create(() => new TimedBounded(TestActor, gate)).WithMailbox(MailboxOptions.Bounded(1, MailboxFullMode.DropOldest)));
-        a.Tell("arm");
-        ExpectMsg("armed");
         a.Tell("block");
         ExpectMsg("blocked");
         a.Tell(1);
