@@ -129,8 +129,7 @@ public sealed class RunnerNodeAgent : ReceiveActor
         try
         {
             config = TrainingConfigJson.Overlay(new TrainingConfig(), w.ConfigJson, $"config from learner {learnerNode}");
-            var spec = _registry.GetSpec(config.Env);
-            _spec = new NetworkSpec(spec.ObservationSpace.Size, spec.ActionSpace.N, config.Hidden, config.Dueling);
+            _spec = TrainingEnvironment.NetworkSpec(_registry, config);
         }
         catch (Exception e) when (e is InvalidConfigException or ArgumentException or KeyNotFoundException or InvalidOperationException)
         {

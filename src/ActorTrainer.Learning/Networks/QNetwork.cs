@@ -22,6 +22,7 @@ public sealed unsafe class QNetwork
     private readonly int _headBiasOffset;
     private readonly int _advWeightOffset;
     private readonly int _advBiasOffset;
+    private readonly QNetworkWorkspace? _single;
 
     public QNetwork(NetworkSpec spec)
     {
@@ -50,6 +51,9 @@ public sealed unsafe class QNetwork
             _advWeightOffset = t[2 * layers + 2].Offset;
             _advBiasOffset = t[2 * layers + 3].Offset;
         }
+        // One observation of a per-action network is a batch of action rows: the batched kernels serve it better
+        // than a mat-vec per row, since each weight is loaded once for all rows.
+        if (spec.IsPerAction) _single = new QNetworkWorkspace(spec, 1);
     }
 
     /// <summary>A network initialised like PyTorch's nn.Linear default: weights and biases U(−1/√fan_in, 1/√fan_in), from a seeded RNG.</summary>
@@ -131,6 +135,11 @@ public sealed unsafe class QNetwork
             throw new ArgumentException($"observation has {observation.Length} values; this network expects {Spec.ObservationSize}", nameof(observation));
         if (q.Length != Spec.ActionCount)
             throw new ArgumentException($"q has room for {q.Length} values; this network has {Spec.ActionCount} actions", nameof(q));
+        if (_single is not null)
+        {
+            ForwardBatch(observation, 1, _single, q);
+            return;
+        }
         observation.CopyTo(_scratchObs.Span);
         var p = _params.Pointer;
         var input = _scratchObs.Pointer;
@@ -191,7 +200,9 @@ public sealed unsafe class QNetwork
 
     /// <summary>
     /// Q-values for a batch: <paramref name="observations"/> is [batch, obs] row-major, <paramref name="q"/> [batch, actions].
-    /// The activations stay in <paramref name="workspace"/> for <see cref="Backward"/>.
+    /// The activations stay in <paramref name="workspace"/> for <see cref="Backward"/>. A per-action network runs its
+    /// MLP on batch × actions rows of features: [batch, actions × features] is already [batch × actions, features]
+    /// in memory, and its one output per row is already [batch, actions], so no copy is needed either way.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ForwardBatch(ReadOnlySpan<float> observations, int batch, QNetworkWorkspace workspace, Span<float> q)
@@ -203,18 +214,21 @@ public sealed unsafe class QNetwork
             throw new ArgumentException($"observations hold {observations.Length} values; a batch of {batch} needs {batch * obsSize}", nameof(observations));
         if (q.Length < batch * actions)
             throw new ArgumentException($"q has room for {q.Length} values; a batch of {batch} needs {batch * actions}", nameof(q));
-        var bp = QNetworkWorkspace.PaddedBatch(batch);
+        var rows = batch * Spec.RowsPerObservation;
+        var rowIn = Spec.RowInputSize;
+        var outs = Spec.RowOutputCount;
+        var bp = QNetworkWorkspace.PaddedBatch(rows);
         var xt = workspace.InputT.Pointer;
         fixed (float* obs = observations)
         {
-            MatrixOps.Transpose(obs, batch, obsSize, obsSize, xt, bp);
+            MatrixOps.Transpose(obs, rows, rowIn, rowIn, xt, bp);
         }
-        for (var i = 0; i < obsSize; i++)
-            new Span<float>(xt + (long)i * bp + batch, bp - batch).Clear();
+        for (var i = 0; i < rowIn; i++)
+            new Span<float>(xt + (long)i * bp + rows, bp - rows).Clear();
 
         var p = _params.Pointer;
         var input = xt;
-        var inSize = obsSize;
+        var inSize = rowIn;
         var hidden = Spec.HiddenSizes;
         for (var l = 0; l < hidden.Count; l++)
         {
@@ -229,6 +243,7 @@ public sealed unsafe class QNetwork
         var head = workspace.HeadT.Pointer;
         if (Spec.Dueling)
         {
+            // Dueling implies a whole-observation network: rows == batch and outs == actions.
             FillRowsWithBias(head, p + _headBiasOffset, 1, bp);
             FillRowsWithBias(head + bp, p + _advBiasOffset, actions, bp);
             Gemm.Multiply(1, bp, inSize, p + _headWeightOffset, inSize, 1, input, bp, head, bp, accumulate: true);
@@ -244,10 +259,10 @@ public sealed unsafe class QNetwork
         }
         else
         {
-            FillRowsWithBias(head, p + _headBiasOffset, actions, bp);
-            Gemm.Multiply(actions, bp, inSize, p + _headWeightOffset, inSize, 1, input, bp, head, bp, accumulate: true);
-            for (var b = 0; b < batch; b++)
-                for (var a = 0; a < actions; a++) q[b * actions + a] = head[a * bp + b];
+            FillRowsWithBias(head, p + _headBiasOffset, outs, bp);
+            Gemm.Multiply(outs, bp, inSize, p + _headWeightOffset, inSize, 1, input, bp, head, bp, accumulate: true);
+            for (var r = 0; r < rows; r++)
+                for (var a = 0; a < outs; a++) q[r * outs + a] = head[a * bp + r];
         }
         workspace.LastBatch = batch;
         workspace.LastNetwork = this;
@@ -266,7 +281,9 @@ public sealed unsafe class QNetwork
         var actions = Spec.ActionCount;
         if (gradQ.Length < batch * actions)
             throw new ArgumentException($"gradQ holds {gradQ.Length} values; a batch of {batch} needs {batch * actions}", nameof(gradQ));
-        var bp = QNetworkWorkspace.PaddedBatch(batch);
+        var rows = batch * Spec.RowsPerObservation;
+        var outs = Spec.RowOutputCount;
+        var bp = QNetworkWorkspace.PaddedBatch(rows);
         var p = _params.Pointer;
         var g = workspace.GradientBuffer.Pointer;
         var dHead = workspace.GradHeadT.Pointer;
@@ -287,8 +304,8 @@ public sealed unsafe class QNetwork
         }
         else
         {
-            for (var b = 0; b < batch; b++)
-                for (var a = 0; a < actions; a++) dHead[a * bp + b] = gradQ[b * actions + a];
+            for (var r = 0; r < rows; r++)
+                for (var a = 0; a < outs; a++) dHead[a * bp + r] = gradQ[r * outs + a];
         }
 
         var hidden = Spec.HiddenSizes;
@@ -309,24 +326,24 @@ public sealed unsafe class QNetwork
         }
         else
         {
-            MatrixOps.DotRows(actions, inSize, bp, dHead, bp, last, bp, g + _headWeightOffset, inSize, accumulate: false);
-            for (var a = 0; a < actions; a++)
+            MatrixOps.DotRows(outs, inSize, bp, dHead, bp, last, bp, g + _headWeightOffset, inSize, accumulate: false);
+            for (var a = 0; a < outs; a++)
                 g[_headBiasOffset + a] = TensorPrimitives.Sum(new ReadOnlySpan<float>(dHead + a * bp, bp));
-            Gemm.Multiply(inSize, bp, actions, p + _headWeightOffset, 1, inSize, dHead, bp, dH, bp, accumulate: false);
+            Gemm.Multiply(inSize, bp, outs, p + _headWeightOffset, 1, inSize, dHead, bp, dH, bp, accumulate: false);
         }
 
         for (var l = layers - 1; l >= 0; l--)
         {
             var outSize = hidden[l];
-            var layerIn = l == 0 ? Spec.ObservationSize : hidden[l - 1];
+            var layerIn = l == 0 ? Spec.RowInputSize : hidden[l - 1];
             var input = l == 0 ? workspace.InputT.Pointer : workspace.Hidden[l - 1].Pointer;
             MatrixOps.ReluBackward(workspace.Hidden[l].Pointer, dH, dZ, outSize, bp, g + _biasOffset[l]);
             if (layerIn >= 16)
             {
                 // dW = dZᵀ·X needs X row-major as the kernel's streamed operand: one transpose of the layer input.
-                var rows = workspace.RowMajor.Pointer;
-                MatrixOps.Transpose(input, layerIn, batch, bp, rows, layerIn);
-                Gemm.Multiply(outSize, layerIn, batch, dZ, bp, 1, rows, layerIn, g + _weightOffset[l], layerIn, accumulate: false);
+                var rowMajor = workspace.RowMajor.Pointer;
+                MatrixOps.Transpose(input, layerIn, rows, bp, rowMajor, layerIn);
+                Gemm.Multiply(outSize, layerIn, rows, dZ, bp, 1, rowMajor, layerIn, g + _weightOffset[l], layerIn, accumulate: false);
             }
             else
             {
@@ -341,13 +358,14 @@ public sealed unsafe class QNetwork
     public long ForwardMacsPerSample()
     {
         long macs = 0;
-        var inSize = Spec.ObservationSize;
+        var inSize = Spec.RowInputSize;
         foreach (var h in Spec.HiddenSizes)
         {
             macs += (long)inSize * h;
             inSize = h;
         }
-        return macs + (long)inSize * (Spec.Dueling ? Spec.ActionCount + 1 : Spec.ActionCount);
+        macs += (long)inSize * (Spec.Dueling ? Spec.ActionCount + 1 : Spec.RowOutputCount);
+        return macs * Spec.RowsPerObservation;
     }
 
     private static void FillRowsWithBias(float* dst, float* bias, int rows, int bp)

@@ -14,22 +14,27 @@ public sealed class QNetworkWorkspace
         ArgumentNullException.ThrowIfNull(spec);
         if (maxBatch < 1)
             throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "max batch must be at least 1");
+        if ((long)maxBatch * spec.RowsPerObservation > int.MaxValue / 2)
+            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $"max batch × {spec.RowsPerObservation} rows per observation is too large");
         Spec = spec;
         MaxBatch = maxBatch;
-        var bp = PaddedBatch(maxBatch);
+        // A per-action network runs its MLP on every action row: the columns here are rows, not observations.
+        var bp = PaddedBatch(maxBatch * spec.RowsPerObservation);
         var maxHidden = spec.HiddenSizes.Max();
-        InputT = new PinnedBuffer(spec.ObservationSize * bp);
+        InputT = new PinnedBuffer(spec.RowInputSize * bp);
         Hidden = spec.HiddenSizes.Select(h => new PinnedBuffer(h * bp)).ToArray();
-        HeadRows = spec.Dueling ? spec.ActionCount + 1 : spec.ActionCount;
+        HeadRows = spec.Dueling ? spec.RowOutputCount + 1 : spec.RowOutputCount;
         HeadT = new PinnedBuffer(HeadRows * bp);
         GradHeadT = new PinnedBuffer(HeadRows * bp);
         GradA = new PinnedBuffer(maxHidden * bp);
         GradB = new PinnedBuffer(maxHidden * bp);
-        RowMajor = new PinnedBuffer(bp * Math.Max(maxHidden, spec.ObservationSize));
+        RowMajor = new PinnedBuffer(bp * Math.Max(maxHidden, spec.RowInputSize));
         GradientBuffer = new PinnedBuffer(spec.ParameterCount);
     }
 
     public NetworkSpec Spec { get; }
+
+    /// <summary>Most observations one pass may hold.</summary>
     public int MaxBatch { get; }
 
     /// <summary>Gradient of the loss with respect to every parameter, same layout as <see cref="QNetwork.Parameters"/>; written by Backward.</summary>
@@ -45,7 +50,7 @@ public sealed class QNetworkWorkspace
     internal PinnedBuffer RowMajor { get; }
     internal PinnedBuffer GradientBuffer { get; }
 
-    /// <summary>Batch size and network of the last forward pass (what Backward will differentiate).</summary>
+    /// <summary>Batch size (observations) and network of the last forward pass (what Backward will differentiate).</summary>
     internal int LastBatch { get; set; }
     internal QNetwork? LastNetwork { get; set; }
 

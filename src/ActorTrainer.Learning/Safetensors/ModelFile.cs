@@ -51,7 +51,10 @@ public static class ModelFile
             ["hidden_sizes"] = string.Join(',', spec.HiddenSizes.Select(h => h.ToString(CultureInfo.InvariantCulture))),
             ["dueling"] = spec.Dueling ? "true" : "false",
         };
+        // Per-action files hold one MLP with a single output: only the metadata says how many action rows it scores.
+        if (spec.IsPerAction) meta["action_features"] = spec.ActionFeatures.ToString(CultureInfo.InvariantCulture);
         if (metadata?.EnvironmentId is { } env) meta["env_id"] = env;
+        if (!string.IsNullOrEmpty(metadata?.EnvironmentSettings)) meta["env_settings"] = metadata.EnvironmentSettings;
         if (metadata?.WeightsVersion is { } v) meta["weights_version"] = v.ToString(CultureInfo.InvariantCulture);
         if (metadata?.Score is { } s) meta["score"] = s.ToString("R", CultureInfo.InvariantCulture);
         return SafetensorsFile.Serialize(tensors, meta);
@@ -133,9 +136,27 @@ public static class ModelFile
         if (extra.Count > 0)
             throw Fail(source, $"has unexpected tensor '{extra[0]}'; a Q-network file holds only layers.{{i}}.weight/bias and value.*/advantage.* or head.*");
 
-        var spec = new NetworkSpec(obsSize, actions, hidden, dueling);
         var meta = content.Metadata;
-        CheckMetadata(source, meta, "obs_size", obsSize.ToString(CultureInfo.InvariantCulture), "layers.0.weight's input size");
+        var actionFeatures = ParseOptional(source, meta, "action_features", s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)) ?? 0;
+        if (actionFeatures < 0)
+            throw Fail(source, $"metadata 'action_features' is {actionFeatures}; expected 0 or more");
+        if (actionFeatures > 0)
+        {
+            // A per-action MLP reads one action's features and gives one value; the action count is in the metadata.
+            if (dueling || actions != 1)
+                throw Fail(source, $"metadata says action_features = {actionFeatures} (a per-action network), so the head must be head.weight [1, {inSize}], got {(dueling ? "a dueling head" : $"{actions} rows")}");
+            if (obsSize != actionFeatures)
+                throw Fail(source, $"metadata says action_features = {actionFeatures} but layers.0.weight reads {obsSize} inputs");
+            actions = ParseOptional(source, meta, "action_count", s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture))
+                ?? throw Fail(source, "a per-action network (metadata action_features) needs metadata 'action_count'");
+            if (actions < 1 || (long)actions * actionFeatures > int.MaxValue)
+                throw Fail(source, $"metadata 'action_count' is {actions}; expected at least 1 and at most {int.MaxValue / actionFeatures} rows of {actionFeatures} features");
+            obsSize = actions * actionFeatures;
+        }
+
+        var spec = new NetworkSpec(obsSize, actions, hidden, dueling, actionFeatures);
+        CheckMetadata(source, meta, "obs_size", obsSize.ToString(CultureInfo.InvariantCulture),
+            actionFeatures > 0 ? "action_count × action_features" : "layers.0.weight's input size");
         CheckMetadata(source, meta, "action_count", actions.ToString(CultureInfo.InvariantCulture), dueling ? "advantage.weight's rows" : "head.weight's rows");
         CheckMetadata(source, meta, "hidden_sizes", string.Join(',', hidden), "the layers.{i}.weight shapes");
         CheckMetadata(source, meta, "dueling", dueling ? "true" : "false", "the head tensors present");
@@ -156,7 +177,8 @@ public static class ModelFile
         var metadata = new ModelMetadata(
             meta.GetValueOrDefault("env_id"),
             ParseOptional(source, meta, "weights_version", s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
-            ParseOptional(source, meta, "score", s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)));
+            ParseOptional(source, meta, "score", s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
+            meta.GetValueOrDefault("env_settings"));
         return new LoadedModel(network, metadata, meta);
     }
 

@@ -31,7 +31,7 @@ public static class CheckpointStore
     {
         run.Latest.Replace(dir =>
         {
-            var metadata = new ModelMetadata(config.Env, state.WeightsVersion, counters.BestEvalReturn);
+            var metadata = new ModelMetadata(config.Env, state.WeightsVersion, counters.BestEvalReturn, config.EnvSettings);
             ModelFile.Save(Path.Combine(dir, ModelFileName), ToNetwork(setup.NetworkSpec, state.Online), metadata);
             ModelFile.Save(Path.Combine(dir, TargetFileName), ToNetwork(setup.NetworkSpec, state.Target), metadata);
             var adam = new AdamOptimizer(setup.NetworkSpec.ParameterCount, AdamOptionsFor(config));
@@ -55,10 +55,11 @@ public static class CheckpointStore
         run.Best.Replace(dir =>
         {
             ModelFile.Save(Path.Combine(dir, ModelFileName), ToNetwork(setup.NetworkSpec, weights),
-                new ModelMetadata(config.Env, weights.Version, eval.Mean));
+                new ModelMetadata(config.Env, weights.Version, eval.Mean, config.EnvSettings));
             var info = new Dictionary<string, object?>
             {
                 ["env"] = config.Env,
+                ["env_settings"] = config.EnvSettings,
                 ["weights_version"] = weights.Version,
                 ["eval_mean"] = eval.Mean,
                 ["eval_std"] = eval.Std,
@@ -69,6 +70,7 @@ public static class CheckpointStore
                 ["action_count"] = setup.NetworkSpec.ActionCount,
                 ["hidden"] = setup.NetworkSpec.HiddenSizes,
                 ["dueling"] = setup.NetworkSpec.Dueling,
+                ["action_features"] = setup.NetworkSpec.ActionFeatures,
                 ["saved_at"] = DateTimeOffset.UtcNow,
             };
             File.WriteAllText(Path.Combine(dir, ModelInfoFileName), JsonSerializer.Serialize(info, Json));

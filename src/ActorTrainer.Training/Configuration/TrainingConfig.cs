@@ -12,6 +12,10 @@ public sealed record TrainingConfig
 {
     // --- run -------------------------------------------------------------------------------
     public string Env { get; init; } = "CartPole-v1";
+
+    /// <summary>Settings for the environment's factory as key=value pairs separated by commas, e.g.
+    /// "observation=placements" for Tetris-v0; empty for the environment's own defaults.</summary>
+    public string EnvSettings { get; init; } = "";
     public int Seed { get; init; } = 1;
 
     /// <summary>EpisodeRunner actors; 0 means one per core.</summary>

@@ -14,7 +14,7 @@ public sealed class Evaluator : ReceiveActor
 
     public Evaluator(TrainingConfig config, TrainingSetup setup)
     {
-        _evaluation = new GreedyEvaluation(setup.Registry, config.Env, setup.NetworkSpec);
+        _evaluation = new GreedyEvaluation(setup.Registry, config.Env, setup.NetworkSpec, TrainingEnvironment.Options(config));
         Receive<Evaluate>(OnEvaluate);
     }
 

@@ -15,9 +15,10 @@ public sealed class GreedyEvaluation
     private readonly float[] _q;
     private readonly bool[] _mask;
 
-    public GreedyEvaluation(EnvironmentRegistry registry, string envId, NetworkSpec spec)
+    /// <param name="options">The environment's settings (the run's env-settings), null for its defaults.</param>
+    public GreedyEvaluation(EnvironmentRegistry registry, string envId, NetworkSpec spec, EnvironmentOptions? options = null)
     {
-        _env = registry.Make(envId);
+        _env = registry.Make(envId, options);
         if (_env.ObservationSpace.Size != spec.ObservationSize || _env.ActionSpace.N != spec.ActionCount)
             throw new ArgumentException($"the network takes {spec.ObservationSize} observations and gives {spec.ActionCount} actions, " +
                 $"but {envId} has {_env.ObservationSpace.Size} and {_env.ActionSpace.N}", nameof(spec));

@@ -95,7 +95,7 @@ public sealed class Learner : ReceiveActor
         };
         _trainer = new DoubleDqnTrainer(_setup.NetworkSpec, options, _config.Seed)
         {
-            NextActionMask = ObservationMasks.For(_setup.Registry, _config.Env),
+            NextActionMask = ObservationMasks.For(_setup.Registry, _config),
         };
         _tdErrors = new float[_config.BatchSize];
         if (state is not null)

@@ -93,12 +93,12 @@ public sealed class EpisodeRunner : ReceiveActor
     {
         var spec = _setup.NetworkSpec;
         var envCount = _config.EnvsPerRunner;
-        _envs = VectorEnvironment.Make(_setup.Registry, _config.Env, envCount);
+        _envs = VectorEnvironment.Make(_setup.Registry, _config.Env, envCount, TrainingEnvironment.Options(_config));
         _step = _envs.CreateBuffers();
         _policy = new QNetwork(spec);
         _nsteps = new NStepAccumulator[envCount];
         for (var i = 0; i < envCount; i++) _nsteps[i] = new NStepAccumulator(spec.ObservationSize, _config.NSteps, (float)_config.Gamma);
-        _batch = new ExperienceBatchBuilder(_id, spec, _config.ExperienceBatch, _policy, nextMask: ObservationMasks.For(_setup.Registry, _config.Env));
+        _batch = new ExperienceBatchBuilder(_id, spec, _config.ExperienceBatch, _policy, nextMask: ObservationMasks.For(_setup.Registry, _config));
         _previous = new float[envCount * spec.ObservationSize];
         _q = new float[spec.ActionCount];
         _actions = new int[envCount];

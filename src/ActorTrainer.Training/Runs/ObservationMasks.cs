@@ -1,5 +1,6 @@
 using ActorTrainer.Environments;
 using ActorTrainer.Learning.Dqn;
+using ActorTrainer.Training.Configuration;
 
 namespace ActorTrainer.Training.Runs;
 
@@ -7,13 +8,13 @@ namespace ActorTrainer.Training.Runs;
 public static class ObservationMasks
 {
     /// <summary>
-    /// The rule of <paramref name="envId"/> when its environment can read its action mask off an observation
+    /// The rule of the config's environment when it can read its action mask off an observation
     /// (<see cref="IObservationActionMask"/>), else null: every action counts as allowed in the learning target.
     /// Each call makes its own environment instance, so no two actors share one.
     /// </summary>
-    public static ActionMaskFunction? For(EnvironmentRegistry registry, string envId)
+    public static ActionMaskFunction? For(EnvironmentRegistry registry, TrainingConfig config)
     {
-        var env = registry.Make(envId);
+        var env = TrainingEnvironment.Make(registry, config);
         return env.HasActionMask && env.Unwrapped() is IObservationActionMask rule ? rule.GetActionMask : null;
     }
 }

@@ -60,11 +60,12 @@ public sealed class TrainingRun : IAsyncDisposable
     {
         options ??= new TrainingRunOptions();
         var registry = options.Registry ?? EnvironmentRegistry.Default;
-        var problems = TrainingConfigValidator.Validate(config, id => DescribeUnknownEnv(registry, id));
+        var problems = TrainingConfigValidator.Validate(config, id => DescribeUnknownEnv(registry, id)).ToList();
+        if (registry.Contains(config.Env)) problems.AddRange(TrainingEnvironment.Problems(registry, config));
         if (problems.Count > 0) throw new InvalidConfigException(problems);
 
         var envSpec = registry.GetSpec(config.Env);
-        var networkSpec = new NetworkSpec(envSpec.ObservationSpace.Size, envSpec.ActionSpace.N, config.Hidden, config.Dueling);
+        var networkSpec = TrainingEnvironment.NetworkSpec(registry, config);
 
         RunDirectory run;
         ResumeState? resume = null;

@@ -7,6 +7,7 @@ internal static class ReferenceNetwork
 {
     public static double[] Forward(NetworkSpec spec, ReadOnlySpan<double> p, ReadOnlySpan<float> obs, int batch)
     {
+        if (spec.IsPerAction) return ForwardPerAction(spec, p, obs, batch);
         var t = spec.Tensors;
         var actions = spec.ActionCount;
         var q = new double[batch * actions];
@@ -31,6 +32,31 @@ internal static class ReferenceNetwork
             {
                 var o = Dense(p, t[ti], t[ti + 1], x, relu: false);
                 for (var a = 0; a < actions; a++) q[b * actions + a] = o[a];
+            }
+        }
+        return q;
+    }
+
+    /// <summary>Q(s, a) = MLP(row a of s), one MLP for every action, by the definition of a per-action network.</summary>
+    private static double[] ForwardPerAction(NetworkSpec spec, ReadOnlySpan<double> p, ReadOnlySpan<float> obs, int batch)
+    {
+        var t = spec.Tensors;
+        var actions = spec.ActionCount;
+        var f = spec.ActionFeatures;
+        var q = new double[batch * actions];
+        for (var b = 0; b < batch; b++)
+        {
+            for (var a = 0; a < actions; a++)
+            {
+                var x = new double[f];
+                for (var i = 0; i < f; i++) x[i] = obs[b * spec.ObservationSize + a * f + i];
+                var ti = 0;
+                foreach (var h in spec.HiddenSizes)
+                {
+                    x = Dense(p, t[ti], t[ti + 1], x, relu: true);
+                    ti += 2;
+                }
+                q[b * actions + a] = Dense(p, t[ti], t[ti + 1], x, relu: false)[0];
             }
         }
         return q;

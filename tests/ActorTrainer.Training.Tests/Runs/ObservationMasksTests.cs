@@ -1,4 +1,5 @@
 using ActorTrainer.Environments;
+using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Runs;
 
 namespace ActorTrainer.Training.Tests.Runs;
@@ -9,9 +10,9 @@ public sealed class ObservationMasksTests
     public void Tetris_gives_the_learner_its_mask_rule_and_classic_control_gives_none()
     {
         var registry = EnvironmentRegistry.Default;
-        Assert.Null(ObservationMasks.For(registry, "CartPole-v1"));
+        Assert.Null(ObservationMasks.For(registry, TrainingDefaults.For("CartPole-v1")));
 
-        var rule = ObservationMasks.For(registry, "Tetris-v0");
+        var rule = ObservationMasks.For(registry, new TrainingConfig { Env = "Tetris-v0" });
         Assert.NotNull(rule);
         var env = registry.Make("Tetris-v0");
         var obs = new float[env.ObservationSpace.Size];

@@ -31,7 +31,7 @@ internal static class Small
     {
         registry ??= EnvironmentRegistry.Default;
         var spec = registry.GetSpec(config.Env);
-        var network = new NetworkSpec(spec.ObservationSpace.Size, spec.ActionSpace.N, config.Hidden, config.Dueling);
+        var network = TrainingEnvironment.NetworkSpec(registry, config);
         return new TrainingSetup(network, spec.RewardThreshold ?? double.PositiveInfinity, registry, null);
     }
 

@@ -102,7 +102,7 @@ public static class BenchRollout
     {
         var registry = EnvironmentRegistry.Default;
         var spec = registry.GetSpec(config.Env);
-        var network = new NetworkSpec(spec.ObservationSpace.Size, spec.ActionSpace.N, config.Hidden, config.Dueling);
+        var network = TrainingEnvironment.NetworkSpec(registry, config);
         return new TrainingSetup(network, spec.RewardThreshold ?? double.PositiveInfinity, registry, null);
     }
 }

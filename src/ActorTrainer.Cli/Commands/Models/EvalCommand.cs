@@ -8,7 +8,7 @@ namespace ActorTrainer.Cli.Commands.Models;
 public sealed class EvalCommand : ICommand
 {
     public string Name => "eval";
-    public string Usage => "usage: actortrainer eval --model DIR|FILE [--env ID] [--episodes N (100)] [--seed S] [--json]\n--model takes a .safetensors file, a best/ or latest/ folder, or a run folder (its best/, else latest/)";
+    public string Usage => "usage: actortrainer eval --model DIR|FILE [--env ID] [--env-settings K=V,...] [--episodes N (100)] [--seed S] [--json]\n--model takes a .safetensors file, a best/ or latest/ folder, or a run folder (its best/, else latest/); the env and its settings default to the model's own";
 
     public string Summary => "evaluate a saved model greedily (mean, std, min, max)";
 
@@ -19,12 +19,13 @@ public sealed class EvalCommand : ICommand
     {
         var model = args.RequiredString("--model", "a model file, a best/ or latest/ folder, or a run folder");
         var env = args.String("--env");
+        var envSettings = args.String("--env-settings");
         var episodes = args.Int("--episodes", 1, 1_000_000) ?? 100;
         var seed = args.Int("--seed") ?? 10_000;
         var json = args.Flag("--json");
         args.EnsureAllUsed();
 
-        var (evaluation, envId, file) = SavedModel.Open(model, env);
+        var (evaluation, envId, file) = SavedModel.Open(model, env, envSettings);
         var s = evaluation.Run(episodes, seed);
         if (json)
         {

@@ -9,7 +9,7 @@ namespace ActorTrainer.Cli.Commands.Models;
 public sealed class PlayCommand : ICommand
 {
     public string Name => "play";
-    public string Usage => "usage: actortrainer play --model DIR|FILE [--env ID] [--seed S] [--fps F (30)]";
+    public string Usage => "usage: actortrainer play --model DIR|FILE [--env ID] [--env-settings K=V,...] [--seed S] [--fps F (30)]";
 
     public string Summary => "show one greedy episode of a saved model in the terminal";
 
@@ -20,12 +20,13 @@ public sealed class PlayCommand : ICommand
     {
         var model = args.RequiredString("--model", "a model file, a best/ or latest/ folder, or a run folder");
         var env = args.String("--env");
+        var envSettings = args.String("--env-settings");
         var seed = args.Int("--seed") ?? 0;
         var fps = args.Double("--fps") ?? 30;
         if (!(fps > 0 && fps <= 1000)) throw new UsageException($"--fps must be in (0, 1000], got {fps}");
         args.EnsureAllUsed();
 
-        var (evaluation, envId, _) = SavedModel.Open(model, env);
+        var (evaluation, envId, _) = SavedModel.Open(model, env, envSettings);
         var environment = evaluation.Environment;
         environment.Reset(seed, evaluation.Observation);
         var interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;

@@ -1,0 +1,185 @@
+using ActorTrainer.Learning.Dqn;
+using ActorTrainer.Learning.Networks;
+using ActorTrainer.Learning.Optimization;
+using ActorTrainer.Learning.Safetensors;
+using ActorTrainer.Learning.Tests.Dqn;
+
+namespace ActorTrainer.Learning.Tests.Networks;
+
+/// <summary>Networks that score every action's feature row with one shared MLP (NetworkSpec.ActionFeatures).</summary>
+public class PerActionNetworkTests
+{
+    public static TheoryData<int, int, int[], int> Shapes => new()
+    {
+        { 40, 19, new[] { 64, 64 }, 9 },   // Tetris placements: 9 × 40 = 360 rows, a padded tail
+        { 3, 5, new[] { 20, 17 }, 7 },     // 21 rows: narrow layers and a tail panel
+        { 7, 18, new[] { 33 }, 1 },        // one observation; features ≥ 16 take the transposed dW path
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Batched_and_single_forward_match_the_definition(int actions, int features, int[] hidden, int batch)
+    {
+        var spec = new NetworkSpec(actions * features, actions, hidden, dueling: false, actionFeatures: features);
+        var net = QNetwork.Create(spec, seed: 3);
+        var x = QNetworkTests.RandomObs(batch * spec.ObservationSize, 11);
+        var expected = ReferenceNetwork.Forward(spec, net.Parameters.ToArray().Select(v => (double)v).ToArray(), x, batch);
+
+        var ws = new QNetworkWorkspace(spec, batch + 2);
+        var q = new float[batch * actions];
+        net.ForwardBatch(x, batch, ws, q);
+        var single = new float[actions];
+        for (var b = 0; b < batch; b++)
+        {
+            net.Forward(x.AsSpan(b * spec.ObservationSize, spec.ObservationSize), single);
+            for (var a = 0; a < actions; a++)
+            {
+                var e = expected[b * actions + a];
+                Assert.True(Math.Abs(q[b * actions + a] - e) <= 1e-4 * (1 + Math.Abs(e)), $"batched q[{b},{a}] = {q[b * actions + a]}, reference {e}");
+                Assert.True(Math.Abs(single[a] - e) <= 1e-4 * (1 + Math.Abs(e)), $"single q[{b},{a}] = {single[a]}, reference {e}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_action_is_scored_by_the_same_weights()
+    {
+        // Swapping two actions' feature rows swaps exactly their Q-values; equal rows give equal values.
+        var spec = new NetworkSpec(4 * 6, 4, [16, 16], dueling: false, actionFeatures: 6);
+        var net = QNetwork.Create(spec, 1);
+        var x = QNetworkTests.RandomObs(24, 4);
+        var q = new float[4];
+        net.Forward(x, q);
+        var swapped = (float[])x.Clone();
+        x.AsSpan(0, 6).CopyTo(swapped.AsSpan(18, 6));
+        x.AsSpan(18, 6).CopyTo(swapped.AsSpan(0, 6));
+        x.AsSpan(6, 6).CopyTo(swapped.AsSpan(12, 6));
+        var qs = new float[4];
+        net.Forward(swapped, qs);
+        Assert.Equal(q[3], qs[0]);
+        Assert.Equal(q[0], qs[3]);
+        Assert.Equal(q[1], qs[1]);
+        Assert.Equal(qs[1], qs[2]);
+        Assert.NotEqual(q[0], q[3]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Backward_matches_finite_differences(int actions, int features, int[] hidden, int batch)
+    {
+        var spec = new NetworkSpec(actions * features, actions, hidden, dueling: false, actionFeatures: features);
+        var net = QNetwork.Create(spec, seed: 5);
+        var x = QNetworkTests.RandomObs(batch * spec.ObservationSize, 9);
+        var rng = new Random(17);
+        var c = Enumerable.Range(0, batch * actions).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+
+        var ws = new QNetworkWorkspace(spec, batch);
+        net.ForwardBatch(x, batch, ws, new float[batch * actions]);
+        net.Backward(c, batch, ws);
+        var analytic = ws.Gradients.ToArray();
+
+        var p = net.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double Loss(double[] theta)
+        {
+            var qq = ReferenceNetwork.Forward(spec, theta, x, batch);
+            double s = 0;
+            for (var i = 0; i < qq.Length; i++) s += c[i] * qq[i];
+            return s;
+        }
+
+        // Every parameter of the small nets; 300 random ones plus the head of the larger one.
+        var indices = p.Length <= 2000
+            ? Enumerable.Range(0, p.Length).ToArray()
+            : Enumerable.Range(0, 300).Select(_ => rng.Next(p.Length)).Concat(Enumerable.Range(p.Length - 65, 65)).ToArray();
+        var nonZero = 0;
+        foreach (var i in indices)
+        {
+            var orig = p[i];
+            p[i] = orig + 1e-5;
+            var up = Loss(p);
+            p[i] = orig - 1e-5;
+            var down = Loss(p);
+            p[i] = orig;
+            var numeric = (up - down) / 2e-5;
+            Assert.True(Math.Abs(numeric - analytic[i]) <= 2e-3 * (1e-3 + Math.Abs(numeric)), $"parameter {i}: analytic {analytic[i]}, numeric {numeric}");
+            if (analytic[i] != 0) nonZero++;
+        }
+        Assert.True(nonZero > indices.Length / 4, $"only {nonZero} of {indices.Length} gradients are non-zero");
+    }
+
+    [Fact]
+    public void A_train_step_lowers_the_loss_on_a_fixed_batch()
+    {
+        var spec = new NetworkSpec(5 * 8, 5, [32, 32], dueling: false, actionFeatures: 8);
+        var trainer = new DoubleDqnTrainer(spec, new DqnTrainerOptions { MaxBatch = 32, TargetSyncInterval = 1_000_000 }, seed: 2);
+        var batch = DoubleDqnTrainerTests.RandomBatch(32, spec.ObservationSize, 5, 3);
+        var td = new float[32];
+        var first = trainer.TrainStep(batch, td);
+        TrainStepResult last = first;
+        for (var i = 0; i < 600; i++) last = trainer.TrainStep(batch, td);
+        Assert.True(first.Applied && last.Applied);
+        Assert.True(last.Loss < first.Loss * 0.5f, $"loss {first.Loss} -> {last.Loss}");
+    }
+
+    [Fact]
+    public void Model_file_round_trip_keeps_the_per_action_shape()
+    {
+        var spec = new NetworkSpec(40 * 19, 40, [64, 64], dueling: false, actionFeatures: 19);
+        var net = QNetwork.Create(spec, 7);
+        var bytes = ModelFile.Serialize(net, new ModelMetadata("Tetris-v0", 12, 140.5));
+        var loaded = ModelFile.Deserialize(bytes);
+        Assert.Equal(spec, loaded.Network.Spec);
+        Assert.Equal(net.Parameters.ToArray(), loaded.Network.Parameters.ToArray());
+        Assert.Equal("19", loaded.RawMetadata["action_features"]);
+        Assert.Equal("760", loaded.RawMetadata["obs_size"]);
+        // The tensors are those of one 19-64-64-1 MLP, as PyTorch would hold them.
+        Assert.Equal(new[] { 64, 19 }, spec.Tensors[0].Shape);
+        Assert.Equal(new[] { 1, 64 }, spec.Tensors[^2].Shape);
+
+        var snapshot = ModelFile.DeserializeSnapshot(ModelFile.SerializeSnapshot(net.Snapshot(31)));
+        Assert.Equal(31, snapshot.Version);
+        Assert.Equal(spec, snapshot.Spec);
+    }
+
+    [Fact]
+    public void A_per_action_file_without_its_action_count_or_with_a_wide_head_is_rejected()
+    {
+        var spec = new NetworkSpec(3 * 4, 3, [8], dueling: false, actionFeatures: 4);
+        var raw = SafetensorsFile.Deserialize(ModelFile.Serialize(QNetwork.Create(spec, 1)), "x");
+        var noCount = new Dictionary<string, string>(raw.Metadata);
+        noCount.Remove("action_count");
+        var ex = Assert.Throws<SafetensorsFormatException>(() => ModelFile.Deserialize(SafetensorsFile.Serialize(raw.Tensors.ToList(), noCount), "m"));
+        Assert.Contains("action_count", ex.Message);
+
+        // A whole-observation network's file that claims to be per-action: its head has one row per action.
+        var plain = QNetwork.Create(new NetworkSpec(4, 3, [8], dueling: false), 1);
+        var plainRaw = SafetensorsFile.Deserialize(ModelFile.Serialize(plain), "p");
+        var claim = new Dictionary<string, string>(plainRaw.Metadata) { ["action_features"] = "4", ["obs_size"] = "12" };
+        ex = Assert.Throws<SafetensorsFormatException>(() => ModelFile.Deserialize(SafetensorsFile.Serialize(plainRaw.Tensors.ToList(), claim), "m"));
+        Assert.Contains("head.weight [1, 8]", ex.Message);
+    }
+
+    [Fact]
+    public void Inconsistent_per_action_specs_say_what_is_required()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new NetworkSpec(50, 40, [64], dueling: false, actionFeatures: 19));
+        Assert.Contains("must be 760, got 50", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => new NetworkSpec(760, 40, [64], dueling: true, actionFeatures: 19));
+        Assert.Contains("dueling must be false", ex.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkSpec(4, 2, [8], dueling: false, actionFeatures: -1));
+        Assert.NotEqual(new NetworkSpec(760, 40, [64], false, 19), new NetworkSpec(760, 40, [64], false));
+    }
+
+    [Fact]
+    public void Single_forward_allocates_nothing()
+    {
+        var spec = new NetworkSpec(40 * 19, 40, [64, 64], dueling: false, actionFeatures: 19);
+        var net = QNetwork.Create(spec, 1);
+        var x = QNetworkTests.RandomObs(spec.ObservationSize, 2);
+        var q = new float[40];
+        for (var i = 0; i < 10; i++) net.Forward(x, q);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++) net.Forward(x, q);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
