@@ -83,7 +83,7 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     {
         if (mask.Length < ActionCount)
             throw new ArgumentException($"the mask span holds {mask.Length} flags; Tetris-v0 has {ActionCount} actions");
-        for (var a = 0; a < ActionCount; a++) mask[a] = !IsGameOver && LandingRow(CurrentPiece, a, _columnTop) >= 0;
+        for (var a = 0; a < ActionCount; a++) mask[a] = !IsGameOver && TetrisBoard.LandingRow(CurrentPiece, a, _columnTop) >= 0;
     }
 
     /// <summary>
@@ -120,7 +120,7 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
             mask[..ActionCount].Clear(); // not an observation this environment writes
             return;
         }
-        for (var a = 0; a < ActionCount; a++) mask[a] = LandingRow((TetrominoKind)piece, a, columnTop) >= 0;
+        for (var a = 0; a < ActionCount; a++) mask[a] = TetrisBoard.LandingRow((TetrominoKind)piece, a, columnTop) >= 0;
     }
 
     public StepResult Step(int action, Span<float> observation)
@@ -129,23 +129,20 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
         EnvGuard.Observation(observation, ObservationSpace.Size);
         if (!_started || IsGameOver)
             throw new InvalidOperationException("the Tetris episode is over (or never started); call Reset before Step");
-        var y = LandingRow(CurrentPiece, action, _columnTop);
+        var y = TetrisBoard.LandingRow(CurrentPiece, action, _columnTop);
         if (y < 0) ThrowImpossible(action);
 
-        var shape = Tetrominoes.Get(CurrentPiece, action / Width);
-        var x = action % Width;
-        var value = (byte)((int)CurrentPiece + 1);
-        foreach (var (cx, cy) in shape.Cells) _cells[(y + cy) * Width + x + cx] = value;
+        TetrisBoard.Place(CurrentPiece, action, y, _cells);
         PiecesPlaced++;
 
-        var lines = ClearFullRows();
+        var lines = TetrisBoard.ClearFullRows(_cells);
         _lastLines = lines;
         TotalLinesCleared += lines;
-        RecomputeColumnTops();
+        TetrisBoard.ColumnTops(_cells, _columnTop);
 
         CurrentPiece = NextPiece;
         NextPiece = Draw();
-        IsGameOver = !CanSpawn(CurrentPiece) || !AnyPlacement(CurrentPiece);
+        IsGameOver = TetrisBoard.EndsGame(CurrentPiece, _cells, _columnTop);
 
         var reward = _lineRewards[lines] + (IsGameOver ? _options.GameOverReward : _options.PlacementReward);
         WriteObservation(observation);
@@ -155,71 +152,6 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     public Frame Render() =>
         Frame.FromCells("tetris", Width, Height, (byte[])_cells.Clone(), (string[])FrameNames.Clone(),
             [(double)CurrentPiece, (double)NextPiece, TotalLinesCleared, PiecesPlaced]);
-
-    /// <summary>Row where the piece's bounding box comes to rest for this action, or -1 when the placement is impossible.</summary>
-    private static int LandingRow(TetrominoKind kind, int action, ReadOnlySpan<int> columnTop)
-    {
-        var shape = Tetrominoes.Get(kind, action / Width);
-        var x = action % Width;
-        if (x + shape.Width > Width) return -1;
-        var y = int.MaxValue;
-        var bottom = shape.Bottom;
-        for (var dx = 0; dx < bottom.Length; dx++)
-        {
-            // Dropped from above, the piece stops on the highest filled cell of each column it covers.
-            y = Math.Min(y, columnTop[x + dx] - 1 - bottom[dx]);
-        }
-        return y;
-    }
-
-    private bool CanSpawn(TetrominoKind kind)
-    {
-        var shape = Tetrominoes.Get(kind, 0);
-        var x = (Width - shape.Width) / 2;
-        foreach (var (cx, cy) in shape.Cells)
-        {
-            if (_cells[cy * Width + x + cx] != 0) return false;
-        }
-        return true;
-    }
-
-    private bool AnyPlacement(TetrominoKind kind)
-    {
-        for (var a = 0; a < ActionCount; a++)
-        {
-            if (LandingRow(kind, a, _columnTop) >= 0) return true;
-        }
-        return false;
-    }
-
-    private int ClearFullRows()
-    {
-        var write = Height - 1;
-        var cleared = 0;
-        for (var read = Height - 1; read >= 0; read--)
-        {
-            var row = _cells.AsSpan(read * Width, Width);
-            if (!row.Contains((byte)0))
-            {
-                cleared++;
-                continue;
-            }
-            if (write != read) row.CopyTo(_cells.AsSpan(write * Width, Width));
-            write--;
-        }
-        if (cleared > 0) _cells.AsSpan(0, cleared * Width).Clear();
-        return cleared;
-    }
-
-    private void RecomputeColumnTops()
-    {
-        for (var x = 0; x < Width; x++)
-        {
-            var y = 0;
-            while (y < Height && _cells[y * Width + x] == 0) y++;
-            _columnTop[x] = y;
-        }
-    }
 
     private TetrominoKind Draw()
     {
@@ -302,7 +234,7 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
             for (var x = 0; x < Width; x++)
                 _cells[(first + r) * Width + x] = rows[r][x] == '.' ? (byte)0 : (byte)8;
         }
-        RecomputeColumnTops();
+        TetrisBoard.ColumnTops(_cells, _columnTop);
     }
 
     internal void WriteObservationForTests(Span<float> observation) => WriteObservation(observation);
@@ -311,6 +243,6 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     {
         CurrentPiece = current;
         NextPiece = next;
-        IsGameOver = !CanSpawn(current) || !AnyPlacement(current);
+        IsGameOver = TetrisBoard.EndsGame(current, _cells, _columnTop);
     }
 }
