@@ -8,9 +8,10 @@ namespace ActorTrainer.Environments.Tetris;
 /// comes to rest entirely inside the board; the four rotations of O (and two of I, S, Z) are duplicates that stay
 /// allowed. After each placement full rows are cleared and the next piece spawns (rotation 0, centred, top rows);
 /// the game is over (terminated) when it overlaps the stack or has no possible placement. One step = one piece.
-/// Taking a masked action throws, since it is a bug in the caller's masking.
+/// Taking a masked action throws, since it is a bug in the caller's masking. The observation kind is chosen by
+/// <see cref="TetrisOptions.Observation"/>; the <c>placements</c> kind is per action (<see cref="IPerActionObservation"/>).
 /// </summary>
-public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
+public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask, IPerActionObservation
 {
     public const string Id = "Tetris-v0";
     public const int Width = 10;
@@ -18,6 +19,8 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     public const int ActionCount = Tetrominoes.Rotations * Width;
     public const int FeatureSize = Width + 3 + 7 + 7;
     public const int BoardSize = Width * Height + 7 + 7;
+    public const int PlacementFeatureCount = PlacementFeatures.Count;
+    public const int PlacementsSize = ActionCount * PlacementFeatureCount;
 
     private static readonly string[] FrameNames = ["current", "next", "lines", "pieces"];
 
@@ -25,6 +28,9 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     private readonly byte[] _cells = new byte[Width * Height];
     private readonly int[] _columnTop = new int[Width];
     private readonly TetrominoKind[] _bag = new TetrominoKind[7];
+    // The board of one simulated placement at a time, for the placements observation.
+    private readonly byte[] _afterCells = new byte[Width * Height];
+    private readonly int[] _afterColumnTop = new int[Width];
     private readonly float[] _lineRewards;
     private Xoshiro256 _rng = Xoshiro256.FromEntropy();
     private int _bagIndex = 7;
@@ -37,7 +43,12 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
         if (_options.LineRewards.Count != 5)
             throw new ArgumentException($"LineRewards needs 5 values (for 0, 1, 2, 3, 4 lines), got {_options.LineRewards.Count}");
         _lineRewards = _options.LineRewards.ToArray();
-        ObservationSpace = _options.Observation == TetrisObservation.Board ? BoardSpace() : FeatureSpace();
+        ObservationSpace = _options.Observation switch
+        {
+            TetrisObservation.Board => BoardSpace(),
+            TetrisObservation.Placements => PlacementFeatures.Space(),
+            _ => FeatureSpace(),
+        };
         Array.Fill(_columnTop, Height);
     }
 
@@ -46,6 +57,9 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     public DiscreteSpace ActionSpace { get; } = new(ActionCount);
 
     public bool HasActionMask => true;
+
+    /// <summary><see cref="PlacementFeatureCount"/> for the placements observation; 0 (not per action) for the others.</summary>
+    public int FeaturesPerAction => _options.Observation == TetrisObservation.Placements ? PlacementFeatureCount : 0;
 
     public TetrominoKind CurrentPiece { get; private set; }
 
@@ -87,8 +101,9 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     }
 
     /// <summary>
-    /// The mask for the state an observation of this environment's kind describes: both kinds hold the column tops
-    /// (features as heights / 20, the board as cells) and the current piece, which is all a placement depends on.
+    /// The mask for the state an observation of this environment's kind describes. Features and board hold the
+    /// column tops (as heights / 20 or as cells) and the current piece, which is all a placement depends on;
+    /// placements carry each action's allowed flag at the start of its row.
     /// </summary>
     public void GetActionMask(ReadOnlySpan<float> observation, Span<bool> mask)
     {
@@ -96,6 +111,11 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
             throw new ArgumentException($"the observation holds {observation.Length} values; {Id} with {_options.Observation} observations has {ObservationSpace.Size}");
         if (mask.Length < ActionCount)
             throw new ArgumentException($"the mask span holds {mask.Length} flags; {Id} has {ActionCount} actions");
+        if (_options.Observation == TetrisObservation.Placements)
+        {
+            for (var a = 0; a < ActionCount; a++) mask[a] = observation[a * PlacementFeatureCount + PlacementFeatures.Allowed] == 1f;
+            return;
+        }
         Span<int> columnTop = stackalloc int[Width];
         int offset;
         if (_options.Observation == TetrisObservation.Board)
@@ -170,6 +190,13 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
 
     private void WriteObservation(Span<float> obs)
     {
+        if (_options.Observation == TetrisObservation.Placements)
+        {
+            // After the game ended no placement is possible: every row is an impossible one's, all zeros.
+            if (IsGameOver) obs[..PlacementsSize].Clear();
+            else PlacementFeatures.Write(_cells, _columnTop, CurrentPiece, NextPiece, _afterCells, _afterColumnTop, obs);
+            return;
+        }
         obs[..ObservationSpace.Size].Clear();
         int offset;
         if (_options.Observation == TetrisObservation.Board)
