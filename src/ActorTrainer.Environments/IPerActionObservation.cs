@@ -1,11 +1,14 @@
 namespace ActorTrainer.Environments;
 
 /// <summary>
-/// An environment whose observation is one row of features per action: [actions, FeaturesPerAction], row-major.
-/// Training then builds a per-action Q-network that scores every row with the same weights.
+/// An environment whose observation is one row of features per action (row-major [actions, FeaturesPerAction]),
+/// so a learner can score every action by applying one small network to that action's row: what it learns about
+/// one action carries over to all of them. Check the unwrapped environment
+/// (<c>env.Unwrapped() is IPerActionObservation p &amp;&amp; p.FeaturesPerAction &gt; 0</c>); wrappers do not forward it.
 /// </summary>
 public interface IPerActionObservation
 {
-    /// <summary>Features in each action's row, or 0 when this instance's observation is not laid out per action.</summary>
+    /// <summary>Floats in each action's row; the observation holds ActionSpace.N rows. 0 means the observation, with
+    /// the environment's current settings, is not per action (an environment may offer several kinds).</summary>
     int FeaturesPerAction { get; }
 }

@@ -8,9 +8,10 @@ namespace ActorTrainer.Environments.Tetris;
 /// comes to rest entirely inside the board; the four rotations of O (and two of I, S, Z) are duplicates that stay
 /// allowed. After each placement full rows are cleared and the next piece spawns (rotation 0, centred, top rows);
 /// the game is over (terminated) when it overlaps the stack or has no possible placement. One step = one piece.
-/// Taking a masked action throws, since it is a bug in the caller's masking.
+/// Taking a masked action throws, since it is a bug in the caller's masking. The observation kind is chosen by
+/// <see cref="TetrisOptions.Observation"/>; the <c>placements</c> kind is per action (<see cref="IPerActionObservation"/>).
 /// </summary>
-public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
+public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask, IPerActionObservation
 {
     public const string Id = "Tetris-v0";
     public const int Width = 10;
@@ -18,6 +19,8 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     public const int ActionCount = Tetrominoes.Rotations * Width;
     public const int FeatureSize = Width + 3 + 7 + 7;
     public const int BoardSize = Width * Height + 7 + 7;
+    public const int PlacementFeatureCount = PlacementFeatures.Count;
+    public const int PlacementsSize = ActionCount * PlacementFeatureCount;
 
     private static readonly string[] FrameNames = ["current", "next", "lines", "pieces"];
 
@@ -25,6 +28,9 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     private readonly byte[] _cells = new byte[Width * Height];
     private readonly int[] _columnTop = new int[Width];
     private readonly TetrominoKind[] _bag = new TetrominoKind[7];
+    // The board of one simulated placement at a time, for the placements observation.
+    private readonly byte[] _afterCells = new byte[Width * Height];
+    private readonly int[] _afterColumnTop = new int[Width];
     private readonly float[] _lineRewards;
     private Xoshiro256 _rng = Xoshiro256.FromEntropy();
     private int _bagIndex = 7;
@@ -37,7 +43,12 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
         if (_options.LineRewards.Count != 5)
             throw new ArgumentException($"LineRewards needs 5 values (for 0, 1, 2, 3, 4 lines), got {_options.LineRewards.Count}");
         _lineRewards = _options.LineRewards.ToArray();
-        ObservationSpace = _options.Observation == TetrisObservation.Board ? BoardSpace() : FeatureSpace();
+        ObservationSpace = _options.Observation switch
+        {
+            TetrisObservation.Board => BoardSpace(),
+            TetrisObservation.Placements => PlacementFeatures.Space(),
+            _ => FeatureSpace(),
+        };
         Array.Fill(_columnTop, Height);
     }
 
@@ -46,6 +57,9 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     public DiscreteSpace ActionSpace { get; } = new(ActionCount);
 
     public bool HasActionMask => true;
+
+    /// <summary><see cref="PlacementFeatureCount"/> for the placements observation; 0 (not per action) for the others.</summary>
+    public int FeaturesPerAction => _options.Observation == TetrisObservation.Placements ? PlacementFeatureCount : 0;
 
     public TetrominoKind CurrentPiece { get; private set; }
 
@@ -83,12 +97,13 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     {
         if (mask.Length < ActionCount)
             throw new ArgumentException($"the mask span holds {mask.Length} flags; Tetris-v0 has {ActionCount} actions");
-        for (var a = 0; a < ActionCount; a++) mask[a] = !IsGameOver && LandingRow(CurrentPiece, a, _columnTop) >= 0;
+        for (var a = 0; a < ActionCount; a++) mask[a] = !IsGameOver && TetrisBoard.LandingRow(CurrentPiece, a, _columnTop) >= 0;
     }
 
     /// <summary>
-    /// The mask for the state an observation of this environment's kind describes: both kinds hold the column tops
-    /// (features as heights / 20, the board as cells) and the current piece, which is all a placement depends on.
+    /// The mask for the state an observation of this environment's kind describes. Features and board hold the
+    /// column tops (as heights / 20 or as cells) and the current piece, which is all a placement depends on;
+    /// placements carry each action's allowed flag at the start of its row.
     /// </summary>
     public void GetActionMask(ReadOnlySpan<float> observation, Span<bool> mask)
     {
@@ -96,6 +111,11 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
             throw new ArgumentException($"the observation holds {observation.Length} values; {Id} with {_options.Observation} observations has {ObservationSpace.Size}");
         if (mask.Length < ActionCount)
             throw new ArgumentException($"the mask span holds {mask.Length} flags; {Id} has {ActionCount} actions");
+        if (_options.Observation == TetrisObservation.Placements)
+        {
+            for (var a = 0; a < ActionCount; a++) mask[a] = observation[a * PlacementFeatureCount + PlacementFeatures.Allowed] == 1f;
+            return;
+        }
         Span<int> columnTop = stackalloc int[Width];
         int offset;
         if (_options.Observation == TetrisObservation.Board)
@@ -120,7 +140,7 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
             mask[..ActionCount].Clear(); // not an observation this environment writes
             return;
         }
-        for (var a = 0; a < ActionCount; a++) mask[a] = LandingRow((TetrominoKind)piece, a, columnTop) >= 0;
+        for (var a = 0; a < ActionCount; a++) mask[a] = TetrisBoard.LandingRow((TetrominoKind)piece, a, columnTop) >= 0;
     }
 
     public StepResult Step(int action, Span<float> observation)
@@ -129,23 +149,20 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
         EnvGuard.Observation(observation, ObservationSpace.Size);
         if (!_started || IsGameOver)
             throw new InvalidOperationException("the Tetris episode is over (or never started); call Reset before Step");
-        var y = LandingRow(CurrentPiece, action, _columnTop);
+        var y = TetrisBoard.LandingRow(CurrentPiece, action, _columnTop);
         if (y < 0) ThrowImpossible(action);
 
-        var shape = Tetrominoes.Get(CurrentPiece, action / Width);
-        var x = action % Width;
-        var value = (byte)((int)CurrentPiece + 1);
-        foreach (var (cx, cy) in shape.Cells) _cells[(y + cy) * Width + x + cx] = value;
+        TetrisBoard.Place(CurrentPiece, action, y, _cells);
         PiecesPlaced++;
 
-        var lines = ClearFullRows();
+        var lines = TetrisBoard.ClearFullRows(_cells);
         _lastLines = lines;
         TotalLinesCleared += lines;
-        RecomputeColumnTops();
+        TetrisBoard.ColumnTops(_cells, _columnTop);
 
         CurrentPiece = NextPiece;
         NextPiece = Draw();
-        IsGameOver = !CanSpawn(CurrentPiece) || !AnyPlacement(CurrentPiece);
+        IsGameOver = TetrisBoard.EndsGame(CurrentPiece, _cells, _columnTop);
 
         var reward = _lineRewards[lines] + (IsGameOver ? _options.GameOverReward : _options.PlacementReward);
         WriteObservation(observation);
@@ -155,71 +172,6 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     public Frame Render() =>
         Frame.FromCells("tetris", Width, Height, (byte[])_cells.Clone(), (string[])FrameNames.Clone(),
             [(double)CurrentPiece, (double)NextPiece, TotalLinesCleared, PiecesPlaced]);
-
-    /// <summary>Row where the piece's bounding box comes to rest for this action, or -1 when the placement is impossible.</summary>
-    private static int LandingRow(TetrominoKind kind, int action, ReadOnlySpan<int> columnTop)
-    {
-        var shape = Tetrominoes.Get(kind, action / Width);
-        var x = action % Width;
-        if (x + shape.Width > Width) return -1;
-        var y = int.MaxValue;
-        var bottom = shape.Bottom;
-        for (var dx = 0; dx < bottom.Length; dx++)
-        {
-            // Dropped from above, the piece stops on the highest filled cell of each column it covers.
-            y = Math.Min(y, columnTop[x + dx] - 1 - bottom[dx]);
-        }
-        return y;
-    }
-
-    private bool CanSpawn(TetrominoKind kind)
-    {
-        var shape = Tetrominoes.Get(kind, 0);
-        var x = (Width - shape.Width) / 2;
-        foreach (var (cx, cy) in shape.Cells)
-        {
-            if (_cells[cy * Width + x + cx] != 0) return false;
-        }
-        return true;
-    }
-
-    private bool AnyPlacement(TetrominoKind kind)
-    {
-        for (var a = 0; a < ActionCount; a++)
-        {
-            if (LandingRow(kind, a, _columnTop) >= 0) return true;
-        }
-        return false;
-    }
-
-    private int ClearFullRows()
-    {
-        var write = Height - 1;
-        var cleared = 0;
-        for (var read = Height - 1; read >= 0; read--)
-        {
-            var row = _cells.AsSpan(read * Width, Width);
-            if (!row.Contains((byte)0))
-            {
-                cleared++;
-                continue;
-            }
-            if (write != read) row.CopyTo(_cells.AsSpan(write * Width, Width));
-            write--;
-        }
-        if (cleared > 0) _cells.AsSpan(0, cleared * Width).Clear();
-        return cleared;
-    }
-
-    private void RecomputeColumnTops()
-    {
-        for (var x = 0; x < Width; x++)
-        {
-            var y = 0;
-            while (y < Height && _cells[y * Width + x] == 0) y++;
-            _columnTop[x] = y;
-        }
-    }
 
     private TetrominoKind Draw()
     {
@@ -238,6 +190,13 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
 
     private void WriteObservation(Span<float> obs)
     {
+        if (_options.Observation == TetrisObservation.Placements)
+        {
+            // After the game ended no placement is possible: every row is an impossible one's, all zeros.
+            if (IsGameOver) obs[..PlacementsSize].Clear();
+            else PlacementFeatures.Write(_cells, _columnTop, CurrentPiece, NextPiece, _afterCells, _afterColumnTop, obs);
+            return;
+        }
         obs[..ObservationSpace.Size].Clear();
         int offset;
         if (_options.Observation == TetrisObservation.Board)
@@ -302,7 +261,7 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
             for (var x = 0; x < Width; x++)
                 _cells[(first + r) * Width + x] = rows[r][x] == '.' ? (byte)0 : (byte)8;
         }
-        RecomputeColumnTops();
+        TetrisBoard.ColumnTops(_cells, _columnTop);
     }
 
     internal void WriteObservationForTests(Span<float> observation) => WriteObservation(observation);
@@ -311,6 +270,6 @@ public sealed class TetrisEnvironment : IEnvironment, IObservationActionMask
     {
         CurrentPiece = current;
         NextPiece = next;
-        IsGameOver = !CanSpawn(current) || !AnyPlacement(current);
+        IsGameOver = TetrisBoard.EndsGame(current, _cells, _columnTop);
     }
 }

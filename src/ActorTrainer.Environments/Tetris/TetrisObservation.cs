@@ -9,4 +9,8 @@ public enum TetrisObservation
     /// <summary>214 floats: the 200 board cells (1 filled, 0 empty, top row first), current piece one-hot (7),
     /// next piece one-hot (7).</summary>
     Board,
+
+    /// <summary>760 floats, one row of 19 per action (row-major [40, 19]): features of the board the placement
+    /// would leave, all zeros when the placement is impossible. See <see cref="PlacementFeatures"/>.</summary>
+    Placements,
 }

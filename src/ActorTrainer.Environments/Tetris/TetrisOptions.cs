@@ -21,7 +21,7 @@ public sealed record TetrisOptions
 
     public float GameOverReward { get; init; } = -1f;
 
-    /// <summary>Reads the registry settings: <c>observation</c> = features | board.</summary>
+    /// <summary>Reads the registry settings: <c>observation</c> = features | board | placements.</summary>
     public static TetrisOptions From(EnvironmentOptions options)
     {
         options.EnsureOnlySettings(TetrisEnvironment.Id, "observation");
@@ -30,7 +30,8 @@ public sealed record TetrisOptions
         {
             "features" => new TetrisOptions { Observation = TetrisObservation.Features },
             "board" => new TetrisOptions { Observation = TetrisObservation.Board },
-            _ => throw new ArgumentException($"{TetrisEnvironment.Id} setting observation must be 'features' or 'board', got '{obs}'"),
+            "placements" => new TetrisOptions { Observation = TetrisObservation.Placements },
+            _ => throw new ArgumentException($"{TetrisEnvironment.Id} setting observation must be 'features', 'board' or 'placements', got '{obs}'"),
         };
     }
 }

@@ -64,12 +64,17 @@ public sealed class EnvironmentRegistryTests
         var board = EnvironmentRegistry.Default.Make("Tetris-v0",
             new EnvironmentOptions { Settings = new Dictionary<string, string> { ["observation"] = "board" } });
         Assert.Equal(TetrisEnvironment.BoardSize, board.ObservationSpace.Size);
+        var placements = EnvironmentRegistry.Default.Make("Tetris-v0",
+            new EnvironmentOptions { Settings = new Dictionary<string, string> { ["observation"] = "placements" } });
+        Assert.Equal(TetrisEnvironment.PlacementsSize, placements.ObservationSpace.Size);
+        Assert.Equal(TetrisEnvironment.PlacementFeatureCount, Assert.IsAssignableFrom<IPerActionObservation>(placements.Unwrapped()).FeaturesPerAction);
+        Assert.Equal(TetrisEnvironment.FeatureSize, EnvironmentRegistry.Default.Make("Tetris-v0").ObservationSpace.Size); // the default
         var bad = Assert.Throws<ArgumentException>(() => EnvironmentRegistry.Default.Make("CartPole-v1",
             new EnvironmentOptions { Settings = new Dictionary<string, string> { ["gravity"] = "3" } }));
         Assert.Contains("no setting 'gravity'", bad.Message);
         var value = Assert.Throws<ArgumentException>(() => EnvironmentRegistry.Default.Make("Tetris-v0",
             new EnvironmentOptions { Settings = new Dictionary<string, string> { ["observation"] = "pixels" } }));
-        Assert.Contains("'features' or 'board'", value.Message);
+        Assert.Contains("'features', 'board' or 'placements'", value.Message);
     }
 
     private sealed class CorridorEnv : IEnvironment

@@ -9,6 +9,7 @@ public sealed class ObservationMaskTests
     [InlineData(TetrisObservation.Features, 1)]
     [InlineData(TetrisObservation.Features, 2)]
     [InlineData(TetrisObservation.Board, 3)]
+    [InlineData(TetrisObservation.Placements, 4)]
     public void Mask_from_the_observation_equals_the_environments_mask_over_whole_games(TetrisObservation kind, int seed)
     {
         var env = new TetrisEnvironment(new TetrisOptions { Observation = kind });
