@@ -9,6 +9,8 @@ namespace ActorTrainer.Learning.Dqn;
 /// One double-DQN learner: online and target networks, Adam, and every scratch buffer, sized once.
 /// Target for row i: yᵢ = Rᵢ + γᵢ^k·(1 − terminatedᵢ)·Q_target(s'ᵢ, argmaxₐ Q_online(s'ᵢ, a)), the argmax
 /// over the actions <see cref="NextActionMask"/> allows in s'ᵢ when it is set. A step allocates nothing.
+/// With a per-action network only the argmax needs every action of s'; the target and the prediction need one
+/// action row per transition, so those passes run on the gathered rows alone (for Tetris, 1/40 of the work).
 /// </summary>
 public sealed class DoubleDqnTrainer
 {
@@ -23,6 +25,9 @@ public sealed class DoubleDqnTrainer
     private readonly float[] _lossGrad;
     private readonly float[] _td;
     private readonly bool[] _mask;
+    private readonly int[] _best;
+    private readonly float[] _rows;
+    private readonly float[] _nextValues;
 
     public DoubleDqnTrainer(NetworkSpec spec, DqnTrainerOptions options, int seed)
         : this(QNetwork.Create(spec, seed), options)
@@ -44,15 +49,18 @@ public sealed class DoubleDqnTrainer
         var max = options.MaxBatch;
         _onlineWs = new QNetworkWorkspace(spec, max);
         _targetWs = new QNetworkWorkspace(spec, max);
-        _q = new float[max * spec.ActionCount];
+        _q = spec.IsPerAction ? [] : new float[max * spec.ActionCount];
         _qNextOnline = new float[max * spec.ActionCount];
-        _qNextTarget = new float[max * spec.ActionCount];
-        _gradQ = new float[max * spec.ActionCount];
+        _qNextTarget = spec.IsPerAction ? [] : new float[max * spec.ActionCount];
+        _gradQ = spec.IsPerAction ? [] : new float[max * spec.ActionCount];
         _predictions = new float[max];
         _targets = new float[max];
         _lossGrad = new float[max];
         _td = new float[max];
         _mask = new bool[spec.ActionCount];
+        _best = new int[max];
+        _rows = spec.IsPerAction ? new float[max * spec.ActionFeatures] : [];
+        _nextValues = new float[max];
     }
 
     public DqnTrainerOptions Options { get; }
@@ -101,37 +109,35 @@ public sealed class DoubleDqnTrainer
         if (tdErrors.Length < n)
             throw new ArgumentException($"tdErrors has room for {tdErrors.Length} values; the batch has {n}", nameof(tdErrors));
         var actions = spec.ActionCount;
+        for (var i = 0; i < n; i++)
+        {
+            if ((uint)batch.Actions[i] >= (uint)actions)
+                throw new ArgumentOutOfRangeException(nameof(batch), batch.Actions[i], $"row {i} has action {batch.Actions[i]}; actions are 0..{actions - 1}");
+        }
 
         // Next-state evaluations first: the online workspace is then reused for the obs pass whose activations backprop needs.
         Online.ForwardBatch(batch.NextObservations, n, _onlineWs, _qNextOnline);
-        Target.ForwardBatch(batch.NextObservations, n, _targetWs, _qNextTarget);
-        Online.ForwardBatch(batch.Observations, n, _onlineWs, _q);
+        ChooseNextActions(batch, n);
+        if (spec.IsPerAction)
+        {
+            GatherRows(batch.NextObservations, _best, n);
+            Target.ForwardRows(_rows, n, _targetWs, _nextValues);
+            GatherRows(batch.Observations, batch.Actions, n);
+            Online.ForwardRows(_rows, n, _onlineWs, _predictions);
+        }
+        else
+        {
+            Target.ForwardBatch(batch.NextObservations, n, _targetWs, _qNextTarget);
+            for (var i = 0; i < n; i++) _nextValues[i] = _qNextTarget[i * actions + _best[i]];
+            Online.ForwardBatch(batch.Observations, n, _onlineWs, _q);
+            for (var i = 0; i < n; i++) _predictions[i] = _q[i * actions + batch.Actions[i]];
+        }
 
-        var mask = NextActionMask;
         double qSum = 0;
         for (var i = 0; i < n; i++)
         {
-            var a = batch.Actions[i];
-            if ((uint)a >= (uint)actions)
-                throw new ArgumentOutOfRangeException(nameof(batch), a, $"row {i} has action {a}; actions are 0..{actions - 1}");
-            var bootstrap = 0f;
-            if (!batch.Terminated[i])
-            {
-                var qNext = _qNextOnline.AsSpan(i * actions, actions);
-                int best;
-                if (mask is null)
-                {
-                    best = QNetwork.ArgmaxOf(qNext);
-                }
-                else
-                {
-                    mask(batch.NextObservations.AsSpan(i * spec.ObservationSize, spec.ObservationSize), _mask);
-                    best = QNetwork.ArgmaxOf(qNext, _mask);
-                }
-                bootstrap = batch.Discounts[i] * _qNextTarget[i * actions + best];
-            }
+            var bootstrap = batch.Terminated[i] ? 0f : batch.Discounts[i] * _nextValues[i];
             _targets[i] = batch.Returns[i] + bootstrap;
-            _predictions[i] = _q[i * actions + a];
             _td[i] = _predictions[i] - _targets[i];
             qSum += _predictions[i];
         }
@@ -141,10 +147,17 @@ public sealed class DoubleDqnTrainer
         if (!float.IsFinite(loss))
             return new TrainStepResult(false, loss, meanQ, float.NaN, float.NaN, UpdateCount, "loss is not finite (NaN or Inf); step skipped");
 
-        var gradQ = _gradQ.AsSpan(0, n * actions);
-        gradQ.Clear();
-        for (var i = 0; i < n; i++) gradQ[i * actions + batch.Actions[i]] = _lossGrad[i];
-        Online.Backward(gradQ, n, _onlineWs);
+        if (spec.IsPerAction)
+        {
+            Online.BackwardRows(_lossGrad.AsSpan(0, n), n, _onlineWs);
+        }
+        else
+        {
+            var gradQ = _gradQ.AsSpan(0, n * actions);
+            gradQ.Clear();
+            for (var i = 0; i < n; i++) gradQ[i * actions + batch.Actions[i]] = _lossGrad[i];
+            Online.Backward(gradQ, n, _onlineWs);
+        }
 
         var gradients = _onlineWs.Gradients;
         var norm = Options.MaxGradientNorm > 0f
@@ -168,5 +181,33 @@ public sealed class DoubleDqnTrainer
             absSum += e;
         }
         return new TrainStepResult(true, loss, meanQ, (float)(absSum / n), norm, UpdateCount, null);
+    }
+
+    /// <summary>The double-DQN bootstrap action of each row: the online argmax over the allowed actions of s'.</summary>
+    private void ChooseNextActions(ReplayBatch batch, int n)
+    {
+        var actions = Spec.ActionCount;
+        var obsSize = Spec.ObservationSize;
+        var mask = NextActionMask;
+        for (var i = 0; i < n; i++)
+        {
+            var qNext = _qNextOnline.AsSpan(i * actions, actions);
+            if (batch.Terminated[i] || mask is null)
+            {
+                _best[i] = QNetwork.ArgmaxOf(qNext); // terminal rows do not bootstrap; any action will do
+                continue;
+            }
+            mask(batch.NextObservations.AsSpan(i * obsSize, obsSize), _mask);
+            _best[i] = QNetwork.ArgmaxOf(qNext, _mask);
+        }
+    }
+
+    /// <summary>Copies action <paramref name="chosen"/>[i]'s feature row of observation i into the row buffer.</summary>
+    private void GatherRows(float[] observations, int[] chosen, int n)
+    {
+        var f = Spec.ActionFeatures;
+        var obsSize = Spec.ObservationSize;
+        for (var i = 0; i < n; i++)
+            observations.AsSpan(i * obsSize + chosen[i] * f, f).CopyTo(_rows.AsSpan(i * f, f));
     }
 }

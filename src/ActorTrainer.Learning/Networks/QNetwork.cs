@@ -16,6 +16,7 @@ public sealed unsafe class QNetwork
     private readonly PinnedBuffer _scratchB;
     private readonly PinnedBuffer _scratchHead;
     private readonly PinnedBuffer _scratchObs;
+    private readonly float[] _scratchQ;
     private readonly int[] _weightOffset;
     private readonly int[] _biasOffset;
     private readonly int _headWeightOffset;
@@ -34,6 +35,7 @@ public sealed unsafe class QNetwork
         _scratchB = new PinnedBuffer(width);
         _scratchHead = new PinnedBuffer(spec.ActionCount + 1);
         _scratchObs = new PinnedBuffer(spec.ObservationSize);
+        _scratchQ = new float[spec.ActionCount];
         var layers = spec.HiddenSizes.Count;
         _weightOffset = new int[layers];
         _biasOffset = new int[layers];
@@ -170,6 +172,27 @@ public sealed unsafe class QNetwork
         }
     }
 
+    /// <summary>
+    /// Q(s, a) for one observation and one action; allocation-free. A per-action network evaluates that action's
+    /// row alone (a runner's initial priority needs only the taken action's value).
+    /// </summary>
+    public float QValue(ReadOnlySpan<float> observation, int action)
+    {
+        if (observation.Length != Spec.ObservationSize)
+            throw new ArgumentException($"observation has {observation.Length} values; this network expects {Spec.ObservationSize}", nameof(observation));
+        if ((uint)action >= (uint)Spec.ActionCount)
+            throw new ArgumentOutOfRangeException(nameof(action), action, $"actions are 0..{Spec.ActionCount - 1}");
+        var q = _scratchQ.AsSpan();
+        if (_single is null)
+        {
+            Forward(observation, q);
+            return q[action];
+        }
+        var f = Spec.ActionFeatures;
+        ForwardRowsCore(observation.Slice(action * f, f), 1, _single, q[..1]);
+        return q[0];
+    }
+
     /// <summary>Index of the largest Q-value for one observation (ties go to the lowest index).</summary>
     public int Argmax(ReadOnlySpan<float> observation, Span<float> qScratch)
     {
@@ -214,12 +237,36 @@ public sealed unsafe class QNetwork
             throw new ArgumentException($"observations hold {observations.Length} values; a batch of {batch} needs {batch * obsSize}", nameof(observations));
         if (q.Length < batch * actions)
             throw new ArgumentException($"q has room for {q.Length} values; a batch of {batch} needs {batch * actions}", nameof(q));
-        var rows = batch * Spec.RowsPerObservation;
+        ForwardRowsCore(observations, batch * Spec.RowsPerObservation, workspace, q);
+    }
+
+    /// <summary>
+    /// Per-action networks only: Q-values of single action rows, <paramref name="rows"/> being [count, ActionFeatures]
+    /// row-major (e.g. each transition's taken action), one value each into <paramref name="q"/>. A learner needs
+    /// Q(s, a) for one action per transition, a 40th of what <see cref="ForwardBatch"/> computes for Tetris. The
+    /// activations stay in <paramref name="workspace"/> for <see cref="BackwardRows"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ForwardRows(ReadOnlySpan<float> rows, int count, QNetworkWorkspace workspace, Span<float> q)
+    {
+        ValidateRows(count, workspace);
+        if (rows.Length < count * Spec.ActionFeatures)
+            throw new ArgumentException($"rows hold {rows.Length} values; {count} rows of {Spec.ActionFeatures} features need {count * Spec.ActionFeatures}", nameof(rows));
+        if (q.Length < count)
+            throw new ArgumentException($"q has room for {q.Length} values; {count} rows give {count}", nameof(q));
+        ForwardRowsCore(rows, count, workspace, q);
+    }
+
+    /// <summary>The MLP on <paramref name="rows"/> input rows of RowInputSize (for a dueling head rows = observations).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ForwardRowsCore(ReadOnlySpan<float> input0, int rows, QNetworkWorkspace workspace, Span<float> q)
+    {
+        var actions = Spec.ActionCount;
         var rowIn = Spec.RowInputSize;
         var outs = Spec.RowOutputCount;
         var bp = QNetworkWorkspace.PaddedBatch(rows);
         var xt = workspace.InputT.Pointer;
-        fixed (float* obs = observations)
+        fixed (float* obs = input0)
         {
             MatrixOps.Transpose(obs, rows, rowIn, rowIn, xt, bp);
         }
@@ -248,7 +295,7 @@ public sealed unsafe class QNetwork
             FillRowsWithBias(head + bp, p + _advBiasOffset, actions, bp);
             Gemm.Multiply(1, bp, inSize, p + _headWeightOffset, inSize, 1, input, bp, head, bp, accumulate: true);
             Gemm.Multiply(actions, bp, inSize, p + _advWeightOffset, inSize, 1, input, bp, head + bp, bp, accumulate: true);
-            for (var b = 0; b < batch; b++)
+            for (var b = 0; b < rows; b++)
             {
                 var mean = 0f;
                 for (var a = 0; a < actions; a++) mean += head[(1 + a) * bp + b];
@@ -264,7 +311,7 @@ public sealed unsafe class QNetwork
             for (var r = 0; r < rows; r++)
                 for (var a = 0; a < outs; a++) q[r * outs + a] = head[a * bp + r];
         }
-        workspace.LastBatch = batch;
+        workspace.LastRows = rows;
         workspace.LastNetwork = this;
     }
 
@@ -276,12 +323,37 @@ public sealed unsafe class QNetwork
     public void Backward(ReadOnlySpan<float> gradQ, int batch, QNetworkWorkspace workspace)
     {
         ValidateBatch(batch, workspace);
-        if (!ReferenceEquals(workspace.LastNetwork, this) || workspace.LastBatch != batch)
-            throw new InvalidOperationException($"Backward needs the activations of ForwardBatch on this network with batch {batch}; the workspace holds batch {workspace.LastBatch} from {(ReferenceEquals(workspace.LastNetwork, this) ? "this" : "another or no")} network");
+        var rows = batch * Spec.RowsPerObservation;
+        if (!ReferenceEquals(workspace.LastNetwork, this) || workspace.LastRows != rows)
+            throw new InvalidOperationException($"Backward needs the activations of ForwardBatch on this network with batch {batch}; {DescribeLastPass(workspace)}");
         var actions = Spec.ActionCount;
         if (gradQ.Length < batch * actions)
             throw new ArgumentException($"gradQ holds {gradQ.Length} values; a batch of {batch} needs {batch * actions}", nameof(gradQ));
-        var rows = batch * Spec.RowsPerObservation;
+        BackwardRowsCore(gradQ, rows, workspace);
+    }
+
+    /// <summary>
+    /// Per-action networks only: the gradient for the last <see cref="ForwardRows"/> made with
+    /// <paramref name="workspace"/>, given dLoss/dQ for each of its <paramref name="count"/> rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void BackwardRows(ReadOnlySpan<float> gradQ, int count, QNetworkWorkspace workspace)
+    {
+        ValidateRows(count, workspace);
+        if (!ReferenceEquals(workspace.LastNetwork, this) || workspace.LastRows != count)
+            throw new InvalidOperationException($"BackwardRows needs the activations of ForwardRows on this network with {count} rows; {DescribeLastPass(workspace)}");
+        if (gradQ.Length < count)
+            throw new ArgumentException($"gradQ holds {gradQ.Length} values; {count} rows need {count}", nameof(gradQ));
+        BackwardRowsCore(gradQ, count, workspace);
+    }
+
+    private string DescribeLastPass(QNetworkWorkspace workspace) =>
+        $"the workspace holds {workspace.LastRows} rows from {(ReferenceEquals(workspace.LastNetwork, this) ? "this" : "another or no")} network";
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void BackwardRowsCore(ReadOnlySpan<float> gradQ, int rows, QNetworkWorkspace workspace)
+    {
+        var actions = Spec.ActionCount;
         var outs = Spec.RowOutputCount;
         var bp = QNetworkWorkspace.PaddedBatch(rows);
         var p = _params.Pointer;
@@ -292,8 +364,8 @@ public sealed unsafe class QNetwork
         new Span<float>(dHead, headRows * bp).Clear();
         if (Spec.Dueling)
         {
-            // Q_a = V + A_a − mean(A): dV = Σ_a dQ_a, dA_j = dQ_j − dV / n.
-            for (var b = 0; b < batch; b++)
+            // Q_a = V + A_a − mean(A): dV = Σ_a dQ_a, dA_j = dQ_j − dV / n. (Dueling: rows are observations.)
+            for (var b = 0; b < rows; b++)
             {
                 var sum = 0f;
                 for (var a = 0; a < actions; a++) sum += gradQ[b * actions + a];
@@ -372,6 +444,18 @@ public sealed unsafe class QNetwork
     {
         for (var r = 0; r < rows; r++)
             new Span<float>(dst + (long)r * bp, bp).Fill(bias[r]);
+    }
+
+    private void ValidateRows(int count, QNetworkWorkspace workspace)
+    {
+        if (!Spec.IsPerAction)
+            throw new InvalidOperationException($"rows of single actions exist only in a per-action network; this one is {Spec}");
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (!workspace.Spec.Equals(Spec))
+            throw new ArgumentException($"workspace was made for {workspace.Spec}; this network is {Spec}", nameof(workspace));
+        var max = workspace.MaxBatch * Spec.RowsPerObservation;
+        if (count < 1 || count > max)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"row count must be between 1 and the workspace's {max} rows");
     }
 
     private void ValidateBatch(int batch, QNetworkWorkspace workspace)

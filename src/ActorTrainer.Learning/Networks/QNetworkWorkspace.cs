@@ -50,8 +50,8 @@ public sealed class QNetworkWorkspace
     internal PinnedBuffer RowMajor { get; }
     internal PinnedBuffer GradientBuffer { get; }
 
-    /// <summary>Batch size (observations) and network of the last forward pass (what Backward will differentiate).</summary>
-    internal int LastBatch { get; set; }
+    /// <summary>MLP rows and network of the last forward pass (what a backward pass will differentiate).</summary>
+    internal int LastRows { get; set; }
     internal QNetwork? LastNetwork { get; set; }
 
     internal static int PaddedBatch(int batch) => (batch + 15) & ~15;

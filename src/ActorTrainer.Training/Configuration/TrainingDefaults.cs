@@ -53,16 +53,18 @@ public static class TrainingDefaults
         "Tetris-v0" => new TrainingConfig
         {
             Env = envId,
-            // Clearing a line takes several well-placed pieces: γ 0.99 with 5-step returns learned lines where the
-            // earlier γ 0.95, 1-step setting collapsed to dying in ~20 pieces.
+            // Afterstates: each placement's row describes the board it leaves, and one small MLP scores every row.
+            EnvSettings = "observation=placements",
+            Dueling = false,
+            Hidden = [64, 64],
             Gamma = 0.99,
             NSteps = 5,
             LearningRate = 5e-4,
             BatchSize = 128,
             MinReplay = 2_000,
-            ReplayCapacity = 200_000,
+            // 760 floats an observation: 100k transitions (observation and next) take about 610 MB.
+            ReplayCapacity = 100_000,
             TargetSyncInterval = 2_000,
-            Hidden = [256, 256],
             // The registry has no reward threshold for Tetris: it is solved at 100 lines per greedy game.
             SolveMetric = SolveMetrics.Lines,
             SolveThreshold = 100,

@@ -57,8 +57,7 @@ public sealed class ExperienceBatchBuilder : ITransitionSink
         var discount = t.Terminated ? 0f : t.Discount;
         _discounts[i] = discount;
 
-        _policy.Forward(t.Observation, _q);
-        var predicted = _q[t.Action];
+        var predicted = _policy.QValue(t.Observation, t.Action);
         var target = t.Return;
         if (discount > 0)
         {

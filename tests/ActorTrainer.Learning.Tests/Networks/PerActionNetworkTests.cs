@@ -108,6 +108,104 @@ public class PerActionNetworkTests
     }
 
     [Fact]
+    public void Single_rows_give_the_values_of_the_full_pass_and_their_gradient_matches_finite_differences()
+    {
+        var spec = new NetworkSpec(6 * 5, 6, [12, 10], dueling: false, actionFeatures: 5);
+        var net = QNetwork.Create(spec, 8);
+        const int batch = 9;
+        var x = QNetworkTests.RandomObs(batch * spec.ObservationSize, 3);
+        var full = new float[batch * 6];
+        net.ForwardBatch(x, batch, new QNetworkWorkspace(spec, batch), full);
+
+        var chosen = Enumerable.Range(0, batch).Select(i => (i * 5 + 2) % 6).ToArray();
+        var rows = new float[batch * 5];
+        for (var i = 0; i < batch; i++) x.AsSpan(i * 30 + chosen[i] * 5, 5).CopyTo(rows.AsSpan(i * 5, 5));
+        var ws = new QNetworkWorkspace(spec, batch);
+        var q = new float[batch];
+        net.ForwardRows(rows, batch, ws, q);
+        for (var i = 0; i < batch; i++) Assert.Equal(full[i * 6 + chosen[i]], q[i], 5);
+
+        var c = Enumerable.Range(0, batch).Select(i => (float)Math.Sin(i + 1)).ToArray();
+        net.BackwardRows(c, batch, ws);
+        var analytic = ws.Gradients.ToArray();
+        var p = net.Parameters.ToArray().Select(v => (double)v).ToArray();
+        // Σ c_i Q(s_i, chosen_i): the one-action spec reads the gathered rows as observations of a single action.
+        var oneAction = new NetworkSpec(5, 1, [12, 10], dueling: false, actionFeatures: 5);
+        double Loss(double[] theta)
+        {
+            var qq = ReferenceNetwork.Forward(oneAction, theta, rows, batch);
+            return qq.Select((v, i) => c[i] * v).Sum();
+        }
+        for (var i = 0; i < p.Length; i++)
+        {
+            var orig = p[i];
+            p[i] = orig + 1e-5;
+            var up = Loss(p);
+            p[i] = orig - 1e-5;
+            var down = Loss(p);
+            p[i] = orig;
+            var numeric = (up - down) / 2e-5;
+            Assert.True(Math.Abs(numeric - analytic[i]) <= 2e-3 * (1e-3 + Math.Abs(numeric)), $"parameter {i}: analytic {analytic[i]}, numeric {numeric}");
+        }
+
+        var plain = QNetwork.Create(new NetworkSpec(4, 2, [8], dueling: false), 1);
+        var ex = Assert.Throws<InvalidOperationException>(() => plain.ForwardRows(new float[4], 1, new QNetworkWorkspace(plain.Spec, 1), new float[1]));
+        Assert.Contains("per-action", ex.Message);
+        ex = Assert.Throws<InvalidOperationException>(() => net.BackwardRows(c, batch - 1, ws));
+        Assert.Contains("holds 9 rows", ex.Message);
+    }
+
+    [Fact]
+    public void The_train_step_on_gathered_rows_follows_the_double_dqn_definition()
+    {
+        // The trainer runs the target and the prediction on one gathered row per transition; its TD errors and its
+        // gradient must equal those of the definition computed on whole observations.
+        var spec = new NetworkSpec(5 * 4, 5, [16, 12], dueling: false, actionFeatures: 4);
+        var trainer = new DoubleDqnTrainer(spec, new DqnTrainerOptions { MaxBatch = 16, MaxGradientNorm = 0f, Loss = LossKind.SquaredError }, seed: 4);
+        QNetwork.Create(spec, 77).Parameters.CopyTo(trainer.Target.Parameters);
+        const int n = 12;
+        var batch = DoubleDqnTrainerTests.RandomBatch(n, spec.ObservationSize, 5, 6);
+        var theta = trainer.Online.Parameters.ToArray().Select(v => (double)v).ToArray();
+        var target = trainer.Target.Parameters.ToArray().Select(v => (double)v).ToArray();
+        var qNextOnline = ReferenceNetwork.Forward(spec, theta, batch.NextObservations, n);
+        var qNextTarget = ReferenceNetwork.Forward(spec, target, batch.NextObservations, n);
+        var y = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var best = Enumerable.Range(0, 5).MaxBy(a => qNextOnline[i * 5 + a]);
+            y[i] = batch.Returns[i] + (batch.Terminated[i] ? 0 : batch.Discounts[i] * qNextTarget[i * 5 + best]);
+        }
+        double Loss(double[] p)
+        {
+            var q = ReferenceNetwork.Forward(spec, p, batch.Observations, n);
+            double s = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var d = q[i * 5 + batch.Actions[i]] - y[i];
+                s += batch.Weights[i] * d * d;
+            }
+            return s / n;
+        }
+        var q0 = ReferenceNetwork.Forward(spec, theta, batch.Observations, n);
+
+        var td = new float[n];
+        Assert.True(trainer.TrainStep(batch, td).Applied);
+        for (var i = 0; i < n; i++) Assert.Equal(Math.Abs(q0[i * 5 + batch.Actions[i]] - y[i]), td[i], 4);
+        var analytic = trainer.LastGradients.ToArray();
+        for (var i = 0; i < theta.Length; i++)
+        {
+            var orig = theta[i];
+            theta[i] = orig + 1e-5;
+            var up = Loss(theta);
+            theta[i] = orig - 1e-5;
+            var down = Loss(theta);
+            theta[i] = orig;
+            var numeric = (up - down) / 2e-5;
+            Assert.True(Math.Abs(numeric - analytic[i]) <= 2e-3 * (1e-2 + Math.Abs(numeric)), $"parameter {i}: analytic {analytic[i]}, numeric {numeric}");
+        }
+    }
+
+    [Fact]
     public void A_train_step_lowers_the_loss_on_a_fixed_batch()
     {
         var spec = new NetworkSpec(5 * 8, 5, [32, 32], dueling: false, actionFeatures: 8);
@@ -171,15 +269,40 @@ public class PerActionNetworkTests
     }
 
     [Fact]
-    public void Single_forward_allocates_nothing()
+    public void One_action_values_equal_the_full_forward_for_both_kinds_of_network()
+    {
+        foreach (var spec in new[] { new NetworkSpec(7 * 3, 7, [10], dueling: false, actionFeatures: 3), new NetworkSpec(5, 4, [9, 6], dueling: true) })
+        {
+            var net = QNetwork.Create(spec, 2);
+            var x = QNetworkTests.RandomObs(spec.ObservationSize, 5);
+            var q = new float[spec.ActionCount];
+            net.Forward(x, q);
+            for (var a = 0; a < spec.ActionCount; a++) Assert.Equal(q[a], net.QValue(x, a), 5);
+        }
+    }
+
+    [Fact]
+    public void Single_forward_one_action_values_and_train_steps_allocate_nothing()
     {
         var spec = new NetworkSpec(40 * 19, 40, [64, 64], dueling: false, actionFeatures: 19);
-        var net = QNetwork.Create(spec, 1);
+        var trainer = new DoubleDqnTrainer(spec, new DqnTrainerOptions { MaxBatch = 32 }, seed: 1)
+        {
+            NextActionMask = (obs, mask) => { for (var a = 0; a < 40; a++) mask[a] = obs[a * 19] > 0; },
+        };
+        var net = trainer.Online;
+        var batch = DoubleDqnTrainerTests.RandomBatch(32, spec.ObservationSize, 40, 3);
+        var td = new float[32];
         var x = QNetworkTests.RandomObs(spec.ObservationSize, 2);
         var q = new float[40];
-        for (var i = 0; i < 10; i++) net.Forward(x, q);
+        void Round()
+        {
+            net.Forward(x, q);
+            net.QValue(x, 7);
+            trainer.TrainStep(batch, td);
+        }
+        for (var i = 0; i < 10; i++) Round();
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++) net.Forward(x, q);
+        for (var i = 0; i < 50; i++) Round();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

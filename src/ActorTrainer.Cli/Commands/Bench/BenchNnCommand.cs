@@ -22,7 +22,7 @@ public sealed class BenchNnCommand(TextWriter? stdout = null) : ICommand
             return null;
         }
     }
-    public string Summary => "benchmark the neural-network core (4-256-256-2 dueling, one core)";
+    public string Summary => "benchmark the neural-network core (4-256-256-2 dueling and Tetris's per-action net, one core)";
 
     public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
     {
@@ -54,6 +54,18 @@ public sealed class BenchNnCommand(TextWriter? stdout = null) : ICommand
                     gflops_b256 = Math.Round(r.GflopsB256Min, 1),
                 },
                 parameter_count = r.ParameterCount,
+                per_action = new
+                {
+                    network = NnBenchmark.PerActionSpec.ToString(),
+                    train_step_us_b128 = Math.Round(r.PerActionTrainStepUsB128.Median, 1),
+                    forward1_us = Math.Round(r.PerActionForward1Us.Median, 2),
+                    alloc_bytes_per_step = r.PerActionAllocBytesPerStep,
+                    min_round = new
+                    {
+                        train_step_us_b128 = Math.Round(r.PerActionTrainStepUsB128.Min, 1),
+                        forward1_us = Math.Round(r.PerActionForward1Us.Min, 2),
+                    },
+                },
                 avx512 = Vector512.IsHardwareAccelerated,
                 load_average = LoadAverage(),
             }));
@@ -68,6 +80,10 @@ public sealed class BenchNnCommand(TextWriter? stdout = null) : ICommand
             output.WriteLine(string.Create(inv, $"forward, batch 64:      {r.ForwardB64Us.Median,8:F2} µs ({r.ForwardB64Us.Min:F2})   PyTorch: 71 µs"));
             output.WriteLine(string.Create(inv, $"GFLOP/s at batch 256:   {r.GflopsB256,8:F1}    ({r.GflopsB256Min:F1})   PyTorch ≈ 119; AVX-512 peak ≈ 223; {r.GflopsB256Executed:F1} counting all three forwards"));
             output.WriteLine(string.Create(inv, $"allocated per step:     {r.AllocBytesPerStep,8:F1} bytes"));
+            output.WriteLine($"per-action network {NnBenchmark.PerActionSpec} (Tetris placements)");
+            output.WriteLine(string.Create(inv, $"train step, batch 128:  {r.PerActionTrainStepUsB128.Median,8:F1} µs ({r.PerActionTrainStepUsB128.Min:F1})   5,120 rows"));
+            output.WriteLine(string.Create(inv, $"forward, 1 observation: {r.PerActionForward1Us.Median,8:F2} µs ({r.PerActionForward1Us.Min:F2})   40 rows"));
+            output.WriteLine(string.Create(inv, $"allocated per step:     {r.PerActionAllocBytesPerStep,8:F1} bytes"));
             if (LoadAverage() is { } load) output.WriteLine($"load average: {load} (other processes share these cores)");
         }
         return Task.FromResult(CliHost.ExitOk);

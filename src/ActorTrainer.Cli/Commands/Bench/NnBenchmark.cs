@@ -6,26 +6,30 @@ using ActorTrainer.Learning.Replay;
 namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
-/// Times the learning core on the reference network (MLP 4-256-256-2, dueling) on the calling
-/// thread. Each figure is the median of several timed rounds after a warm-up, so tiered JIT and a noisy
+/// Times the learning core on the reference network (MLP 4-256-256-2, dueling) and on Tetris's per-action
+/// network (19-64-64-1 on each of 40 placement rows) on the calling thread. Each figure is the median of several timed rounds after a warm-up, so tiered JIT and a noisy
 /// neighbour on a shared machine move it less.
 /// </summary>
 internal sealed class NnBenchmark(double secondsPerFigure)
 {
     public static readonly NetworkSpec Spec = new(4, 2, [256, 256], dueling: true);
 
+    /// <summary>Tetris-v0's training default: observation=placements, 40 rows of 19 features, hidden 64-64.</summary>
+    public static readonly NetworkSpec PerActionSpec = new(40 * 19, 40, [64, 64], dueling: false, actionFeatures: 19);
+
     /// <summary>One figure: median over timed rounds, and the fastest round (closest to an unshared core).</summary>
     public readonly record struct Timing(double Median, double Min);
 
     public sealed record Result(
         Timing TrainStepUsB64, Timing TrainStepUsB256, Timing Forward1Us, Timing ForwardB64Us,
-        double GflopsB256, double GflopsB256Executed, double GflopsB256Min, double AllocBytesPerStep, long ParameterCount);
+        double GflopsB256, double GflopsB256Executed, double GflopsB256Min, double AllocBytesPerStep, long ParameterCount,
+        Timing PerActionTrainStepUsB128, Timing PerActionForward1Us, double PerActionAllocBytesPerStep);
 
     public Result Run()
     {
         var trainer = new DoubleDqnTrainer(Spec, new DqnTrainerOptions { MaxBatch = 256 }, seed: 1);
-        var b64 = RandomBatch(64, 2);
-        var b256 = RandomBatch(256, 3);
+        var b64 = RandomBatch(Spec, 64, 2);
+        var b256 = RandomBatch(Spec, 256, 3);
         var td = new float[256];
 
         // Run every path once for a while before timing any, so no figure pays for JIT tiering of shared code.
@@ -63,24 +67,42 @@ internal sealed class NnBenchmark(double secondsPerFigure)
         var macs = net.ForwardMacsPerSample();
         var flopsComparable = 2.0 * 4 * macs * 256;
         var flopsExecuted = 2.0 * (3 * macs + 2 * macs - (long)Spec.ObservationSize * Spec.HiddenSizes[0]) * 256;
+
+        var (perActionStep, perActionForward1, perActionAlloc) = PerAction();
         return new Result(
             trainB64, trainB256, forward1, forwardB64,
             flopsComparable / (trainB256.Median * 1e3), flopsExecuted / (trainB256.Median * 1e3), flopsComparable / (trainB256.Min * 1e3),
-            allocPerStep, Spec.ParameterCount);
+            allocPerStep, Spec.ParameterCount, perActionStep, perActionForward1, perActionAlloc);
     }
 
-    private static ReplayBatch RandomBatch(int size, int seed)
+    /// <summary>Tetris's per-action network: a batch of 128 observations is 5,120 rows through the MLP.</summary>
+    private (Timing Step, Timing Forward1, double AllocPerStep) PerAction()
+    {
+        var trainer = new DoubleDqnTrainer(PerActionSpec, new DqnTrainerOptions { MaxBatch = 128 }, seed: 1);
+        var batch = RandomBatch(PerActionSpec, 128, 4);
+        var td = new float[128];
+        var step = Median(() => trainer.TrainStep(batch, td));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 50; i++) trainer.TrainStep(batch, td);
+        var alloc = (GC.GetAllocatedBytesForCurrentThread() - before) / 50.0;
+        var obs = batch.Observations.AsSpan(0, PerActionSpec.ObservationSize).ToArray();
+        var q = new float[PerActionSpec.ActionCount];
+        var forward1 = Median(() => trainer.Online.Forward(obs, q));
+        return (step, forward1, alloc);
+    }
+
+    private static ReplayBatch RandomBatch(NetworkSpec spec, int size, int seed)
     {
         var rng = new Random(seed);
-        var batch = new ReplayBatch(size, Spec.ObservationSize);
-        for (var i = 0; i < size * Spec.ObservationSize; i++)
+        var batch = new ReplayBatch(size, spec.ObservationSize);
+        for (var i = 0; i < size * spec.ObservationSize; i++)
         {
             batch.Observations[i] = (float)(rng.NextDouble() * 2 - 1);
             batch.NextObservations[i] = (float)(rng.NextDouble() * 2 - 1);
         }
         for (var i = 0; i < size; i++)
         {
-            batch.Actions[i] = rng.Next(Spec.ActionCount);
+            batch.Actions[i] = rng.Next(spec.ActionCount);
             batch.Returns[i] = (float)rng.NextDouble();
             batch.Terminated[i] = rng.Next(20) == 0;
             batch.Discounts[i] = 0.99f * 0.99f * 0.99f;
