@@ -123,6 +123,43 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tetris_model_carries_its_observation_kind_to_eval_and_play()
+    {
+        // Tetris trains on placements (a per-action network) by default; eval and play must rebuild that observation.
+        var summaryFile = Path.Combine(_dir, "t.json");
+        var (code, _, err) = await Run("train", "--env", "Tetris-v0", "--plain", "--run-dir", _dir, "--min-replay", "300",
+            "--batch-size", "32", "--max-steps", "2000", "--eval-interval-seconds", "0.2", "--eval-episodes", "2", "--runners", "1",
+            "--summary-json", summaryFile);
+        Assert.True(code == CliHost.ExitOk, $"exit {code}: {err}");
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryFile));
+        var runDir = summary.RootElement.GetProperty("run_dir").GetString()!;
+        using var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(runDir, "config.json")));
+        Assert.Equal("observation=placements", config.RootElement.GetProperty("env-settings").GetString());
+
+        var eval = await Run("eval", "--model", runDir, "--episodes", "2", "--json");
+        Assert.True(eval.Code == CliHost.ExitOk, eval.Err);
+        using var evalJson = JsonDocument.Parse(eval.Out);
+        Assert.Equal("Tetris-v0", evalJson.RootElement.GetProperty("env").GetString());
+        Assert.True(evalJson.RootElement.GetProperty("mean_length").GetDouble() >= 1);
+
+        var play = await Run("play", "--model", runDir, "--fps", "1000");
+        Assert.True(play.Code == CliHost.ExitOk, play.Err);
+        Assert.Contains("episode over after", play.Out);
+
+        var otherKind = await Run("eval", "--model", runDir, "--env-settings", "observation=features");
+        Assert.Equal(CliHost.ExitUsage, otherKind.Code);
+        Assert.Contains("does not fit Tetris-v0 with observation=features", otherKind.Err);
+        var malformed = await Run("eval", "--model", runDir, "--env-settings", "observation");
+        Assert.Equal(CliHost.ExitUsage, malformed.Code);
+        Assert.Contains("--env-settings: 'observation' is not a key=value pair", malformed.Err);
+
+        var dueling = await Run("train", "--env", "Tetris-v0", "--dueling", "true", "--run-dir", Path.Combine(_dir, "d"));
+        Assert.Equal(CliHost.ExitUsage, dueling.Code);
+        Assert.Contains("dueling must be false for Tetris-v0 with observation=placements", dueling.Err);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "d")));
+    }
+
+    [Fact]
     public async Task Resume_of_a_missing_or_incomplete_run_says_what_to_pass()
     {
         var missing = await Run("train", "--resume", Path.Combine(_dir, "nope"));
