@@ -148,18 +148,7 @@ public class DoubleDqnTrainerTests
             return s / 12;
         }
         trainer.TrainStep(batch, new float[12]);
-        var analytic = trainer.LastGradients.ToArray();
-        for (var i = 0; i < before.Length; i++)
-        {
-            var orig = before[i];
-            before[i] = orig + 1e-5;
-            var up = Loss(before);
-            before[i] = orig - 1e-5;
-            var down = Loss(before);
-            before[i] = orig;
-            var numeric = (up - down) / 2e-5;
-            Assert.True(Math.Abs(numeric - analytic[i]) <= 2e-3 * (1e-2 + Math.Abs(numeric)), $"parameter {i}: analytic {analytic[i]}, numeric {numeric}");
-        }
+        FiniteDifferences.AssertMatches(before, trainer.LastGradients, Loss, Enumerable.Range(0, before.Length), 2e-3, 1e-2);
     }
 
     [Fact]

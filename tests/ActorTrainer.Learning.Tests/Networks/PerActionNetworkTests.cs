@@ -91,19 +91,7 @@ public class PerActionNetworkTests
         var indices = p.Length <= 2000
             ? Enumerable.Range(0, p.Length).ToArray()
             : Enumerable.Range(0, 300).Select(_ => rng.Next(p.Length)).Concat(Enumerable.Range(p.Length - 65, 65)).ToArray();
-        var nonZero = 0;
-        foreach (var i in indices)
-        {
-            var orig = p[i];
-            p[i] = orig + 1e-5;
-            var up = Loss(p);
-            p[i] = orig - 1e-5;
-            var down = Loss(p);
-            p[i] = orig;
-            var numeric = (up - down) / 2e-5;
-            Assert.True(Math.Abs(numeric - analytic[i]) <= 2e-3 * (1e-3 + Math.Abs(numeric)), $"parameter {i}: analytic {analytic[i]}, numeric {numeric}");
-            if (analytic[i] != 0) nonZero++;
-        }
+        var nonZero = FiniteDifferences.AssertMatches(p, analytic, Loss, indices, 2e-3, 1e-3);
         Assert.True(nonZero > indices.Length / 4, $"only {nonZero} of {indices.Length} gradients are non-zero");
     }
 
@@ -136,17 +124,7 @@ public class PerActionNetworkTests
             var qq = ReferenceNetwork.Forward(oneAction, theta, rows, batch);
             return qq.Select((v, i) => c[i] * v).Sum();
         }
-        for (var i = 0; i < p.Length; i++)
-        {
-            var orig = p[i];
-            p[i] = orig + 1e-5;
-            var up = Loss(p);
-            p[i] = orig - 1e-5;
-            var down = Loss(p);
-            p[i] = orig;
-            var numeric = (up - down) / 2e-5;
-            Assert.True(Math.Abs(numeric - analytic[i]) <= 2e-3 * (1e-3 + Math.Abs(numeric)), $"parameter {i}: analytic {analytic[i]}, numeric {numeric}");
-        }
+        FiniteDifferences.AssertMatches(p, analytic, Loss, Enumerable.Range(0, p.Length), 2e-3, 1e-3);
 
         var plain = QNetwork.Create(new NetworkSpec(4, 2, [8], dueling: false), 1);
         var ex = Assert.Throws<InvalidOperationException>(() => plain.ForwardRows(new float[4], 1, new QNetworkWorkspace(plain.Spec, 1), new float[1]));
@@ -191,18 +169,7 @@ public class PerActionNetworkTests
         var td = new float[n];
         Assert.True(trainer.TrainStep(batch, td).Applied);
         for (var i = 0; i < n; i++) Assert.Equal(Math.Abs(q0[i * 5 + batch.Actions[i]] - y[i]), td[i], 4);
-        var analytic = trainer.LastGradients.ToArray();
-        for (var i = 0; i < theta.Length; i++)
-        {
-            var orig = theta[i];
-            theta[i] = orig + 1e-5;
-            var up = Loss(theta);
-            theta[i] = orig - 1e-5;
-            var down = Loss(theta);
-            theta[i] = orig;
-            var numeric = (up - down) / 2e-5;
-            Assert.True(Math.Abs(numeric - analytic[i]) <= 2e-3 * (1e-2 + Math.Abs(numeric)), $"parameter {i}: analytic {analytic[i]}, numeric {numeric}");
-        }
+        FiniteDifferences.AssertMatches(theta, trainer.LastGradients, Loss, Enumerable.Range(0, theta.Length), 2e-3, 1e-2);
     }
 
     [Fact]
