@@ -8,19 +8,23 @@ namespace ActorTrainer.Learning.Tests.Networks;
 /// </summary>
 public class GradientCheckTests
 {
-    public static TheoryData<int, int, int[], bool, int> Shapes => new()
+    /// <summary>obs, actions, hidden, dueling, batch, features per action (0: a whole-observation network).</summary>
+    public static TheoryData<int, int, int[], bool, int, int> Shapes => new()
     {
-        { 5, 3, new[] { 20, 17 }, true, 7 },     // dueling head, narrow layers, tail columns
-        { 6, 4, new[] { 33 }, false, 37 },       // plain head, in ≥ 16 transpose path for the head input
-        { 4, 2, new[] { 64, 64 }, true, 70 },    // the 4×64 kernel tiles and the 16-wide tail panel
-        { 18, 2, new[] { 16, 24 }, true, 3 },    // first layer wide enough for the transposed dW path
+        { 5, 3, new[] { 20, 17 }, true, 7, 0 },     // dueling head, narrow layers, tail columns
+        { 6, 4, new[] { 33 }, false, 37, 0 },       // plain head, in ≥ 16 transpose path for the head input
+        { 4, 2, new[] { 64, 64 }, true, 70, 0 },    // the 4×64 kernel tiles and the 16-wide tail panel
+        { 18, 2, new[] { 16, 24 }, true, 3, 0 },    // first layer wide enough for the transposed dW path
+        { 760, 40, new[] { 64, 64 }, false, 9, 19 }, // Tetris placements: 360 action rows, a padded tail
+        { 15, 3, new[] { 20, 17 }, false, 7, 5 },   // per action: 21 rows through narrow layers
+        { 126, 7, new[] { 33 }, false, 1, 18 },     // per action, one observation; 18 features take the transposed dW path
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Backward_matches_finite_differences(int obs, int actions, int[] hidden, bool dueling, int batch)
+    public void Backward_matches_finite_differences(int obs, int actions, int[] hidden, bool dueling, int batch, int actionFeatures)
     {
-        var spec = new NetworkSpec(obs, actions, hidden, dueling);
+        var spec = new NetworkSpec(obs, actions, hidden, dueling, actionFeatures);
         var net = QNetwork.Create(spec, seed: 5);
         var x = QNetworkTests.RandomObs(batch * obs, 9);
         var rng = new Random(17);

@@ -9,38 +9,6 @@ namespace ActorTrainer.Learning.Tests.Networks;
 /// <summary>Networks that score every action's feature row with one shared MLP (NetworkSpec.ActionFeatures).</summary>
 public class PerActionNetworkTests
 {
-    public static TheoryData<int, int, int[], int> Shapes => new()
-    {
-        { 40, 19, new[] { 64, 64 }, 9 },   // Tetris placements: 9 × 40 = 360 rows, a padded tail
-        { 3, 5, new[] { 20, 17 }, 7 },     // 21 rows: narrow layers and a tail panel
-        { 7, 18, new[] { 33 }, 1 },        // one observation; features ≥ 16 take the transposed dW path
-    };
-
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Batched_and_single_forward_match_the_definition(int actions, int features, int[] hidden, int batch)
-    {
-        var spec = new NetworkSpec(actions * features, actions, hidden, dueling: false, actionFeatures: features);
-        var net = QNetwork.Create(spec, seed: 3);
-        var x = QNetworkTests.RandomObs(batch * spec.ObservationSize, 11);
-        var expected = ReferenceNetwork.Forward(spec, net.Parameters.ToArray().Select(v => (double)v).ToArray(), x, batch);
-
-        var ws = new QNetworkWorkspace(spec, batch + 2);
-        var q = new float[batch * actions];
-        net.ForwardBatch(x, batch, ws, q);
-        var single = new float[actions];
-        for (var b = 0; b < batch; b++)
-        {
-            net.Forward(x.AsSpan(b * spec.ObservationSize, spec.ObservationSize), single);
-            for (var a = 0; a < actions; a++)
-            {
-                var e = expected[b * actions + a];
-                Assert.True(Math.Abs(q[b * actions + a] - e) <= 1e-4 * (1 + Math.Abs(e)), $"batched q[{b},{a}] = {q[b * actions + a]}, reference {e}");
-                Assert.True(Math.Abs(single[a] - e) <= 1e-4 * (1 + Math.Abs(e)), $"single q[{b},{a}] = {single[a]}, reference {e}");
-            }
-        }
-    }
-
     [Fact]
     public void Every_action_is_scored_by_the_same_weights()
     {
@@ -61,38 +29,6 @@ public class PerActionNetworkTests
         Assert.Equal(q[1], qs[1]);
         Assert.Equal(qs[1], qs[2]);
         Assert.NotEqual(q[0], q[3]);
-    }
-
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Backward_matches_finite_differences(int actions, int features, int[] hidden, int batch)
-    {
-        var spec = new NetworkSpec(actions * features, actions, hidden, dueling: false, actionFeatures: features);
-        var net = QNetwork.Create(spec, seed: 5);
-        var x = QNetworkTests.RandomObs(batch * spec.ObservationSize, 9);
-        var rng = new Random(17);
-        var c = Enumerable.Range(0, batch * actions).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-
-        var ws = new QNetworkWorkspace(spec, batch);
-        net.ForwardBatch(x, batch, ws, new float[batch * actions]);
-        net.Backward(c, batch, ws);
-        var analytic = ws.Gradients.ToArray();
-
-        var p = net.Parameters.ToArray().Select(v => (double)v).ToArray();
-        double Loss(double[] theta)
-        {
-            var qq = ReferenceNetwork.Forward(spec, theta, x, batch);
-            double s = 0;
-            for (var i = 0; i < qq.Length; i++) s += c[i] * qq[i];
-            return s;
-        }
-
-        // Every parameter of the small nets; 300 random ones plus the head of the larger one.
-        var indices = p.Length <= 2000
-            ? Enumerable.Range(0, p.Length).ToArray()
-            : Enumerable.Range(0, 300).Select(_ => rng.Next(p.Length)).Concat(Enumerable.Range(p.Length - 65, 65)).ToArray();
-        var nonZero = FiniteDifferences.AssertMatches(p, analytic, Loss, indices, 2e-3, 1e-3);
-        Assert.True(nonZero > indices.Length / 4, $"only {nonZero} of {indices.Length} gradients are non-zero");
     }
 
     [Fact]

@@ -4,14 +4,18 @@ namespace ActorTrainer.Learning.Tests.Networks;
 
 public class QNetworkTests
 {
-    public static TheoryData<int, int, int[], bool, int> Shapes => new()
+    /// <summary>obs, actions, hidden, dueling, batch, features per action (0: a whole-observation network).</summary>
+    public static TheoryData<int, int, int[], bool, int, int> Shapes => new()
     {
-        { 4, 2, new[] { 256, 256 }, true, 64 },
-        { 4, 2, new[] { 64, 64 }, true, 70 },
-        { 5, 3, new[] { 20, 17 }, true, 7 },
-        { 6, 4, new[] { 33 }, false, 37 },
-        { 18, 5, new[] { 16, 48, 9 }, false, 1 },
-        { 4, 3, new[] { 13, 20 }, true, 5 },     // 4-wide input with a row count that is not a multiple of 8
+        { 4, 2, new[] { 256, 256 }, true, 64, 0 },
+        { 4, 2, new[] { 64, 64 }, true, 70, 0 },
+        { 5, 3, new[] { 20, 17 }, true, 7, 0 },
+        { 6, 4, new[] { 33 }, false, 37, 0 },
+        { 18, 5, new[] { 16, 48, 9 }, false, 1, 0 },
+        { 4, 3, new[] { 13, 20 }, true, 5, 0 },     // 4-wide input with a row count that is not a multiple of 8
+        { 760, 40, new[] { 64, 64 }, false, 9, 19 }, // Tetris placements: 9 × 40 = 360 rows, a padded tail
+        { 15, 3, new[] { 20, 17 }, false, 7, 5 },   // per action: 21 rows, narrow layers and a tail panel
+        { 126, 7, new[] { 33 }, false, 1, 18 },     // per action, one observation
     };
 
     internal static float[] RandomObs(int count, int seed)
@@ -24,9 +28,9 @@ public class QNetworkTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Batched_and_single_forward_match_a_double_precision_reference(int obs, int actions, int[] hidden, bool dueling, int batch)
+    public void Batched_and_single_forward_match_a_double_precision_reference(int obs, int actions, int[] hidden, bool dueling, int batch, int actionFeatures)
     {
-        var spec = new NetworkSpec(obs, actions, hidden, dueling);
+        var spec = new NetworkSpec(obs, actions, hidden, dueling, actionFeatures);
         var net = QNetwork.Create(spec, seed: 3);
         var x = RandomObs(batch * obs, 11);
         var expected = ReferenceNetwork.Forward(spec, net.Parameters.ToArray().Select(v => (double)v).ToArray(), x, batch);
