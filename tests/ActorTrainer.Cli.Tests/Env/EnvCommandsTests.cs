@@ -158,4 +158,20 @@ public sealed class EnvCommandsTests
         Assert.Equal(CliHost.ExitUsage, code2);
         Assert.Contains("between 0.01 and 600", err2);
     }
+
+    [Fact]
+    public async Task Bench_env_measures_an_observation_kind_given_as_settings()
+    {
+        var (code, output, err) = await Run("bench", "env", "--json", "--seconds", "0.05", "--env", "Tetris-v0", "--env-settings", "observation=placements");
+        Assert.True(code == CliHost.ExitOk, err);
+        var tetris = JsonDocument.Parse(output).RootElement.GetProperty("Tetris-v0 observation=placements");
+        Assert.True(tetris.GetProperty("scalar_steps_per_s").GetDouble() > 0);
+
+        var bad = await Run("bench", "env", "--env", "Tetris-v0", "--env-settings", "observation=pixels");
+        Assert.Equal(CliHost.ExitUsage, bad.Code);
+        Assert.Contains("--env-settings: Tetris-v0 setting observation must be 'features', 'board' or 'placements'", bad.Err);
+        var alone = await Run("bench", "env", "--env-settings", "observation=board");
+        Assert.Equal(CliHost.ExitUsage, alone.Code);
+        Assert.Contains("give --env ID too", alone.Err);
+    }
 }

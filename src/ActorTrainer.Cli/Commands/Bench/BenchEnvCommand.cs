@@ -3,12 +3,13 @@ using System.Text;
 using System.Text.Json;
 using ActorTrainer.Cli.Parsing;
 using ActorTrainer.Environments;
+using ActorTrainer.Training.Runs;
 
 namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
-/// `actortrainer bench env [--json] [--seconds S] [--env ID]`: random-policy steps per second for each built-in
-/// environment, one scalar env and a vector of 64, on this thread.
+/// `actortrainer bench env [--json] [--seconds S] [--env ID [--env-settings K=V,...]]`: random-policy steps per second
+/// for each built-in environment (or one, with its settings), one scalar env and a vector of 64, on this thread.
 /// </summary>
 public sealed class BenchEnvCommand : ICommand
 {
@@ -25,9 +26,26 @@ public sealed class BenchEnvCommand : ICommand
         var json = args.Flag("--json");
         var seconds = args.Double("--seconds") ?? 1.0;
         var only = args.String("--env");
+        var settings = args.String("--env-settings");
         args.EnsureAllUsed();
         if (seconds is < 0.01 or > 600)
             throw new UsageException($"--seconds must be between 0.01 and 600 (time per measurement), got {seconds}");
+        if (settings is not null && only is null)
+            throw new UsageException("--env-settings applies to one environment: give --env ID too");
+        EnvironmentOptions? options = null;
+        try
+        {
+            if (settings is not null) options = new EnvironmentOptions { Settings = TrainingEnvironment.ParseSettings(settings) };
+            if (only is not null) EnvironmentRegistry.Default.Make(only, options); // unknown ids and settings fail here, before timing
+        }
+        catch (UnknownEnvironmentException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"--env-settings: {ex.Message}");
+        }
 
         var registry = EnvironmentRegistry.Default;
         IReadOnlyList<string> ids;
@@ -46,6 +64,7 @@ public sealed class BenchEnvCommand : ICommand
                 throw new UsageException(ex.Message);
             }
         }
+        var label = settings is null ? null : $" {settings}";
 
         var duration = TimeSpan.FromSeconds(seconds);
         var warmup = TimeSpan.FromSeconds(Math.Min(0.3, seconds / 2));
@@ -53,12 +72,13 @@ public sealed class BenchEnvCommand : ICommand
         foreach (var id in ids)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            EnvThroughput.Scalar(id, warmup); // let tiered JIT settle before measuring
-            var scalar = EnvThroughput.Scalar(id, duration);
-            EnvThroughput.Vector(id, VectorSize, warmup);
-            var vector = EnvThroughput.Vector(id, VectorSize, duration);
-            results.Add((id, scalar, vector));
-            if (!json) stdout.WriteLine($"{id,-16} scalar {scalar,14:N0} steps/s   vector{VectorSize} {vector,14:N0} steps/s");
+            EnvThroughput.Scalar(id, warmup, options); // let tiered JIT settle before measuring
+            var scalar = EnvThroughput.Scalar(id, duration, options);
+            EnvThroughput.Vector(id, VectorSize, warmup, options);
+            var vector = EnvThroughput.Vector(id, VectorSize, duration, options);
+            var name = id + label;
+            results.Add((name, scalar, vector));
+            if (!json) stdout.WriteLine($"{name,-16} scalar {scalar,14:N0} steps/s   vector{VectorSize} {vector,14:N0} steps/s");
         }
 
         if (json) stdout.WriteLine(ToJson(results));

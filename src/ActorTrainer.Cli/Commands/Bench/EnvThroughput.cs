@@ -10,9 +10,9 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// </summary>
 internal static class EnvThroughput
 {
-    public static double Scalar(string id, TimeSpan duration)
+    public static double Scalar(string id, TimeSpan duration, EnvironmentOptions? options = null)
     {
-        var env = EnvironmentRegistry.Default.Make(id);
+        var env = EnvironmentRegistry.Default.Make(id, options);
         var obs = new float[env.ObservationSpace.Size];
         var mask = new bool[env.ActionSpace.N];
         var n = env.ActionSpace.N;
@@ -47,9 +47,9 @@ internal static class EnvThroughput
         return steps / ((now - start) / (double)Stopwatch.Frequency);
     }
 
-    public static double Vector(string id, int count, TimeSpan duration)
+    public static double Vector(string id, int count, TimeSpan duration, EnvironmentOptions? options = null)
     {
-        var vec = VectorEnvironment.Make(EnvironmentRegistry.Default, id, count);
+        var vec = VectorEnvironment.Make(EnvironmentRegistry.Default, id, count, options);
         var buffers = vec.CreateBuffers();
         var actions = new int[count];
         var n = vec.ActionSpace.N;
