@@ -43,6 +43,15 @@ public sealed record Welcome(string NodeId, string NodeIncarnation, string Learn
 /// </summary>
 public sealed record WatchRemoteRunner(string NodeId, string NodeIncarnation, string LearnerIncarnation, int RunnerId, bool On, double Fps);
 
+/// <summary>
+/// The learner's replay has taken (acknowledged or refused) <paramref name="Batches"/> more experience batches of node
+/// <paramref name="NodeId"/> (broadcast on the control fanout, addressed by node id). Each credit lets the node acknowledge one
+/// more batch to its runners, so the replay's samples-per-insert limit reaches remote runners directly and the experience
+/// queue holds a few batches per runner instead of seconds of stale experience. Only the learner that welcomed the node
+/// is counted.
+/// </summary>
+public sealed record ExperienceCredit(string NodeId, string LearnerIncarnation, int Batches);
+
 public enum ControlCommand : byte
 {
     Pause = 1,
