@@ -54,7 +54,7 @@ public sealed class LearnerNode : IAsyncDisposable
         var control = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 1_000, EncodeControl, transport.PublishControlAsync, log);
         var weights = new LatestOnlyPublisher<RemoteWeights>("weights", new FrameBuffer(options.NodeId, transport.Codec.MaxFrameBytes, 64 * 1024),
             ClusterCodec.Encode, transport.PublishWeightsAsync, log);
-        return new LearnerNode(transport, control, weights, new ExperienceIngest(options.Limits), options, log);
+        return new LearnerNode(transport, control, weights, new ExperienceIngest(options.Incarnation, control, options.Limits), options, log);
     }
 
     /// <summary>Joins the run's actor system and starts consuming telemetry and experience.</summary>
@@ -87,6 +87,8 @@ public sealed class LearnerNode : IAsyncDisposable
         ClusterControl m => ClusterCodec.Encode(buffer, m),
         Welcome m => ClusterCodec.Encode(buffer, m),
         WatchRemoteRunner m => ClusterCodec.Encode(buffer, m),
+        // Credits are taken when their turn comes, so acks counted while the publisher was busy leave in one frame.
+        CreditReturn r => r.TakeCredit() is { } credit ? ClusterCodec.Encode(buffer, credit) : ReadOnlyMemory<byte>.Empty,
         _ => throw new ArgumentException($"{message.GetType().Name} is not a control message", nameof(message)),
     };
 

@@ -7,7 +7,8 @@ namespace ActorTrainer.Cluster.Remoting;
 /// <summary>
 /// Publishes messages in order from one background loop, so actors hand them off with a non-blocking call.
 /// Bounded: when the broker is away for long, the oldest messages are dropped (telemetry and control are
-/// re-sent state, not a log). One <see cref="FrameBuffer"/> is reused for every frame.
+/// re-sent state, not a log). One <see cref="FrameBuffer"/> is reused for every frame. The encoder may return an empty
+/// frame for a message that has nothing left to say by its turn (a coalesced one already sent); nothing is published then.
 /// </summary>
 public sealed class OrderedPublisher : IAsyncDisposable
 {
@@ -57,6 +58,7 @@ public sealed class OrderedPublisher : IAsyncDisposable
                 try
                 {
                     var frame = _encode(_buffer, message);
+                    if (frame.IsEmpty) continue;
                     await _publish(frame, ct).ConfigureAwait(false);
                     Interlocked.Increment(ref _published);
                 }
