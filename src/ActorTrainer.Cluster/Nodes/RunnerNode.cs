@@ -54,7 +54,7 @@ public sealed class RunnerNode : IAsyncDisposable
         try
         {
             var telemetry = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 10_000, EncodeTelemetry, transport.PublishTelemetryAsync, log);
-            var replay = new RemoteReplayRef(transport, log);
+            var replay = new RemoteReplayRef(transport, runners, log);
             var episodes = new EpisodeBatcher(transport, log);
             var frames = new LatestOnlyPublisher<FrameRendered>("frame", new FrameBuffer(options.NodeId, transport.Codec.MaxFrameBytes),
                 ClusterCodec.Encode, transport.PublishVisualFrameAsync, log);
