@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ActorTrainer.Actors;
 using ActorTrainer.Cluster.Protocol;
 using ActorTrainer.Cluster.Remoting;
+using ActorTrainer.Cluster.Transport;
 using ActorTrainer.Cluster.Wire;
 using ActorTrainer.Training.Runners;
 
@@ -11,7 +12,7 @@ namespace ActorTrainer.Cluster.Nodes;
 /// Feeds experience from the broker into the learner node's ReplayBuffer, at most <see cref="Window"/> batches
 /// unacknowledged. Each batch goes to the replay with its node's <see cref="CreditReturn"/> as sender, so every ack the
 /// replay sends (when its samples-per-insert limit lets it) returns an <see cref="ExperienceCredit"/> to the node the
-/// batch came from, on the control fanout. Runner nodes acknowledge their runners only a few batches ahead of those
+/// batch came from, on that node's control queue. Runner nodes acknowledge their runners only a few batches ahead of those
 /// credits: the replay's limit reaches runners on other machines directly, and the experience queue stays nearly empty.
 /// </summary>
 public sealed class ExperienceIngest : IActorRef
@@ -19,7 +20,7 @@ public sealed class ExperienceIngest : IActorRef
     public const int Window = 8;
 
     // A cluster has a handful of nodes; forged sender ids must not grow this without bound. Batches of senders past the
-    // cap are still ingested, just without credits (no real node is among them).
+    // cap, or with ids no node can have, are still ingested, just without credits (no real node is among them).
     private const int MaxCreditedNodes = 1024;
 
     private readonly SemaphoreSlim _window = new(Window, Window);
@@ -68,7 +69,7 @@ public sealed class ExperienceIngest : IActorRef
     private IActorRef CreditsFor(string node)
     {
         if (_returns.TryGetValue(node, out var known)) return known;
-        if (_returns.Count >= MaxCreditedNodes) return this;
+        if (_returns.Count >= MaxCreditedNodes || !ClusterTopology.IsValidName(node)) return this;
         return _returns.GetOrAdd(node, static (id, ingest) => new CreditReturn(id, ingest), this);
     }
 

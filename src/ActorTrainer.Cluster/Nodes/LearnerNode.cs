@@ -51,7 +51,8 @@ public sealed class LearnerNode : IAsyncDisposable
     public static async Task<LearnerNode> ConnectAsync(BrokerOptions broker, ClusterNodeOptions options, ILogger log, CancellationToken ct = default)
     {
         var transport = await RabbitTransport.ConnectAsync(broker, RunnerNode.TransportOptionsFor(options), log, ct).ConfigureAwait(false);
-        var control = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 1_000, EncodeControl, transport.PublishControlAsync, log);
+        var control = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 1_000, EncodeControl,
+            (message, frame, ct) => PublishControlAsync(transport, message, frame, ct), log);
         var weights = new LatestOnlyPublisher<RemoteWeights>("weights", new FrameBuffer(options.NodeId, transport.Codec.MaxFrameBytes, 64 * 1024),
             ClusterCodec.Encode, transport.PublishWeightsAsync, log);
         return new LearnerNode(transport, control, weights, new ExperienceIngest(options.Incarnation, control, options.Limits), options, log);
@@ -91,6 +92,11 @@ public sealed class LearnerNode : IAsyncDisposable
         CreditReturn r => r.TakeCredit() is { } credit ? ClusterCodec.Encode(buffer, credit) : ReadOnlyMemory<byte>.Empty,
         _ => throw new ArgumentException($"{message.GetType().Name} is not a control message", nameof(message)),
     };
+
+    // Credits concern one node and flow at the experience rate: through the fanout every node would receive (and drop) every
+    // other node's, which cost the broker more than the experience itself with four runner nodes. Everything else is for all.
+    private static Task PublishControlAsync(RabbitTransport transport, object message, ReadOnlyMemory<byte> frame, CancellationToken ct) =>
+        message is CreditReturn r ? transport.PublishControlToAsync(r.NodeId, frame, ct) : transport.PublishControlAsync(frame, ct);
 
     /// <summary>Tells every runner node of this learner to stop (they exit), and waits until the broker has it.</summary>
     public async Task BroadcastStopAsync(string reason, CancellationToken ct = default)

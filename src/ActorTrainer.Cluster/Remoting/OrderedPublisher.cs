@@ -15,15 +15,16 @@ public sealed class OrderedPublisher : IAsyncDisposable
     private readonly Channel<object> _queue;
     private readonly FrameBuffer _buffer;
     private readonly Func<FrameBuffer, object, ReadOnlyMemory<byte>> _encode;
-    private readonly Func<ReadOnlyMemory<byte>, CancellationToken, Task> _publish;
+    private readonly Func<object, ReadOnlyMemory<byte>, CancellationToken, Task> _publish;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private long _published;
     private long _dropped;
 
+    /// <param name="publish">Publishes one encoded frame; also given the message, so it can route by it.</param>
     public OrderedPublisher(string senderNodeId, int maxFrameBytes, int capacity, Func<FrameBuffer, object, ReadOnlyMemory<byte>> encode,
-        Func<ReadOnlyMemory<byte>, CancellationToken, Task> publish, ILogger log)
+        Func<object, ReadOnlyMemory<byte>, CancellationToken, Task> publish, ILogger log)
     {
         _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _dropped));
@@ -59,7 +60,7 @@ public sealed class OrderedPublisher : IAsyncDisposable
                 {
                     var frame = _encode(_buffer, message);
                     if (frame.IsEmpty) continue;
-                    await _publish(frame, ct).ConfigureAwait(false);
+                    await _publish(message, frame, ct).ConfigureAwait(false);
                     Interlocked.Increment(ref _published);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)

@@ -20,7 +20,7 @@ public sealed class RemoteReplayRef : IActorRef
 {
     /// <summary>
     /// Batches per runner acknowledged ahead of the learner's credits. A runner has 2 batches in flight locally; the
-    /// remote round trip (publish, queue, replay, credit back through the control fanout) is a few milliseconds, about
+    /// remote round trip (publish, queue, replay, credit back to this node's control queue) is a few milliseconds, about
     /// what a runner needs to fill one or two 512-transition batches, so 4 keeps runners busy without a backlog.
     /// </summary>
     public const int CreditWindowPerRunner = 4;

@@ -28,7 +28,7 @@ public sealed class ExperienceIngestTests : IAsyncDisposable
         _ingest.Attach(_replay);
     }
 
-    private async Task PublishAsync(ReadOnlyMemory<byte> frame, CancellationToken ct)
+    private async Task PublishAsync(object message, ReadOnlyMemory<byte> frame, CancellationToken ct)
     {
         _publishing.Release();
         await _brokerAway.Task.WaitAsync(ct);
