@@ -230,8 +230,8 @@ public sealed class RunnerNodeAgent : ReceiveActor
     private void CheckCredits()
     {
         if (_stopping || !_replay.ResetCreditsIfStalled(out var firstOfStall) || !firstOfStall) return;
-        _log.Warning("No experience credit from learner {Learner} for {Seconds} s while runners wait; credits presumed lost (broker restart?), " +
-            "so the credit window starts afresh. Logged once until credits flow again", _learnerNode, RemoteReplayRef.CreditStallTimeout.TotalSeconds);
+        _log.Warning("No experience credit from learner {Learner} for {Seconds} s while runners wait: credits lost (a broker restart?) or the learner " +
+            "is gone or stuck. The credit window starts afresh; logged once until credits flow again", _learnerNode, RemoteReplayRef.CreditStallTimeout.TotalSeconds);
     }
 
     private void OnWatch(WatchRemoteRunner w)
