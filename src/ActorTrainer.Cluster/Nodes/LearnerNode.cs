@@ -94,7 +94,7 @@ public sealed class LearnerNode : IAsyncDisposable
     };
 
     // Credits concern one node and flow at the experience rate: through the fanout every node would receive (and drop) every
-    // other node's, which cost the broker more than the experience itself with four runner nodes. Everything else is for all.
+    // other node's, which doubled the broker's CPU with four runner nodes (bench cluster). Everything else is for all.
     private static Task PublishControlAsync(RabbitTransport transport, object message, ReadOnlyMemory<byte> frame, CancellationToken ct) =>
         message is CreditReturn r ? transport.PublishControlToAsync(r.NodeId, frame, ct) : transport.PublishControlAsync(frame, ct);
 
