@@ -51,10 +51,11 @@ public sealed class LearnerNode : IAsyncDisposable
     public static async Task<LearnerNode> ConnectAsync(BrokerOptions broker, ClusterNodeOptions options, ILogger log, CancellationToken ct = default)
     {
         var transport = await RabbitTransport.ConnectAsync(broker, RunnerNode.TransportOptionsFor(options), log, ct).ConfigureAwait(false);
-        var control = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 1_000, EncodeControl, transport.PublishControlAsync, log);
+        var control = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 1_000, EncodeControl,
+            (message, frame, ct) => PublishControlAsync(transport, message, frame, ct), log);
         var weights = new LatestOnlyPublisher<RemoteWeights>("weights", new FrameBuffer(options.NodeId, transport.Codec.MaxFrameBytes, 64 * 1024),
             ClusterCodec.Encode, transport.PublishWeightsAsync, log);
-        return new LearnerNode(transport, control, weights, new ExperienceIngest(options.Limits), options, log);
+        return new LearnerNode(transport, control, weights, new ExperienceIngest(options.Incarnation, control, options.Limits), options, log);
     }
 
     /// <summary>Joins the run's actor system and starts consuming telemetry and experience.</summary>
@@ -87,8 +88,15 @@ public sealed class LearnerNode : IAsyncDisposable
         ClusterControl m => ClusterCodec.Encode(buffer, m),
         Welcome m => ClusterCodec.Encode(buffer, m),
         WatchRemoteRunner m => ClusterCodec.Encode(buffer, m),
+        // Credits are taken when their turn comes, so acks counted while the publisher was busy leave in one frame.
+        CreditReturn r => r.TakeCredit() is { } credit ? ClusterCodec.Encode(buffer, credit) : ReadOnlyMemory<byte>.Empty,
         _ => throw new ArgumentException($"{message.GetType().Name} is not a control message", nameof(message)),
     };
+
+    // Credits concern one node and flow at the experience rate: through the fanout every node would receive (and drop) every
+    // other node's, which doubled the broker's CPU with four runner nodes (bench cluster). Everything else is for all.
+    private static Task PublishControlAsync(RabbitTransport transport, object message, ReadOnlyMemory<byte> frame, CancellationToken ct) =>
+        message is CreditReturn r ? transport.PublishControlToAsync(r.NodeId, frame, ct) : transport.PublishControlAsync(frame, ct);
 
     /// <summary>Tells every runner node of this learner to stop (they exit), and waits until the broker has it.</summary>
     public async Task BroadcastStopAsync(string reason, CancellationToken ct = default)

@@ -53,8 +53,9 @@ public sealed class RunnerNode : IAsyncDisposable
         var transport = await RabbitTransport.ConnectAsync(broker, TransportOptionsFor(options), log, ct).ConfigureAwait(false);
         try
         {
-            var telemetry = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 10_000, EncodeTelemetry, transport.PublishTelemetryAsync, log);
-            var replay = new RemoteReplayRef(transport, log);
+            var telemetry = new OrderedPublisher(options.NodeId, transport.Codec.MaxFrameBytes, 10_000, EncodeTelemetry,
+                (_, frame, ct) => transport.PublishTelemetryAsync(frame, ct), log);
+            var replay = new RemoteReplayRef(transport, runners, log);
             var episodes = new EpisodeBatcher(transport, log);
             var frames = new LatestOnlyPublisher<FrameRendered>("frame", new FrameBuffer(options.NodeId, transport.Codec.MaxFrameBytes),
                 ClusterCodec.Encode, transport.PublishVisualFrameAsync, log);

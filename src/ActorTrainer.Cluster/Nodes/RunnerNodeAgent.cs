@@ -16,7 +16,9 @@ namespace ActorTrainer.Cluster.Nodes;
 /// The Controller's stand-in on a runner node: announces the node every second until a learner welcomes it, then
 /// creates the EpisodeRunners with the ids, epsilon ladder and config the learner sent, hands them the newest weights
 /// and relays Pause/Resume/Stop and visual mode. A welcome from a different learner (a restarted one) replaces the runners, because
-/// weight versions restart with it. Completes <see cref="RunnerNode.Completion"/> when its learner broadcasts Stop.
+/// weight versions restart with it, and resets the node's experience credits. Hands the learner's <see cref="ExperienceCredit"/>s
+/// to the <see cref="RemoteReplayRef"/>, and on each heartbeat resets credits presumed lost (see <see cref="RemoteReplayRef.ResetCreditsIfStalled"/>).
+/// Completes <see cref="RunnerNode.Completion"/> when its learner broadcasts Stop.
 /// </summary>
 public sealed class RunnerNodeAgent : ReceiveActor
 {
@@ -68,7 +70,11 @@ public sealed class RunnerNodeAgent : ReceiveActor
         Receive<FromNode>(OnFromNode);
         Receive<RunnerStarted>(OnRunnerStarted);
         Receive<RunnerStopped>(_ => { });
-        Receive<HeartbeatTick>(_ => Announce());
+        Receive<HeartbeatTick>(_ =>
+        {
+            Announce();
+            CheckCredits();
+        });
         Receive<ExitNow>(_ => _stopped.TrySetResult(_stopReason));
     }
 
@@ -107,6 +113,11 @@ public sealed class RunnerNodeAgent : ReceiveActor
             case RemoteWeights w:
                 OnWeights(m.NodeId, w);
                 break;
+            case ExperienceCredit c when c.NodeId == _nodeId && _welcome is not null && c.LearnerIncarnation == _welcome.LearnerIncarnation:
+                _replay.Credit(c.Batches);
+                break;
+            case ExperienceCredit:
+                break; // another node's, or an earlier learner's: its batches were forgotten when this node was welcomed again
             case ClusterControl c when _welcome is not null && c.LearnerIncarnation == _welcome.LearnerIncarnation:
                 OnControl(c);
                 break;
@@ -138,6 +149,8 @@ public sealed class RunnerNodeAgent : ReceiveActor
         }
 
         var replacing = _welcome is not null;
+        // Batches the previous learner took but never credited back are gone with it; this learner credits only its own.
+        if (_welcome is null || _welcome.LearnerIncarnation != w.LearnerIncarnation) _replay.ResetCredits();
         foreach (var r in _runners) Context.Stop(r);
         _runners.Clear();
         _watched.Clear(); // new runners; the learner's Controller turns visual mode on again if it wants it
@@ -212,6 +225,13 @@ public sealed class RunnerNodeAgent : ReceiveActor
                 Timers.StartSingleTimer(ExitTimer, ExitNow.Instance, TimeSpan.FromMilliseconds(500));
                 break;
         }
+    }
+
+    private void CheckCredits()
+    {
+        if (_stopping || !_replay.ResetCreditsIfStalled(out var firstOfStall) || !firstOfStall) return;
+        _log.Warning("No experience credit from learner {Learner} for {Seconds} s while runners wait: credits lost (a broker restart?) or the learner " +
+            "is gone or stuck. The credit window starts afresh; logged once until credits flow again", _learnerNode, RemoteReplayRef.CreditStallTimeout.TotalSeconds);
     }
 
     private void OnWatch(WatchRemoteRunner w)

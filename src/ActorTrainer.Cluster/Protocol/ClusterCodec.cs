@@ -147,6 +147,32 @@ public static class ClusterCodec
         return new ClusterControl((ControlCommand)command, incarnation, reason);
     }
 
+    /// <summary>The most batches one credit may return: far above any real backlog, low enough that a forged credit cannot overflow a node's account.</summary>
+    public const int MaxCreditBatches = 1_000_000;
+
+    /// <summary>node id, learner incarnation (strings), batches i32.</summary>
+    public static ReadOnlyMemory<byte> Encode(FrameBuffer buffer, ExperienceCredit credit)
+    {
+        var w = buffer.Begin(ClusterMessageType.ExperienceCredit);
+        w.WriteString(credit.NodeId, MaxIdBytes);
+        w.WriteString(credit.LearnerIncarnation, MaxIdBytes);
+        w.WriteInt32(credit.Batches);
+        return buffer.Complete();
+    }
+
+    public static ExperienceCredit DecodeCredit(in ReceivedFrame frame)
+    {
+        Expect(frame, ClusterMessageType.ExperienceCredit);
+        var r = frame.Reader();
+        var node = r.ReadString(MaxIdBytes);
+        var learner = r.ReadString(MaxIdBytes);
+        int batches = r.ReadInt32();
+        r.EnsureEnd();
+        if (node.Length == 0) throw new MalformedFrameException("experience credit without a node id");
+        if (batches < 1 || batches > MaxCreditBatches) throw new MalformedFrameException($"experience credit of {batches} batches; allowed 1..{MaxCreditBatches}");
+        return new ExperienceCredit(node, learner, batches);
+    }
+
     /// <summary>node id, node incarnation, learner incarnation (strings), first runner i32, runner count i32, ladder i32, running bool, config JSON string.</summary>
     public static ReadOnlyMemory<byte> Encode(FrameBuffer buffer, Welcome welcome)
     {
@@ -440,12 +466,13 @@ public static class ClusterCodec
         _ => throw new MalformedFrameException($"message type {frame.MessageType} does not belong on the telemetry queue"),
     };
 
-    /// <summary>Decodes any control-fanout message (Pause/Resume/Stop, Welcome and WatchRemoteRunner).</summary>
+    /// <summary>Decodes any control-fanout message (Pause/Resume/Stop, Welcome, WatchRemoteRunner and ExperienceCredit).</summary>
     public static object DecodeControlQueue(in ReceivedFrame frame, CodecLimits limits) => frame.MessageType switch
     {
         ClusterMessageType.Control => DecodeControl(frame),
         ClusterMessageType.Welcome => DecodeWelcome(frame, limits),
         ClusterMessageType.WatchRemoteRunner => DecodeWatch(frame),
+        ClusterMessageType.ExperienceCredit => DecodeCredit(frame),
         _ => throw new MalformedFrameException($"message type {frame.MessageType} does not belong on the control fanout"),
     };
 

@@ -8,6 +8,7 @@ public static class ClusterMessageType
     public const ushort Control = 3;
     public const ushort Welcome = 4;
     public const ushort WatchRemoteRunner = 5;
+    public const ushort ExperienceCredit = 6;
     public const ushort EpisodeFinished = 10;
     public const ushort RunnerStats = 11;
     public const ushort RunnerStopped = 12;
@@ -17,5 +18,5 @@ public static class ClusterMessageType
 
     /// <summary>Every id this build understands; the transport drops frames of any other type before decoding.</summary>
     public static IReadOnlyCollection<ushort> All { get; } =
-        [ExperienceBatch, WeightsUpdated, Control, Welcome, WatchRemoteRunner, EpisodeFinished, RunnerStats, RunnerStopped, NodeHeartbeat, EpisodeBatch, FrameRendered];
+        [ExperienceBatch, WeightsUpdated, Control, Welcome, WatchRemoteRunner, ExperienceCredit, EpisodeFinished, RunnerStats, RunnerStopped, NodeHeartbeat, EpisodeBatch, FrameRendered];
 }

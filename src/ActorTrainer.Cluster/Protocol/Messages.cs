@@ -43,6 +43,16 @@ public sealed record Welcome(string NodeId, string NodeIncarnation, string Learn
 /// </summary>
 public sealed record WatchRemoteRunner(string NodeId, string NodeIncarnation, string LearnerIncarnation, int RunnerId, bool On, double Fps);
 
+/// <summary>
+/// The learner's replay has taken (acknowledged or refused) <paramref name="Batches"/> more experience batches of node
+/// <paramref name="NodeId"/>. Each credit lets the node acknowledge one more batch to its runners, so the replay's
+/// samples-per-insert limit reaches remote runners directly and the experience queue holds a few batches per runner
+/// instead of seconds of stale experience. Sent to that node's control queue alone, not through the control fanout:
+/// credits flow at the experience rate and every other node would only decode and drop them. The node still checks the
+/// id, and counts only credits of the learner that welcomed it.
+/// </summary>
+public sealed record ExperienceCredit(string NodeId, string LearnerIncarnation, int Batches);
+
 public enum ControlCommand : byte
 {
     Pause = 1,

@@ -7,22 +7,24 @@ namespace ActorTrainer.Cluster.Remoting;
 /// <summary>
 /// Publishes messages in order from one background loop, so actors hand them off with a non-blocking call.
 /// Bounded: when the broker is away for long, the oldest messages are dropped (telemetry and control are
-/// re-sent state, not a log). One <see cref="FrameBuffer"/> is reused for every frame.
+/// re-sent state, not a log). One <see cref="FrameBuffer"/> is reused for every frame. The encoder may return an empty
+/// frame for a message that has nothing left to say by its turn (a coalesced one already sent); nothing is published then.
 /// </summary>
 public sealed class OrderedPublisher : IAsyncDisposable
 {
     private readonly Channel<object> _queue;
     private readonly FrameBuffer _buffer;
     private readonly Func<FrameBuffer, object, ReadOnlyMemory<byte>> _encode;
-    private readonly Func<ReadOnlyMemory<byte>, CancellationToken, Task> _publish;
+    private readonly Func<object, ReadOnlyMemory<byte>, CancellationToken, Task> _publish;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private long _published;
     private long _dropped;
 
+    /// <param name="publish">Publishes one encoded frame; also given the message, so it can route by it.</param>
     public OrderedPublisher(string senderNodeId, int maxFrameBytes, int capacity, Func<FrameBuffer, object, ReadOnlyMemory<byte>> encode,
-        Func<ReadOnlyMemory<byte>, CancellationToken, Task> publish, ILogger log)
+        Func<object, ReadOnlyMemory<byte>, CancellationToken, Task> publish, ILogger log)
     {
         _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _dropped));
@@ -57,7 +59,8 @@ public sealed class OrderedPublisher : IAsyncDisposable
                 try
                 {
                     var frame = _encode(_buffer, message);
-                    await _publish(frame, ct).ConfigureAwait(false);
+                    if (frame.IsEmpty) continue;
+                    await _publish(message, frame, ct).ConfigureAwait(false);
                     Interlocked.Increment(ref _published);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)

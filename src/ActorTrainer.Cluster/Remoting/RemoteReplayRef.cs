@@ -10,29 +10,38 @@ namespace ActorTrainer.Cluster.Remoting;
 
 /// <summary>
 /// The ReplayBuffer as seen from a runner node. An <see cref="ExperienceBatch"/> told to it is encoded on the caller's
-/// thread and published to the cluster's bounded experience queue, and the sender gets the <see cref="ExperienceAck"/>
-/// a local ReplayBuffer would send. While fewer than <see cref="EarlyAckWindow"/> batches of this node await the
-/// broker's confirm, the ack goes out at once; past that, only with the batch's own confirm. A runner's credit of
-/// two batches would otherwise make every runner wait out a broker round trip per two batches, and throughput would
-/// be set by latency instead of by the broker. A full queue still stops runners: its nacks hold back the confirms,
-/// the window fills, and acks wait for confirms again.
+/// thread and published to the cluster's experience queue, and the sender gets the <see cref="ExperienceAck"/> a local
+/// ReplayBuffer would send, paced by the learner's replay: the learner returns an <see cref="ExperienceCredit"/> for each
+/// batch its replay acknowledges, and this node acknowledges at most <see cref="CreditWindowPerRunner"/> batches per runner
+/// ahead of those credits (see <see cref="ExperienceCredits"/>). Acking at the broker's confirm instead let runners fill the
+/// bounded queue whenever they outran the learner, and the learner then trained on experience seconds older than its policy.
 /// </summary>
 public sealed class RemoteReplayRef : IActorRef
 {
-    /// <summary>Unconfirmed batches per node that are acknowledged before their confirm arrives.</summary>
-    public const int EarlyAckWindow = 8;
+    /// <summary>
+    /// Batches per runner acknowledged ahead of the learner's credits. A runner has 2 batches in flight locally; the
+    /// remote round trip (publish, queue, replay, credit back to this node's control queue) is a few milliseconds, about
+    /// what a runner needs to fill one or two 512-transition batches, so 4 keeps runners busy without a backlog.
+    /// </summary>
+    public const int CreditWindowPerRunner = 4;
+
+    /// <summary>How long acks may wait without any credit before the account is presumed lost and reset.</summary>
+    public static readonly TimeSpan CreditStallTimeout = TimeSpan.FromSeconds(2);
 
     private readonly RabbitTransport _transport;
     private readonly ILogger _log;
     private readonly ConcurrentBag<FrameBuffer> _buffers = [];
+    private readonly ExperienceCredits _credits;
     private long _published;
     private long _failed;
-    private int _unconfirmed;
 
-    public RemoteReplayRef(RabbitTransport transport, ILogger log)
+    /// <param name="runners">Runners on this node: the credit window is <see cref="CreditWindowPerRunner"/> batches for each.</param>
+    public RemoteReplayRef(RabbitTransport transport, int runners, ILogger log)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(runners);
         _transport = transport;
         _log = log;
+        _credits = new ExperienceCredits(CreditWindowPerRunner * runners, this);
         Path = ActorPath.Root.Child("remote").Child(transport.Topology.ExperienceQueue);
     }
 
@@ -40,6 +49,12 @@ public sealed class RemoteReplayRef : IActorRef
 
     /// <summary>Batches the broker confirmed.</summary>
     public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Batches acknowledged to runners that the learner has not credited back yet.</summary>
+    public int CreditsOutstanding => _credits.Outstanding;
+
+    /// <summary>Runners' acks waiting for credits.</summary>
+    public int AcksDeferred => _credits.Deferred;
 
     public void Tell(object message, IActorRef? sender = null)
     {
@@ -62,20 +77,27 @@ public sealed class RemoteReplayRef : IActorRef
             sender?.Tell(new ExperienceAck(0), this);
             return;
         }
-        var ackedEarly = Interlocked.Increment(ref _unconfirmed) <= EarlyAckWindow;
-        if (ackedEarly) sender?.Tell(new ExperienceAck(batch.Count), this);
-        _ = PublishAsync(buffer, frame, batch.Count, ackedEarly ? null : sender);
+        _credits.Submit(sender, batch.Count);
+        _ = PublishAsync(buffer, frame, batch.Count);
     }
 
-    /// <param name="sender">Who still waits for this batch's ack (null when it was acknowledged early).</param>
-    private async Task PublishAsync(FrameBuffer buffer, ReadOnlyMemory<byte> frame, int count, IActorRef? sender)
+    /// <summary>Credits from the learner that welcomed this node (the node's agent checks who sent them).</summary>
+    public void Credit(int batches) => _credits.Credit(batches);
+
+    /// <summary>A different learner welcomed this node: batches the old one never credited are gone with it.</summary>
+    public void ResetCredits() => _credits.Reset();
+
+    /// <summary>Resets the credit account when acks have waited <see cref="CreditStallTimeout"/> without a credit (see <see cref="ExperienceCredits.ResetIfStalled"/>).</summary>
+    /// <param name="firstOfStall">True for the first reset since the last credit.</param>
+    public bool ResetCreditsIfStalled(out bool firstOfStall) => _credits.ResetIfStalled(CreditStallTimeout, out firstOfStall);
+
+    private async Task PublishAsync(FrameBuffer buffer, ReadOnlyMemory<byte> frame, int count)
     {
         try
         {
             await _transport.PublishExperienceAsync(frame).ConfigureAwait(false);
             Interlocked.Increment(ref _published);
-            Interlocked.Decrement(ref _unconfirmed);
-            sender?.Tell(new ExperienceAck(count), this);
+            _credits.Confirmed();
         }
         catch (ObjectDisposedException)
         {
@@ -86,11 +108,11 @@ public sealed class RemoteReplayRef : IActorRef
         }
         catch (Exception e)
         {
-            // Never leave the runner waiting for an ack that cannot come; it keeps its credit and carries on.
-            Interlocked.Decrement(ref _unconfirmed);
+            // The learner will never see this batch, so no credit comes for it: it gives its credit back here, or the
+            // window would shrink by one batch for good.
+            _credits.Lost();
             Interlocked.Increment(ref _failed);
             _log.Error(e, "Experience publish failed; batch of {Count} transitions dropped", count);
-            sender?.Tell(new ExperienceAck(0), this);
         }
         finally
         {

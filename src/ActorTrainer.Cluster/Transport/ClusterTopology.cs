@@ -49,9 +49,12 @@ public sealed partial class ClusterTopology
     /// <exception cref="ArgumentException">The name is empty, too long or has other characters.</exception>
     public static void ValidateName(string value, string what)
     {
-        if (string.IsNullOrEmpty(value) || !NamePattern().IsMatch(value))
+        if (!IsValidName(value))
             throw new ArgumentException($"Invalid {what} '{value}': use 1 to 64 characters from A-Z, a-z, 0-9, '-' and '_'.", what);
     }
+
+    /// <summary>Whether <paramref name="value"/> could name a cluster or a node (see <see cref="ValidateName"/>).</summary>
+    public static bool IsValidName(string? value) => !string.IsNullOrEmpty(value) && NamePattern().IsMatch(value);
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex NamePattern();

@@ -185,6 +185,17 @@ public sealed class RabbitTransport : IAsyncDisposable
     public Task PublishControlAsync(ReadOnlyMemory<byte> frame, CancellationToken ct = default) =>
         PublishAsync(_controlLane, Topology.ControlExchange, "", mandatory: false, frame, ct);
 
+    /// <summary>
+    /// Sends to one node's control queue only (through the default exchange), for messages addressed to one node that
+    /// every other node would decode just to drop. Not mandatory: when the node is gone (no queue), the frame is dropped.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="nodeId"/> is not a valid node id.</exception>
+    public Task PublishControlToAsync(string nodeId, ReadOnlyMemory<byte> frame, CancellationToken ct = default)
+    {
+        ClusterTopology.ValidateName(nodeId, "node id");
+        return PublishAsync(_controlLane, "", Topology.ControlQueue(nodeId), mandatory: false, frame, ct);
+    }
+
     /// <summary>Sends to the learner node's telemetry queue (bounded; the oldest entries drop when full).</summary>
     public Task PublishTelemetryAsync(ReadOnlyMemory<byte> frame, CancellationToken ct = default) =>
         PublishAsync(_telemetryLane, "", Topology.TelemetryQueue, mandatory: true, frame, ct);

@@ -33,10 +33,14 @@ public sealed partial class ClusterProcessTests(RabbitMqBroker broker, ITestOutp
         await using var r2 = Runner("r2");
         await learner.WaitForLineAsync(l => l.Contains("Node r1 joined"), Long, "r1 joining");
         await learner.WaitForLineAsync(l => l.Contains("Node r2 joined"), Long, "r2 joining");
+        await using var queue = await ExperienceQueueDepth.StartAsync(broker, _cluster);
 
         await PublishForgedFramesAsync();
 
         Assert.Equal(0, await learner.WaitForExitAsync(TimeSpan.FromSeconds(180)));
+        // Runner nodes ack only a few batches ahead of the replay's credits (4 per runner, 4 runners here: at most 24 batches
+        // anywhere between runners and replay), so the queue never fills its 256 slots with seconds of stale experience.
+        Assert.True(queue.Samples >= 5 && queue.Max <= 64, $"experience queue held up to {queue.Max} batches ({queue.Samples} samples)");
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryPath));
         Assert.True(summary.RootElement.GetProperty("solved").GetBoolean(), learner.Tail());
         Assert.True(summary.RootElement.GetProperty("best_eval_return").GetDouble() >= 475);
@@ -54,6 +58,7 @@ public sealed partial class ClusterProcessTests(RabbitMqBroker broker, ITestOutp
         Assert.True(LastDropCount(r2) >= 3, r2.Output);
         // The forged Stop (wrong learner incarnation) did not stop them: they stopped when the learner solved it.
         Assert.Contains(r1.Lines, l => l.Contains("the learner stopped the run (solved)"));
+        output.WriteLine($"experience queue: at most {queue.Max} batches waiting ({queue.Samples} samples)");
         output.WriteLine(learner.Tail(5));
     }
 

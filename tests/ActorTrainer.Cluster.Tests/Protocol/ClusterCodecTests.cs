@@ -121,6 +121,45 @@ public sealed class ClusterCodecTests
     }
 
     [Fact]
+    public void ExperienceCreditRoundTripsOnTheControlFanout()
+    {
+        var credit = new ExperienceCredit("r1", "learner-inc", 3);
+        Assert.Equal(credit, ClusterCodec.DecodeControlQueue(Receive(ClusterCodec.Encode(_buffer, credit)), CodecLimits.Default));
+        var most = credit with { Batches = ClusterCodec.MaxCreditBatches };
+        Assert.Equal(most, ClusterCodec.DecodeCredit(Receive(ClusterCodec.Encode(_buffer, most))));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(int.MinValue)]
+    [InlineData(ClusterCodec.MaxCreditBatches + 1)]
+    public void AnExperienceCreditOfNoneNegativeOrTooManyBatchesIsMalformed(int batches)
+    {
+        var frame = Receive(ClusterCodec.Encode(_buffer, new ExperienceCredit("r1", "l", batches)));
+        var e = Assert.Throws<MalformedFrameException>(() => ClusterCodec.DecodeControlQueue(frame, CodecLimits.Default));
+        Assert.Contains("allowed 1..1000000", e.Message);
+    }
+
+    [Fact]
+    public void AnExperienceCreditWithoutANodeOrWithAnOverlongIdOrTrailingBytesIsMalformed()
+    {
+        var empty = Receive(ClusterCodec.Encode(_buffer, new ExperienceCredit("", "l", 1)));
+        Assert.Contains("without a node id", Assert.Throws<MalformedFrameException>(() => ClusterCodec.DecodeCredit(empty)).Message);
+
+        // Length prefix 65 (one byte over the id bound), then 65 bytes of id, learner "l" and one batch.
+        byte[] overlong = [65, 0, 0, 0, .. Enumerable.Repeat((byte)'a', 65), 1, 0, 0, 0, (byte)'l', 1, 0, 0, 0];
+        Assert.Throws<MalformedFrameException>(() => ClusterCodec.DecodeCredit(Forge(ClusterMessageType.ExperienceCredit, overlong)));
+
+        var payload = ClusterCodec.Encode(_buffer, new ExperienceCredit("r1", "l", 2)).ToArray()[FrameHeader.SizeFor("node-a")..];
+        Assert.Equal(new ExperienceCredit("r1", "l", 2), ClusterCodec.DecodeCredit(Forge(ClusterMessageType.ExperienceCredit, payload)));
+        Assert.Contains("unread bytes", Assert.Throws<MalformedFrameException>(() => ClusterCodec.DecodeCredit(Forge(ClusterMessageType.ExperienceCredit, [.. payload, 0]))).Message);
+        Assert.Throws<MalformedFrameException>(() => ClusterCodec.DecodeCredit(Forge(ClusterMessageType.ExperienceCredit, payload[..^1])));
+        // A credit is a control message only: on telemetry it is dropped like any stray type.
+        Assert.Throws<MalformedFrameException>(() => ClusterCodec.DecodeTelemetry(Forge(ClusterMessageType.ExperienceCredit, payload), CodecLimits.Default));
+    }
+
+    [Fact]
     public void RunnerTelemetryRoundTrips()
     {
         var episode = new EpisodeFinished(3, 187.5, 188, 99, 0);

@@ -69,6 +69,26 @@ public sealed class RabbitTransportTests(RabbitMqBroker broker)
     }
 
     [Fact]
+    public async Task Control_for_one_node_reaches_that_node_alone_and_is_dropped_when_it_is_gone()
+    {
+        await using var learner = await NodeAsync("learner");
+        await using var a = await NodeAsync("runner-a");
+        await using var b = await NodeAsync("runner-b");
+        var inboxA = new Inbox();
+        var inboxB = new Inbox();
+        await using var subA = await a.ConsumeControlAsync(inboxA.Handler);
+        await using var subB = await b.ConsumeControlAsync(inboxB.Handler);
+
+        await learner.PublishControlToAsync("runner-a", Inbox.Frame("learner", 1));
+        await learner.PublishControlToAsync("no-such-node", Inbox.Frame("learner", 2)); // confirmed and dropped, no error
+        await learner.PublishControlAsync(Inbox.Frame("learner", 3));
+
+        Assert.Equal([1L, 3], await inboxA.TakeAsync(2));
+        Assert.Equal([3L], await inboxB.TakeAsync(1)); // the broadcast after it, and nothing before
+        await Assert.ThrowsAsync<ArgumentException>(() => learner.PublishControlToAsync("not.a.node", Inbox.Frame("learner", 4)));
+    }
+
+    [Fact]
     public async Task Weights_queue_keeps_only_the_newest_snapshot()
     {
         await using var learner = await NodeAsync("learner");
