@@ -64,6 +64,8 @@ public static class TrainingDefaults
             MinReplay = 2_000,
             // 760 floats an observation: 100k transitions (observation and next) take about 610 MB.
             ReplayCapacity = 100_000,
+            // A transition is 6 KB here, so a message's fixed cost no longer matters and 1024 would make 6 MB frames.
+            RemoteExperienceBatch = 128,
             TargetSyncInterval = 2_000,
             // The registry has no reward threshold for Tetris: it is solved at 100 lines per greedy game.
             SolveMetric = SolveMetrics.Lines,

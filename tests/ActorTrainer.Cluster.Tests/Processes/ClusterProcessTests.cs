@@ -38,7 +38,7 @@ public sealed partial class ClusterProcessTests(RabbitMqBroker broker, ITestOutp
         await PublishForgedFramesAsync();
 
         Assert.Equal(0, await learner.WaitForExitAsync(TimeSpan.FromSeconds(180)));
-        // Runner nodes ack only a few batches ahead of the replay's credits (4 per runner, 4 runners here: at most 24 batches
+        // Runner nodes ack only a few batches ahead of the replay's credits (2 per runner, 4 runners here: at most 16 batches
         // anywhere between runners and replay), so the queue never fills its 256 slots with seconds of stale experience.
         Assert.True(queue.Samples >= 5 && queue.Max <= 64, $"experience queue held up to {queue.Max} batches ({queue.Samples} samples)");
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryPath));
