@@ -35,6 +35,10 @@ public sealed class ClusterBench(double seconds, TextWriter progress)
         MaxSeconds = 3600,
     };
 
+    // Both sides run this long past their first 5,000 transitions before the window opens: runner processes start cold
+    // (tiered JIT promotes their hot loops only after many calls), and a training run lasts minutes, not seconds.
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
     // Warnings only: the learner node's drops and reconnects would explain an odd figure.
     private static readonly Serilog.ILogger Log = new Serilog.LoggerConfiguration().MinimumLevel.Information()
         .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
@@ -78,7 +82,7 @@ public sealed class ClusterBench(double seconds, TextWriter progress)
             {
                 lock (RunnerOutput) throw new TimeoutException($"{e.Message}; ingested {node.Ingest.Transitions}; runner output:\n{string.Join('\n', RunnerOutput.TakeLast(40))}", e);
             }
-            await Task.Delay(TimeSpan.FromSeconds(1), ct); // past start-up transients
+            await Task.Delay(Settle, ct);
             var (transitions, steps) = await MeasureAsync(run, () => node.Ingest.Transitions, ct);
             await run.StopAsync(ct);
             await node.BroadcastStopAsync("benchmark done", ct);
@@ -103,7 +107,7 @@ public sealed class ClusterBench(double seconds, TextWriter progress)
         {
             await using var run = TrainingRun.Start(Config with { RunDir = runDir, Runners = runners });
             await WaitAsync(() => run.Events.LastStatus is { EnvSteps: > 5_000 }, TimeSpan.FromSeconds(60), "local experience", ct);
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            await Task.Delay(Settle, ct);
             var (_, steps) = await MeasureAsync(run, () => 0, ct);
             await run.StopAsync(ct);
             return steps;
