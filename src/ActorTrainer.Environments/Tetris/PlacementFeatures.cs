@@ -86,6 +86,14 @@ internal static class PlacementFeatures
         rows.Clear();
         for (var a = 0; a < TetrisEnvironment.ActionCount; a++)
         {
+            // A rotation alike an earlier one (O, I, S, Z) leaves the same boards: copy its rows instead of simulating again.
+            var rotation = a / Width;
+            var alike = Tetrominoes.FirstRotationAlike(piece, rotation);
+            if (alike != rotation)
+            {
+                rows.Slice((alike * Width + a % Width) * Count, Count).CopyTo(rows.Slice(a * Count, Count));
+                continue;
+            }
             var y = TetrisBoard.LandingRow(piece, a, columnTop);
             if (y >= 0) WriteRow(cells, piece, a, y, next, scratchCells, scratchTop, rows.Slice(a * Count, Count));
         }

@@ -21,8 +21,31 @@ internal static class Tetrominoes
 
     // [kind * 4 + rotation]
     private static readonly Shape[] Shapes = Build();
+    private static readonly int[] FirstAlike = BuildFirstAlike();
 
     public static Shape Get(TetrominoKind kind, int rotation) => Shapes[(int)kind * Rotations + rotation];
+
+    /// <summary>
+    /// The lowest rotation of <paramref name="kind"/> with the same shape as <paramref name="rotation"/> (O's four
+    /// rotations are one shape; I's, S's and Z's are two): placements with alike rotations land and leave the same board.
+    /// </summary>
+    public static int FirstRotationAlike(TetrominoKind kind, int rotation) => FirstAlike[(int)kind * Rotations + rotation];
+
+    private static int[] BuildFirstAlike()
+    {
+        var first = new int[7 * Rotations];
+        for (var k = 0; k < 7; k++)
+        {
+            for (var r = 0; r < Rotations; r++)
+            {
+                // Normalised cells are sorted, so equal shapes have equal cell sequences.
+                var alike = 0;
+                while (!Shapes[k * Rotations + alike].Cells.SequenceEqual(Shapes[k * Rotations + r].Cells)) alike++;
+                first[k * Rotations + r] = alike;
+            }
+        }
+        return first;
+    }
 
     private static Shape[] Build()
     {

@@ -12,7 +12,10 @@ public static class TrainingEnvironment
 {
     public const string SettingsExample = "observation=placements";
 
-    public static EnvironmentOptions Options(TrainingConfig config) => new() { Settings = ParseSettings(config.EnvSettings) };
+    public static EnvironmentOptions Options(TrainingConfig config) => OptionsFrom(config.EnvSettings);
+
+    /// <summary>Options carrying settings given as text (see <see cref="ParseSettings"/>); empty text for the defaults.</summary>
+    public static EnvironmentOptions OptionsFrom(string? settings) => new() { Settings = ParseSettings(settings) };
 
     public static IEnvironment Make(EnvironmentRegistry registry, TrainingConfig config) => registry.Make(config.Env, Options(config));
 

@@ -94,7 +94,7 @@ public sealed class TrainingEnvironmentTests : IDisposable
 
         // Random picks average 0.5 and perfect ones 0.75 over many episodes.
         var evaluation = new GreedyEvaluation(registry, PickBest.Id, model.Network.Spec,
-            new EnvironmentOptions { Settings = TrainingEnvironment.ParseSettings(model.Metadata.EnvironmentSettings) });
+            TrainingEnvironment.OptionsFrom(model.Metadata.EnvironmentSettings));
         evaluation.Network.CopyFrom(model.Network);
         var mean = evaluation.Run(2_000, seed: 99).Mean;
         Assert.True(mean > 0.72, $"greedy mean {mean:F3} after {summary.EnvSteps} steps");

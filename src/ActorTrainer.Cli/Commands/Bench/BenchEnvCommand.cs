@@ -35,7 +35,7 @@ public sealed class BenchEnvCommand : ICommand
         EnvironmentOptions? options = null;
         try
         {
-            if (settings is not null) options = new EnvironmentOptions { Settings = TrainingEnvironment.ParseSettings(settings) };
+            if (settings is not null) options = TrainingEnvironment.OptionsFrom(settings);
             if (only is not null) EnvironmentRegistry.Default.Make(only, options); // unknown ids and settings fail here, before timing
         }
         catch (UnknownEnvironmentException ex)

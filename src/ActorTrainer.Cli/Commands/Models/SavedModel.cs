@@ -37,7 +37,7 @@ public static class SavedModel
         EnvironmentOptions options;
         try
         {
-            options = new EnvironmentOptions { Settings = TrainingEnvironment.ParseSettings(settingsText) };
+            options = TrainingEnvironment.OptionsFrom(settingsText);
         }
         catch (ArgumentException ex)
         {
