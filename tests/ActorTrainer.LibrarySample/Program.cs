@@ -2,7 +2,11 @@ using System.Text.Json;
 using ActorTrainer.Environments;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
+using ActorTrainer.Training.Hosting;
 using ActorTrainer.Training.Runs;
+using Akka.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 // 1. Register your own environment (any IEnvironment) next to the built-in ones.
 var registry = EnvironmentRegistry.WithBuiltIns();
@@ -26,8 +30,16 @@ var config = new TrainingConfig
     RunDir = args.Length > 0 ? args[0] : "runs",
 };
 
-// 3. Start: the actors run on their own threads; this program stays free.
-await using var run = TrainingRun.Start(config, new TrainingRunOptions { Registry = registry });
+// 3. Host it in your own generic host: the run plugs into Akka.Hosting's AddAkka, next to your own actors.
+//    Akka's logs go through the host's logging (here to stderr, so stdout carries only the results).
+var run = TrainingRun.Create(config, new TrainingRunOptions { Registry = registry });
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+builder.Services.AddAkka("walk-to-goal", akka => akka
+    .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
+    .WithActorTrainer(run));
+using var host = builder.Build();
+await host.StartAsync();   // the actors run on their own threads; this program stays free
 Console.WriteLine($"training in {run.Directory.Path}");
 
 // 4. Control it with the same commands the CLI and dashboard use (each answer says whether it was done).
@@ -40,6 +52,7 @@ Console.WriteLine($"resume: {(resumed.Ok ? "ok" : resumed.Error)}");
 
 // 5. Wait for the end and read the summary (best/ and latest/ are in the run directory).
 var summary = await run.Completion;
+await host.StopAsync();
 Console.WriteLine($"{summary.StopReason}: solved={summary.Solved}, best greedy return {summary.BestEvalReturn:F2}, {summary.EnvSteps} env steps");
 Console.WriteLine(JsonSerializer.Serialize(summary));
 return summary.Solved ? 0 : 1;

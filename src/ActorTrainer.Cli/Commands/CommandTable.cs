@@ -16,12 +16,9 @@ public static class CommandTable
         new Bench.BenchEnvCommand(),
         new CtlCommand(),
         new DashboardBenchCommand(),
-        new Bench.BenchActorsCommand(),
         new Bench.BenchNnCommand(),
         new Bench.BenchRolloutCommand(),
         new Model.ModelInspectCommand(),
         new Model.ModelQCommand(),
-        new Node.NodeCommand(),
-        new Bench.BenchClusterCommand(),
     ];
 }

@@ -1,4 +1,4 @@
-using ActorTrainer.Actors;
+using Akka.Actor;
 using ActorTrainer.Learning.Networks;
 
 namespace ActorTrainer.Training.Control;

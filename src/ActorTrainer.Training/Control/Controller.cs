@@ -1,15 +1,17 @@
 using System.Diagnostics;
-using ActorTrainer.Actors;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Training.Checkpoints;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Evaluation;
+using ActorTrainer.Training.Hosting;
 using ActorTrainer.Training.Learners;
 using ActorTrainer.Training.Metrics;
 using ActorTrainer.Training.Replay;
 using ActorTrainer.Training.Runners;
 using ActorTrainer.Training.Runs;
-using Microsoft.Extensions.Logging;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Pattern;
 
 namespace ActorTrainer.Training.Control;
 
@@ -18,7 +20,7 @@ namespace ActorTrainer.Training.Control;
 /// Resume, Stop, SaveNow, GetStatus, SetVisual and SetSpeed; drives greedy evaluation and best-model saving;
 /// writes metrics and checkpoints. Everything reaches it as messages, so it needs no locks.
 /// </summary>
-public sealed class Controller : ReceiveActor
+public sealed class Controller : ReceiveActor, IWithTimers
 {
     private const string TickTimer = "tick";
     private const string EvalTimer = "eval";
@@ -36,7 +38,7 @@ public sealed class Controller : ReceiveActor
     private readonly TrainingSetup _setup;
     private readonly TrainingEvents _events;
     private readonly TaskCompletionSource<TrainingSummary> _completion;
-    private readonly ILogger _log;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Stopwatch _clock = new();
     private readonly double _elapsedBefore;
     private readonly double _solveThreshold;
@@ -84,6 +86,8 @@ public sealed class Controller : ReceiveActor
     private IActorRef? _cluster;
     private ClusterView? _clusterView;
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private long _lastTickSteps;
     private long _lastTickUpdates;
     private double _lastTickTime;
@@ -94,14 +98,13 @@ public sealed class Controller : ReceiveActor
     private bool _finalEvalRequested;
 
     public Controller(TrainingConfig config, RunDirectory run, TrainingSetup setup, TrainingEvents events,
-        TaskCompletionSource<TrainingSummary> completion, ILogger log)
+        TaskCompletionSource<TrainingSummary> completion)
     {
         _config = config;
         _run = run;
         _setup = setup;
         _events = events;
         _completion = completion;
-        _log = log;
         _solveThreshold = config.SolveThreshold ?? setup.RewardThreshold;
         _runners = new RunnerSlot[setup.LocalRunners ?? config.EffectiveRunners];
         if (setup.Resume is { } resume)
@@ -149,11 +152,11 @@ public sealed class Controller : ReceiveActor
 
     // A crashing child is restarted a few times within a minute; beyond that it is stopped, the Controller sees
     // Terminated and ends the run with the cause (and a checkpoint) rather than looping forever.
-    protected override SupervisorStrategy CreateSupervisorStrategy() =>
-        new OneForOneStrategy(maxNrOfRetries: 3, withinTimeRange: TimeSpan.FromMinutes(1), decider: ex =>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(3, TimeSpan.FromMinutes(1), ex =>
         {
             _lastChildFailure = ex;
-            _log.LogWarning(ex, "a training actor failed; restarting it");
+            _log.Warning(ex, "a training actor failed; restarting it");
             return Directive.Restart;
         });
 
@@ -162,8 +165,8 @@ public sealed class Controller : ReceiveActor
         _clock.Start();
         _metrics = new MetricsLog(_run.MetricsFile);
         _replay = Context.ActorOf(Props.Create(() => new ReplayBuffer(_config, _setup, Self)), "replay");
-        _learner = Context.ActorOf(Props.Create(() => new Learner(_config, _setup, _replay, Self)).WithDispatcher(Dispatchers.DedicatedThread), "learner");
-        _evaluator = Context.ActorOf(Props.Create(() => new Evaluator(_config, _setup)).WithDispatcher(Dispatchers.DedicatedThread), "evaluator");
+        _learner = Context.ActorOf(Props.Create(() => new Learner(_config, _setup, _replay, Self)).WithDispatcher(TrainingDispatchers.Pinned), "learner");
+        _evaluator = Context.ActorOf(Props.Create(() => new Evaluator(_config, _setup)).WithDispatcher(TrainingDispatchers.Pinned), "evaluator");
         Context.Watch(_learner);
         Context.Watch(_replay);
         Context.Watch(_evaluator);
@@ -171,9 +174,9 @@ public sealed class Controller : ReceiveActor
         for (var i = 0; i < _runners.Length; i++)
         {
             var id = i;
-            var runnerProps = Props.Create(() => new EpisodeRunner(id, _config, _setup, _replay, Self)).WithDispatcher(Dispatchers.DedicatedThread);
-            var supervisor = Context.ActorOf(BackoffSupervisor.Props(runnerProps, $"runner-{id}",
-                minBackoff: TimeSpan.FromMilliseconds(100), maxBackoff: TimeSpan.FromSeconds(5), randomFactor: 0.2), $"runner-{id}-supervisor");
+            var runnerProps = Props.Create(() => new EpisodeRunner(id, _config, _setup, _replay, Self)).WithDispatcher(TrainingDispatchers.Pinned);
+            var supervisor = Context.ActorOf(BackoffSupervisor.Props(Backoff.OnFailure(runnerProps, $"runner-{id}",
+                TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), 0.2, MaxRunnerStartsInWindow)), $"runner-{id}-supervisor");
             Context.Watch(supervisor);
             _runners[i] = new RunnerSlot(supervisor);
             _runnerBySupervisor[supervisor] = i;
@@ -183,7 +186,7 @@ public sealed class Controller : ReceiveActor
         Timers.StartPeriodicTimer(EvalTimer, EvalTick.Instance, TimeSpan.FromSeconds(_config.EvalIntervalSeconds));
         Timers.StartPeriodicTimer(CheckpointTimer, CheckpointTick.Instance, TimeSpan.FromSeconds(_config.CheckpointIntervalSeconds));
         _state = RunState.Running;
-        _log.LogInformation("run {RunId}: {Env} with {Runners} runners x {Envs} envs, run dir {Dir}",
+        _log.Info("run {RunId}: {Env} with {Runners} runners x {Envs} envs, run dir {Dir}",
             _run.RunId, _config.Env, _runners.Length, _config.EnvsPerRunner, _run.Path);
     }
 
@@ -214,7 +217,7 @@ public sealed class Controller : ReceiveActor
         _state = RunState.Paused;
         Broadcast(new Pause());
         _learner.Tell(new Pause(), Self);
-        _log.LogInformation("paused");
+        _log.Info("paused");
         return CommandResult.Done(_state);
     }
 
@@ -224,7 +227,7 @@ public sealed class Controller : ReceiveActor
         _state = RunState.Running;
         Broadcast(new Resume());
         _learner.Tell(new Resume(), Self);
-        _log.LogInformation("resumed");
+        _log.Info("resumed");
         return CommandResult.Done(_state);
     }
 
@@ -310,7 +313,7 @@ public sealed class Controller : ReceiveActor
         if (RemoteRunner(watched) is { Up: true }) return;
         RunnerRef(watched)?.Tell(new WatchFrames(false, _frameFps), Self); // in case the node is only cut off, not dead
         _watchedRunner = null;
-        _log.LogWarning("visual mode off: the node of runner {RunnerId} is down", watched);
+        _log.Warning("visual mode off: the node of runner {RunnerId} is down", watched);
     }
 
     // ---------------------------------------------------------------- runners
@@ -395,7 +398,7 @@ public sealed class Controller : ReceiveActor
             slot = _runners[id];
             return true;
         }
-        _log.LogError("message from unknown runner {RunnerId}; expected 0..{Max}", id, _runners.Length - 1);
+        _log.Error("message from unknown runner {RunnerId}; expected 0..{Max}", id, _runners.Length - 1);
         slot = null!;
         return false;
     }
@@ -495,7 +498,7 @@ public sealed class Controller : ReceiveActor
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _log.LogError(ex, "could not write latest/ checkpoint");
+            _log.Error(ex, "could not write latest/ checkpoint");
             foreach (var w in _saveWaiters) w.Tell(new CommandResult(false, _state, $"could not write latest/: {ex.Message}"), Self);
         }
         _saveWaiters.Clear();
@@ -536,7 +539,7 @@ public sealed class Controller : ReceiveActor
         if (!_evalWeights.Remove(m.RequestId, out var weights)) return;
         _lastEval = m.Mean;
         if (_state == RunState.Stopping) _finalEval = m.Mean;
-        _log.LogInformation("eval v{Version}: mean {Mean:F1} over {Episodes} episodes (min {Min:F1}, max {Max:F1})",
+        _log.Info("eval v{Version}: mean {Mean:F1} over {Episodes} episodes (min {Min:F1}, max {Max:F1})",
             m.WeightsVersion, m.Mean, m.Episodes, m.Min, m.Max);
 
         if (_bestEval is null || m.Mean > _bestEval)
@@ -548,7 +551,7 @@ public sealed class Controller : ReceiveActor
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _log.LogError(ex, "could not write best/ checkpoint");
+                _log.Error(ex, "could not write best/ checkpoint");
             }
         }
         var evalSample = Sample("eval") with { EvalReturn = m.Mean };
@@ -563,7 +566,7 @@ public sealed class Controller : ReceiveActor
         {
             _solved = true;
             _secondsToSolve = Elapsed;
-            _log.LogInformation("solved: greedy mean {Metric} {Score:F1} over {Episodes} episodes >= {Threshold} after {Seconds:F1} s",
+            _log.Info("solved: greedy mean {Metric} {Score:F1} over {Episodes} episodes >= {Threshold} after {Seconds:F1} s",
                 linesMetric ? "lines" : "return", score, m.Episodes, _solveThreshold, _secondsToSolve);
             if (_config.UntilSolved && _state == RunState.Running) BeginStop("solved");
         }
@@ -606,7 +609,7 @@ public sealed class Controller : ReceiveActor
         if (_state is RunState.Stopping or RunState.Stopped) return;
         _state = RunState.Stopping;
         _stopReason = reason;
-        _log.LogInformation("stopping: {Reason}", reason);
+        _log.Info("stopping: {Reason}", reason);
         Timers.Cancel(EvalTimer);
         Timers.Cancel(CheckpointTimer);
         Broadcast(new Stop(reason));
@@ -637,12 +640,12 @@ public sealed class Controller : ReceiveActor
         if (error is not null)
         {
             _error ??= error;
-            _log.LogError("run ended with an error: {Error}", error);
+            _log.Error("run ended with an error: {Error}", error);
             // Whatever happened, leave the newest weights on disk.
             if (_lastLearnerState is null && _latestWeights is { } w)
             {
                 try { WriteLatest(FromWeights(w)); }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { _log.LogError(ex, "could not write the final checkpoint"); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { _log.Error(ex, "could not write the final checkpoint"); }
             }
         }
         _state = RunState.Stopped;
@@ -653,7 +656,7 @@ public sealed class Controller : ReceiveActor
         _events.PublishStatus(BuildStatus());
         foreach (var w in _saveWaiters) w.Tell(CommandResult.WrongState(_state, "the run stopped before the save completed"), Self);
         _saveWaiters.Clear();
-        _log.LogInformation("stopped after {Seconds:F1} s: {Steps} env steps, {Updates} updates, best eval {Best}",
+        _log.Info("stopped after {Seconds:F1} s: {Steps} env steps, {Updates} updates, best eval {Best}",
             Elapsed, EnvSteps, _updates, _bestEval?.ToString("F1") ?? "none");
         _completion.TrySetResult(BuildSummary());
     }

@@ -1,4 +1,4 @@
-using ActorTrainer.Actors;
+using Akka.Actor;
 
 namespace ActorTrainer.Training.Control;
 

@@ -1,4 +1,4 @@
-using ActorTrainer.Actors;
+using Akka.Actor;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Runs;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ActorTrainer.Actors;
 using ActorTrainer.Learning.Dqn;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Learning.Optimization;
@@ -8,7 +7,8 @@ using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
 using ActorTrainer.Training.Replay;
 using ActorTrainer.Training.Runs;
-using Microsoft.Extensions.Logging;
+using Akka.Actor;
+using Akka.Event;
 
 namespace ActorTrainer.Training.Learners;
 
@@ -17,7 +17,7 @@ namespace ActorTrainer.Training.Learners;
 /// ReplayBuffer (one is filled while it trains on the other), publishes <see cref="WeightsUpdated"/> every
 /// PublishInterval updates through the Controller, and never publishes weights that are not finite.
 /// </summary>
-public sealed class Learner : ReceiveActor
+public sealed class Learner : ReceiveActor, IWithTimers, IWithStash
 {
     private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(1);
 
@@ -26,6 +26,7 @@ public sealed class Learner : ReceiveActor
     private readonly IActorRef _replay;
     private readonly IActorRef _controller;
     private readonly List<SampleBuffers> _idle = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private DoubleDqnTrainer _trainer = null!;
     private float[] _tdErrors = [];
     private WeightsSnapshot _lastGood = null!;
@@ -174,7 +175,7 @@ public sealed class Learner : ReceiveActor
         _discarded++;
         _trainer.Online.CopyFrom(_lastGood);
         if (!AllFinite(_trainer.Target.Parameters)) _trainer.Target.CopyFrom(_lastGood);
-        Log.LogWarning("learner discarded an update ({Why}); restored weights v{Version}", why, _lastGood.Version);
+        _log.Warning("learner discarded an update ({Why}); restored weights v{Version}", why, _lastGood.Version);
     }
 
     private static bool AllFinite(ReadOnlySpan<float> values)
@@ -218,6 +219,9 @@ public sealed class Learner : ReceiveActor
         _lastStatsUpdates = Updates;
         _statsClock.Restart();
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+    public IStash Stash { get; set; } = null!;
 
     private sealed class PublishStats
     {

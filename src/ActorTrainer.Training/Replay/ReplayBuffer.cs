@@ -1,9 +1,9 @@
-using ActorTrainer.Actors;
 using ActorTrainer.Learning.Replay;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Runners;
 using ActorTrainer.Training.Runs;
-using Microsoft.Extensions.Logging;
+using Akka.Actor;
+using Akka.Event;
 
 namespace ActorTrainer.Training.Replay;
 
@@ -13,7 +13,7 @@ namespace ActorTrainer.Training.Replay;
 /// <see cref="SampleRequest"/>. The <see cref="SampleRateLimiter"/> decides when to answer either: acks wait while
 /// the learner lags (runners slow down), sample requests wait while data is short (the learner waits).
 /// </summary>
-public sealed class ReplayBuffer : ReceiveActor
+public sealed class ReplayBuffer : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(1);
 
@@ -26,7 +26,10 @@ public sealed class ReplayBuffer : ReceiveActor
     private readonly Queue<(IActorRef Runner, int Count)> _heldAcks = new();
     private readonly Queue<(IActorRef Learner, SampleBuffers Buffers)> _heldRequests = new();
     private readonly ReplayCaptured? _resume;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _rejected;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public ReplayBuffer(TrainingConfig config, TrainingSetup setup, IActorRef controller)
     {
@@ -53,7 +56,7 @@ public sealed class ReplayBuffer : ReceiveActor
             // A resumed run continues with the same experience and the same sampling ratio.
             _replay.Restore(new MemoryStream(saved.Contents, writable: false));
             _limiter.Restore(saved.Inserted, saved.Sampled);
-            Log.LogInformation("replay restored: {Count} transitions", _replay.Count);
+            _log.Info("replay restored: {Count} transitions", _replay.Count);
         }
         Timers.StartPeriodicTimer(PublishStats.Instance, PublishStats.Instance, StatsInterval);
     }
@@ -73,7 +76,7 @@ public sealed class ReplayBuffer : ReceiveActor
         {
             // A malformed or forged batch must not poison the buffer or crash the run: log, count, drop.
             _rejected++;
-            Log.LogError("rejected an experience batch from runner {RunnerId}: {Problem}", batch.RunnerId, problem);
+            _log.Error("rejected an experience batch from runner {RunnerId}: {Problem}", batch.RunnerId, problem);
             Sender.Tell(new ExperienceAck(0), Self);
             return;
         }

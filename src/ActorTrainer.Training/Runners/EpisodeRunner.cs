@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ActorTrainer.Actors;
 using ActorTrainer.Environments;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Learning.Replay;
@@ -8,6 +7,7 @@ using ActorTrainer.Training.Control;
 using ActorTrainer.Training.Exploration;
 using ActorTrainer.Training.Learners;
 using ActorTrainer.Training.Runs;
+using Akka.Actor;
 
 namespace ActorTrainer.Training.Runners;
 
@@ -16,7 +16,7 @@ namespace ActorTrainer.Training.Runners;
 /// ReplayBuffer. Stepping happens in chunks sent as messages to itself, so Pause, Stop and new weights are
 /// handled between chunks, within milliseconds, with no lock and no shared flag.
 /// </summary>
-public sealed class EpisodeRunner : ReceiveActor
+public sealed class EpisodeRunner : ReceiveActor, IWithTimers
 {
     /// <summary>Batches sent but not yet acknowledged; at the limit the runner waits (the replay's backpressure).</summary>
     public const int MaxBatchesInFlight = 2;
@@ -42,6 +42,8 @@ public sealed class EpisodeRunner : ReceiveActor
     private int[] _episodeLength = [];
     private int[] _episodeLines = [];
     private Random _random = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     private long _version = -1;
     private bool _running;

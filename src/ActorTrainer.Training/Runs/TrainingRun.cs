@@ -1,18 +1,25 @@
-using ActorTrainer.Actors;
 using ActorTrainer.Environments;
-using ActorTrainer.Learning.Networks;
 using ActorTrainer.Training.Checkpoints;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
+using ActorTrainer.Training.Hosting;
+using Akka;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Event;
+using Akka.Hosting.Logging;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorTrainer.Training.Runs;
 
 /// <summary>
-/// One training run hosted in this process: validates the config, prepares the run directory, starts an actor
-/// system with the Controller and its children, and exposes the control surface. This is what the `train`
-/// command uses, and what a program that embeds ActorTrainer uses:
+/// One training run: a validated config, its run directory and, once started in an actor system, the Controller with
+/// its children. In your own generic host, plug it into Akka.Hosting:
+/// <code>
+/// var run = TrainingRun.Create(config);
+/// builder.Services.AddAkka("actortrainer", akka => akka.WithActorTrainer(run));
+/// </code>
+/// or let it make an actor system of its own:
 /// <code>
 /// await using var run = TrainingRun.Start(TrainingDefaults.For("CartPole-v1") with { UntilSolved = true });
 /// var summary = await run.Completion;
@@ -20,43 +27,49 @@ namespace ActorTrainer.Training.Runs;
 /// </summary>
 public sealed class TrainingRun : IAsyncDisposable
 {
-    private readonly ActorSystem _system;
-    private readonly ILoggerFactory? _ownedLoggerFactory;
+    private readonly TrainingSetup _setup;
+    private readonly TaskCompletionSource<TrainingSummary> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly LateControl _control;
+    private ActorSystem? _ownedSystem;
+    private ILoggerFactory? _ownedLoggerFactory;
+    private IActorRef? _controller;
 
-    private TrainingRun(ActorSystem system, IActorRef controller, RunDirectory directory, TrainingConfig config,
-        TrainingEvents events, Task<TrainingSummary> completion, ILoggerFactory? ownedLoggerFactory)
+    private TrainingRun(TrainingConfig config, RunDirectory directory, TrainingSetup setup, TrainingEvents events, TrainingRunOptions options)
     {
-        _system = system;
-        _ownedLoggerFactory = ownedLoggerFactory;
-        Controller = controller;
-        Directory = directory;
         Config = config;
+        Directory = directory;
+        _setup = setup;
         Events = events;
-        Completion = completion;
-        Control = new ControllerClient(controller, events);
+        Options = options;
+        _control = new LateControl(this);
     }
 
     /// <summary>The Controller actor: send it Pause, Resume, Stop, SaveNow, GetStatus, SetVisual, SetSpeed.</summary>
-    public IActorRef Controller { get; }
+    public IActorRef Controller => _controller ?? throw NotStarted();
 
     /// <summary>The same commands as tasks, for code outside the actor system (terminal, dashboard).</summary>
-    public ITrainingControl Control { get; }
+    public ITrainingControl Control => _control;
 
     public RunDirectory Directory { get; }
 
-    /// <summary>The actor system hosting the run, for actors that join it from outside (the cluster bridge).</summary>
-    public ActorSystem System => _system;
+    /// <summary>The actor system hosting the run (for actors that join it from outside, e.g. the cluster layer).</summary>
+    public ActorSystem System { get; private set; } = null!;
+
     public TrainingConfig Config { get; }
     public TrainingEvents Events { get; }
+    public TrainingRunOptions Options { get; }
 
     /// <summary>Completes when the run has stopped (solved, limit reached, stopped by a command, or failed).</summary>
-    public Task<TrainingSummary> Completion { get; }
+    public Task<TrainingSummary> Completion => _completion.Task;
+
+    public bool IsStarted => _controller is not null;
 
     /// <summary>
-    /// Validates <paramref name="config"/> (every problem at once, as <see cref="InvalidConfigException"/>), creates
-    /// or reopens the run directory and starts training.
+    /// Validates <paramref name="config"/> (every problem at once, as <see cref="InvalidConfigException"/>) and creates
+    /// or reopens the run directory. Nothing trains until the run is started in an actor system
+    /// (<see cref="TrainingHostingExtensions.WithActorTrainer"/> or <see cref="Start"/>).
     /// </summary>
-    public static TrainingRun Start(TrainingConfig config, TrainingRunOptions? options = null)
+    public static TrainingRun Create(TrainingConfig config, TrainingRunOptions? options = null)
     {
         options ??= new TrainingRunOptions();
         var registry = options.Registry ?? EnvironmentRegistry.Default;
@@ -80,16 +93,49 @@ public sealed class TrainingRun : IAsyncDisposable
         }
         run.WriteConfig(config);
 
-        var ownedLoggerFactory = options.CreateLoggerFactory?.Invoke(run);
-        var loggerFactory = ownedLoggerFactory ?? NullLoggerFactory.Instance;
-        var setup = new TrainingSetup(networkSpec, config.SolveThreshold ?? envSpec.RewardThreshold ?? double.PositiveInfinity, registry, resume) { LocalRunners = options.LocalRunners };
-        var events = new TrainingEvents();
-        var completion = new TaskCompletionSource<TrainingSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var system = ActorSystem.Create("actortrainer", new ActorSystemOptions { LoggerFactory = loggerFactory });
-        var controller = system.ActorOf(
-            Props.Create(() => new Controller(config, run, setup, events, completion, loggerFactory.CreateLogger("Controller"))),
-            "controller");
-        return new TrainingRun(system, controller, run, config, events, completion.Task, ownedLoggerFactory);
+        var setup = new TrainingSetup(networkSpec, config.SolveThreshold ?? envSpec.RewardThreshold ?? double.PositiveInfinity, registry, resume)
+        {
+            LocalRunners = options.LocalRunners,
+        };
+        return new TrainingRun(config, run, setup, new TrainingEvents(), options);
+    }
+
+    /// <summary>
+    /// <see cref="Create"/>, then starts the run in an actor system of its own, whose logs go to the factory that
+    /// <see cref="TrainingRunOptions.CreateLoggerFactory"/> makes (disposed with the run).
+    /// </summary>
+    public static TrainingRun Start(TrainingConfig config, TrainingRunOptions? options = null)
+    {
+        var run = Create(config, options);
+        var setup = BootstrapSetup.Create().WithConfig(TrainingHocon.Config);
+        var systemSetup = ActorSystemSetup.Create(setup);
+        if (run.Options.CreateLoggerFactory?.Invoke(run.Directory) is { } factory)
+        {
+            run._ownedLoggerFactory = factory;
+            var withLogger = setup.WithConfig(Akka.Configuration.ConfigurationFactory
+                .ParseString($"akka.loggers = [\"{typeof(LoggerFactoryLogger).AssemblyQualifiedName}\"]")
+                .WithFallback(TrainingHocon.Config));
+            systemSetup = ActorSystemSetup.Create(withLogger, new LoggerFactorySetup(factory));
+        }
+        run._ownedSystem = ActorSystem.Create("actortrainer", systemSetup);
+        run.StartIn(run._ownedSystem);
+        return run;
+    }
+
+    /// <summary>Creates the Controller (and through it every training actor) in <paramref name="system"/>. Once only.</summary>
+    public IActorRef StartIn(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        if (_controller is not null) throw new InvalidOperationException($"run {Directory.RunId} is already started");
+        System = system;
+        _controller = system.ActorOf(Props.Create(() => new Controller(Config, Directory, _setup, Events, _completion)), "controller");
+        // Akka's graceful shutdown (host stop, Ctrl+C, CoordinatedShutdown.Run) ends the run with its final checkpoint.
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "actortrainer-final-checkpoint", async () =>
+        {
+            await StopGracefullyAsync(TrainingHocon.FinalCheckpointTimeout).ConfigureAwait(false);
+            return Done.Instance;
+        });
+        return _controller;
     }
 
     private static string? DescribeUnknownEnv(EnvironmentRegistry registry, string id)
@@ -115,21 +161,53 @@ public sealed class TrainingRun : IAsyncDisposable
         return await Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    private async Task StopGracefullyAsync(TimeSpan timeout)
+    {
+        if (_controller is null || Completion.IsCompleted) return;
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await StopAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or AskTimeoutException)
+        {
+            // Shutting down anyway; the newest periodic checkpoint stays on disk. Say so: it is data the user may miss.
+            System.Log.Warning(ex, "the run did not finish its final checkpoint within {0}; latest/ holds the previous one", timeout);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!Completion.IsCompleted)
+        if (_ownedSystem is { } system)
         {
-            try
-            {
-                await StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or AskTimeoutException)
-            {
-                // Tearing down anyway; the last periodic checkpoint stays on disk.
-            }
+            // Runs the final-checkpoint task above, then terminates the system.
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+            await system.WhenTerminated.ConfigureAwait(false);
         }
-        await _system.Terminate().ConfigureAwait(false);
+        else
+        {
+            await StopGracefullyAsync(TrainingHocon.FinalCheckpointTimeout).ConfigureAwait(false);
+        }
         // The factory made for this run (e.g. Serilog's async file sink) flushes on dispose: logs are complete now.
         _ownedLoggerFactory?.Dispose();
+    }
+
+    private static InvalidOperationException NotStarted() =>
+        new("the run has not started: add WithActorTrainer(run) to AddAkka and start the host, or use TrainingRun.Start");
+
+    // Commands go to the Controller once it exists; before that they fail with what to do.
+    private sealed class LateControl(TrainingRun run) : ITrainingControl
+    {
+        private ControllerClient Client => new(run.Controller, run.Events);
+
+        public Task<TrainingStatus> GetStatusAsync(CancellationToken ct) => Client.GetStatusAsync(ct);
+
+        public Task<CommandResult> SendAsync(object command, CancellationToken ct) => Client.SendAsync(command, ct);
+
+        public IReadOnlyList<MetricsSample> RecentMetrics(int max) => run.Events.Recent(max);
+
+        public IDisposable SubscribeMetrics(Action<MetricsSample> onSample) => run.Events.SubscribeMetrics(onSample);
+
+        public IDisposable SubscribeFrames(Action<VisualFrame> onFrame) => run.Events.SubscribeFrames(onFrame);
     }
 }

@@ -1,4 +1,5 @@
-using ActorTrainer.Actors;
+using Akka.Actor;
+using ActorTrainer.Training.Hosting;
 using ActorTrainer.Environments;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Training.Configuration;
@@ -32,7 +33,7 @@ public class RolloutBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _system = ActorSystem.Create("bdn-rollout");
+        _system = ActorSystem.Create("bdn-rollout", TrainingHocon.Config);
         _config = TrainingDefaults.For("CartPole-v1") with { Runners = Runners };
         var spec = EnvironmentRegistry.Default.GetSpec(_config.Env);
         var network = new NetworkSpec(spec.ObservationSpace.Size, spec.ActionSpace.N, _config.Hidden, _config.Dueling);
@@ -53,7 +54,7 @@ public class RolloutBenchmarks
         for (var i = 0; i < Runners; i++)
         {
             var id = i;
-            runners.Add(_system.ActorOf(Props.Create(() => new EpisodeRunner(id, _config, _setup, replay, controller)).WithDispatcher(Dispatchers.DedicatedThread)));
+            runners.Add(_system.ActorOf(Props.Create(() => new EpisodeRunner(id, _config, _setup, replay, controller)).WithDispatcher(TrainingDispatchers.Pinned)));
         }
         done.Wait();
         foreach (var r in runners) _system.Stop(r);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using ActorTrainer.Actors;
+using Akka.Actor;
+using ActorTrainer.Training.Hosting;
 using ActorTrainer.Environments;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Training.Configuration;
@@ -26,7 +27,7 @@ public static class BenchRollout
     {
         var config = ConfigFor(env, runners);
         var setup = Setup(config);
-        var system = ActorSystem.Create("bench-rollout");
+        var system = ActorSystem.Create("bench-rollout", TrainingHocon.Config);
         try
         {
             var weights = QNetwork.Create(setup.NetworkSpec, config.Seed).Snapshot(0);
@@ -35,7 +36,7 @@ public static class BenchRollout
             for (var i = 0; i < runners; i++)
             {
                 var id = i;
-                system.ActorOf(Props.Create(() => new EpisodeRunner(id, config, setup, replay, controller)).WithDispatcher(Dispatchers.DedicatedThread), $"runner-{id}");
+                system.ActorOf(Props.Create(() => new EpisodeRunner(id, config, setup, replay, controller)).WithDispatcher(TrainingDispatchers.Pinned), $"runner-{id}");
             }
 
             await Task.Delay(warmup, ct).ConfigureAwait(false);
@@ -59,16 +60,16 @@ public static class BenchRollout
     {
         var config = ConfigFor(env, runners);
         var setup = Setup(config);
-        var system = ActorSystem.Create("bench-learner");
+        var system = ActorSystem.Create("bench-learner", TrainingHocon.Config);
         try
         {
             var controller = system.ActorOf(Props.Create(() => new BenchRolloutController(null)), "controller");
             var replay = system.ActorOf(Props.Create(() => new ReplayBuffer(config, setup, controller)), "replay");
-            system.ActorOf(Props.Create(() => new Learner(config, setup, replay, controller)).WithDispatcher(Dispatchers.DedicatedThread), "learner");
+            system.ActorOf(Props.Create(() => new Learner(config, setup, replay, controller)).WithDispatcher(TrainingDispatchers.Pinned), "learner");
             for (var i = 0; i < runners; i++)
             {
                 var id = i;
-                system.ActorOf(Props.Create(() => new EpisodeRunner(id, config, setup, replay, controller)).WithDispatcher(Dispatchers.DedicatedThread), $"runner-{id}");
+                system.ActorOf(Props.Create(() => new EpisodeRunner(id, config, setup, replay, controller)).WithDispatcher(TrainingDispatchers.Pinned), $"runner-{id}");
             }
 
             // The learner reports once a second; measure between two reports at least `duration` apart.

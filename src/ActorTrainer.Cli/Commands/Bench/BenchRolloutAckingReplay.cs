@@ -1,4 +1,4 @@
-using ActorTrainer.Actors;
+using Akka.Actor;
 using ActorTrainer.Training.Runners;
 
 namespace ActorTrainer.Cli.Commands.Bench;
