@@ -3,7 +3,7 @@ using ActorTrainer.Training.Control;
 namespace ActorTrainer.Training.Metrics;
 
 /// <summary>
-/// The stable TensorBoard tags of a run and how a metrics.jsonl sample maps onto them. A "tick" sample gives every
+/// The stable TensorBoard tags of a run and how a metrics.jsonl sample maps onto them. A "tick" (or "final") sample gives every
 /// training scalar it knows (a null field, e.g. the loss before the first update, is left out rather than
 /// written as 0); an "eval" sample gives the eval return and the best so far only, so each curve gets one point per tick or
 /// per evaluation and none twice at one step.
