@@ -55,6 +55,7 @@ public sealed class BenchNnCommandTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void A_python_without_torch_is_reported_as_not_available()
     {
         // The system python with site-packages switched off (-S) cannot see Debian's dist-packages, hence no torch.
