@@ -40,12 +40,10 @@ internal sealed class RequestGate
     {
         var request = ctx.Request;
         var headers = ctx.Response.Headers;
-        // The page must not be framed by another site (a framed Stop button can be clicked by a lured user), nor
-        // an API answer be loaded by another site as a script or image.
+        // The page must not be framed by another site: a framed Stop button can be clicked by a lured user.
         headers.XFrameOptions = "DENY";
         headers.ContentSecurityPolicy = "frame-ancestors 'none'";
         headers.XContentTypeOptions = "nosniff";
-        headers["Cross-Origin-Resource-Policy"] = "same-origin";
 
         var hosts = Volatile.Read(ref _hosts) ?? _hostsWhileStarting();
         if (!hosts.Allows(request.Host, request.IsHttps))
@@ -78,6 +76,10 @@ internal sealed class RequestGate
         if (HttpMethods.IsPost(request.Method) && BodyTypeProblem(ctx) is { } problem)
             return RefuseAsync(ctx, RefusalKind.UnsupportedMediaType, StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", problem);
 
+        // No answer that passed the rules may be read by another site's page as a script, image or no-cors fetch.
+        // Refusals go without it: they hold nothing, and so the browser shows another site's page (and the browser
+        // test) the 403 itself instead of hiding it.
+        headers["Cross-Origin-Resource-Policy"] = "same-origin";
         return next(ctx);
     }
 

@@ -102,7 +102,7 @@ public sealed class OriginRuleTests(SharedTraining shared)
     }
 
     [Fact]
-    public async Task Every_answer_forbids_framing_by_another_site()
+    public async Task Every_answer_forbids_framing_and_served_answers_forbid_cross_site_reads()
     {
         await using var d = await RunningDashboard.StartAsync(shared.Training.Control);
         foreach (var path in new[] { "/", "api/status" })
@@ -110,7 +110,13 @@ public sealed class OriginRuleTests(SharedTraining shared)
             var r = await SendAsync(d, "GET", path);
             Assert.Equal("DENY", Assert.Single(r.Headers.GetValues("X-Frame-Options")));
             Assert.Equal("frame-ancestors 'none'", Assert.Single(r.Headers.GetValues("Content-Security-Policy")));
+            // Another site's page cannot load a served answer as a script, an image or a no-cors fetch.
+            Assert.Equal("same-origin", Assert.Single(r.Headers.GetValues("Cross-Origin-Resource-Policy")));
         }
+        // A refusal is framed by no one either, but shows its 403 to the page that caused it.
+        var refused = await SendAsync(d, "POST", "api/pause", origin: Evil);
+        Assert.Equal("DENY", Assert.Single(refused.Headers.GetValues("X-Frame-Options")));
+        Assert.False(refused.Headers.Contains("Cross-Origin-Resource-Policy"));
     }
 
     [Theory]
