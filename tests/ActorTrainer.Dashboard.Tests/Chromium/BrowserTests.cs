@@ -78,7 +78,7 @@ public sealed class BrowserTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public async Task A_page_of_another_site_cannot_pause_post_a_form_or_read_the_websocket_while_the_own_page_can()
+    public async Task A_page_of_another_site_cannot_pause_post_a_form_open_the_websocket_or_rebind_while_the_own_page_can()
     {
         await using var t = LiveTraining.Start();
         await t.WarmAsync();
@@ -89,8 +89,13 @@ public sealed class BrowserTests(ITestOutputHelper log)
 
         // The script saw 403s; the server's own count says the four requests the browser sent (two fetches, the
         // form, the WebSocket) reached it and were refused by the Origin rule, and that the JSON fetch never came.
+        // The rebound name was refused by the Host rule: the page, its fetch and chromium's favicon request, each
+        // of which chromium may send once more on a new connection (what a 421 allows a client to do).
         var refusals = d.Server.Refusals;
-        Assert.Equal(new RefusalCounts(WrongHost: 0, ForeignOrigin: 4, TokenInUrl: 0, Unauthorized: 0, UnsupportedMediaType: 0, WebSocketFull: 0), refusals);
+        foreach (var line in d.Logger.Lines.Where(l => l.Contains("refused", StringComparison.Ordinal))) log.WriteLine(line);
+        Assert.Equal(4, refusals.ForeignOrigin);
+        Assert.InRange(refusals.WrongHost, 2, 6);
+        Assert.Equal(new RefusalCounts(refusals.WrongHost, 4, TokenInUrl: 0, Unauthorized: 0, UnsupportedMediaType: 0, WebSocketFull: 0), refusals);
         Assert.Contains(d.Logger.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("http://localhost:", StringComparison.Ordinal));
         // The own page's resume is the last command: the run goes on, never watched by the other site's request.
         var status = await t.StatusAsync();

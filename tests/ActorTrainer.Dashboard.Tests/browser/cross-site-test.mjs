@@ -6,8 +6,9 @@
 // tries what any web page can do without the dashboard's consent: fetch POSTs (/api/pause with no body, /api/visual
 // with a text/plain body, /api/resume with a JSON body, which needs a preflight), a form POST to /api/pause and a
 // WebSocket to /ws. Each must be answered with 403 (or, for the JSON fetch, never sent); the WebSocket must get no
-// data; the training must stay running with its step count growing. Then the dashboard's own page pauses and
-// resumes the run through its buttons.
+// data. Then the other site's name is made to resolve to 127.0.0.1 (DNS rebinding): the dashboard under that name
+// must answer 421. The training must stay running with its step count growing. Then the dashboard's own page
+// pauses and resumes the run through its buttons.
 // Exits 0 when every step passed; otherwise prints which step failed and exits 1 (the exit closes the other site).
 import fs from 'node:fs';
 import http from 'node:http';
@@ -131,6 +132,18 @@ await runInChromium(screenshot, async (page, state) => {
   if (socket.opened || socket.messages > 0) throw new Error(`the other site's WebSocket opened=${socket.opened} and got ${socket.messages} messages`);
   log(`WebSocket: never opened, 0 messages, closed with ${socket.code}`);
 
+  state.step = 'DNS rebinding: the dashboard under the other site\'s name';
+  // What a rebinding attack achieves: the other site's own name now resolves to the dashboard's address, so its
+  // page talks to the dashboard as same-origin. Chromium is told to resolve rebind.test to 127.0.0.1.
+  const rebound = await page.goto(`http://rebind.test:${new URL(dashboard).port}/`, { waitUntil: 'load' });
+  if (rebound.status() !== 421) throw new Error(`the dashboard under the name rebind.test answered ${rebound.status()}, expected 421`);
+  const read = await page.evaluate(async () => {
+    const r = await fetch('/api/status');
+    return { status: r.status, body: await r.text() };
+  });
+  if (read.status !== 421 || read.body.includes('run_id')) throw new Error(`a rebound page read /api/status: ${read.status} ${read.body.slice(0, 80)}`);
+  log('rebound name rebind.test: the page and /api/status are 421, nothing read');
+
   state.step = 'the training still runs';
   const after = await status();
   if (after.state !== 'running') throw new Error(`after the attack the training is ${after.state}`);
@@ -161,4 +174,4 @@ await runInChromium(screenshot, async (page, state) => {
   state.step = 'screenshot';
   fs.mkdirSync(path.dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
-});
+}, ['--host-resolver-rules=MAP rebind.test 127.0.0.1']);
