@@ -44,12 +44,6 @@ public static class ClusterEnvironment
         if (Get(PublicHostname) is { } publicHost) settings = settings with { PublicHostname = publicHost };
         else if (Get(Hostname) is "0.0.0.0" or "::") settings = settings with { PublicHostname = System.Net.Dns.GetHostName() };
         if (Get(Port) is { } port) settings = settings with { Port = ParseInt(Port, port, 0, 65535) };
-        if (Get(SeedNodes) is { } seeds)
-            settings = settings with
-            {
-                SeedNodes = seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(s => ClusterNodeSettings.ExpandSeed(s, settings.SystemName)).ToArray(),
-            };
         string? cert = Get(TlsCertificate), password = Get(TlsPasswordFile), ca = Get(TlsCa);
         if (cert is not null || password is not null || ca is not null)
         {
@@ -57,6 +51,12 @@ public static class ClusterEnvironment
                 throw new ClusterConfigurationException($"TLS needs all three of {TlsCertificate}, {TlsPasswordFile} and {TlsCa}; set: {string.Join(", ", new[] { (TlsCertificate, cert), (TlsPasswordFile, password), (TlsCa, ca) }.Where(p => p.Item2 is not null).Select(p => p.Item1))}");
             settings = settings with { Tls = new ClusterTlsFiles(cert, password, ca) };
         }
+        // After TLS: a bare host name becomes an akka.ssl.tcp or akka.tcp address accordingly.
+        if (Get(SeedNodes) is { } seeds)
+            settings = settings with
+            {
+                SeedNodes = seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(settings.ExpandSeed).ToArray(),
+            };
         if (Get(InsecureCluster) is { } insecure) settings = settings with { InsecureCluster = ParseBool(InsecureCluster, insecure) };
         switch (Get(Discovery)?.ToLowerInvariant())
         {

@@ -31,7 +31,10 @@ public sealed record ClusterNodeSettings
     /// <summary>The name other nodes use to reach this one; required when <see cref="Hostname"/> is a wildcard.</summary>
     public string? PublicHostname { get; init; }
 
-    /// <summary>Addresses such as akka.tcp://actortrainer@learner:4053. Empty on a learner: it forms the cluster itself.</summary>
+    /// <summary>
+    /// Addresses such as akka.ssl.tcp://actortrainer@learner:4053 (akka.tcp:// without TLS). Empty on a learner: it forms
+    /// the cluster itself.
+    /// </summary>
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
 
     /// <summary>Null runs without TLS, allowed only on loopback or with <see cref="InsecureCluster"/>.</summary>
@@ -64,13 +67,16 @@ public sealed record ClusterNodeSettings
         if (IsWildcard(Hostname) && string.IsNullOrWhiteSpace(PublicHostname))
             throw new ClusterConfigurationException($"binding to {Hostname} needs a public hostname that other nodes can dial (--public-hostname or ACTORTRAINER_CLUSTER_PUBLIC_HOSTNAME)");
         if (Role == ClusterRoles.Runner && SeedNodes.Count == 0 && Kubernetes is null)
-            throw new ClusterConfigurationException("a runner node needs the learner's address: --seed-nodes akka.tcp://actortrainer@HOST:4053 (or ACTORTRAINER_SEED_NODES=HOST), or ACTORTRAINER_DISCOVERY=kubernetes");
+            throw new ClusterConfigurationException("a runner node needs the learner's address: --seed-nodes HOST[:PORT] or an address such as akka.ssl.tcp://actortrainer@HOST:4053 (or ACTORTRAINER_SEED_NODES), or ACTORTRAINER_DISCOVERY=kubernetes");
         if (SeedNodes.Count > 0 && Kubernetes is not null)
             throw new ClusterConfigurationException("give either seed nodes or Kubernetes discovery, not both: bootstrap joins the cluster it discovers");
         foreach (var seed in SeedNodes) ParseSeed(seed);
     }
 
-    /// <summary>Checks one seed address and that it names this cluster's system.</summary>
+    /// <summary>Akka.Remote's address scheme for this node: akka.ssl.tcp with TLS, akka.tcp without.</summary>
+    public string Protocol => Tls is null ? "akka.tcp" : "akka.ssl.tcp";
+
+    /// <summary>Checks one seed address: this node's scheme and this cluster's system.</summary>
     public Address ParseSeed(string seed)
     {
         Address address;
@@ -80,21 +86,25 @@ public sealed record ClusterNodeSettings
         }
         catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
         {
-            throw new ClusterConfigurationException($"seed node '{seed}' is not an address; expected akka.tcp://{SystemName}@HOST:PORT", e);
+            throw new ClusterConfigurationException($"seed node '{seed}' is not an address; expected {Protocol}://{SystemName}@HOST:PORT", e);
         }
-        if (address.Protocol != "akka.tcp" || address.Host is null || address.Port is null or < 1)
-            throw new ClusterConfigurationException($"seed node '{seed}' must look like akka.tcp://{SystemName}@HOST:PORT");
+        if (address.Host is null || address.Port is null or < 1 || address.Protocol is not ("akka.tcp" or "akka.ssl.tcp"))
+            throw new ClusterConfigurationException($"seed node '{seed}' must look like {Protocol}://{SystemName}@HOST:PORT");
+        if (address.Protocol != Protocol)
+            throw new ClusterConfigurationException(Tls is null
+                ? $"seed node '{seed}' is a TLS address but this node has no TLS certificate; give it --tls-cert, --tls-password-file and --tls-ca"
+                : $"seed node '{seed}' is a plain TCP address but this node uses TLS; use {Protocol}://{address.System}@{address.Host}:{address.Port}");
         if (address.System != SystemName)
             throw new ClusterConfigurationException($"seed node '{seed}' names system '{address.System}'; this cluster's system is '{SystemName}'");
         return address;
     }
 
-    /// <summary>A seed given as HOST or HOST:PORT becomes akka.tcp://SYSTEM@HOST:PORT; a full address is kept.</summary>
-    public static string ExpandSeed(string seed, string systemName)
+    /// <summary>A seed given as HOST or HOST:PORT becomes PROTOCOL://SYSTEM@HOST:PORT (see <see cref="Protocol"/>); a full address is kept.</summary>
+    public string ExpandSeed(string seed)
     {
         seed = seed.Trim();
         if (seed.Contains("://", StringComparison.Ordinal)) return seed;
-        return seed.Contains(':', StringComparison.Ordinal) ? $"akka.tcp://{systemName}@{seed}" : $"akka.tcp://{systemName}@{seed}:{DefaultPort}";
+        return seed.Contains(':', StringComparison.Ordinal) ? $"{Protocol}://{SystemName}@{seed}" : $"{Protocol}://{SystemName}@{seed}:{DefaultPort}";
     }
 
     public static bool IsLoopback(string hostname) =>

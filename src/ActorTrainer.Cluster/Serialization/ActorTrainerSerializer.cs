@@ -40,7 +40,8 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     private static long _rejected;
 
     private readonly PayloadLimits _limits;
-    private readonly ILoggingAdapter? _log;
+    private readonly ExtendedActorSystem? _system;
+    private ILoggingAdapter? _log;
 
     // The learner sends the same WeightsUpdated to every remote runner: encode it once (latest only; the array is never
     // changed after it is made, and Akka.Remote copies it into its own frame).
@@ -52,7 +53,8 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     {
         ArgumentNullException.ThrowIfNull(limits);
         _limits = limits;
-        _log = system is null ? null : Logging.GetLogger(system, typeof(ActorTrainerSerializer));
+        // The logger is made on first use: serializers are built while the system's logging is still starting.
+        _system = system;
     }
 
     public override int Identifier => SerializerId;
@@ -189,8 +191,10 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     {
         var n = Interlocked.Increment(ref _rejected);
         if (n <= LogBurst || n % LogEveryAfterBurst == 0)
-            _log?.Warning("Dropped a malformed {0} message of {1} bytes ({2} rejected so far): {3}", Printable(manifest), length, n, e.Message);
+            Log()?.Warning("Dropped a malformed {0} message of {1} bytes ({2} rejected so far): {3}", Printable(manifest), length, n, e.Message);
     }
+
+    private ILoggingAdapter? Log() => _log ??= _system is null ? null : Logging.GetLogger(_system, typeof(ActorTrainerSerializer));
 
     // A forged manifest goes into a log line: keep it short and printable.
     private static string Printable(string? s) =>
