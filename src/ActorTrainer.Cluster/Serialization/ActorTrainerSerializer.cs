@@ -38,6 +38,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     private const long LogEveryAfterBurst = 1000;
 
     private static long _rejected;
+    private long _rejectedHere;
 
     private readonly PayloadLimits _limits;
     private readonly ExtendedActorSystem? _system;
@@ -189,9 +190,11 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
 
     private void Reject(string manifest, int length, MalformedMessageException e)
     {
-        var n = Interlocked.Increment(ref _rejected);
-        if (n <= LogBurst || n % LogEveryAfterBurst == 0)
-            Log()?.Warning("Dropped a malformed {0} message of {1} bytes ({2} rejected so far): {3}", Printable(manifest), length, n, e.Message);
+        var total = Interlocked.Increment(ref _rejected);
+        // The log budget is per ActorSystem (one serializer each), so one node's flood does not silence another's log.
+        var here = Interlocked.Increment(ref _rejectedHere);
+        if (here <= LogBurst || here % LogEveryAfterBurst == 0)
+            Log()?.Warning("Dropped a malformed {0} message of {1} bytes ({2} rejected in this process): {3}", Printable(manifest), length, total, e.Message);
     }
 
     private ILoggingAdapter? Log() => _log ??= _system is null ? null : Logging.GetLogger(_system, typeof(ActorTrainerSerializer));

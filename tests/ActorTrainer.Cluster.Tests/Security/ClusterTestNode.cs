@@ -67,8 +67,12 @@ internal sealed class ClusterTestNode : IAsyncDisposable
         throw new TimeoutException($"no matching event within {timeout}");
     }
 
+    private int _disposed;
+
+    /// <summary>Stops the node gracefully (it leaves the cluster); a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _host.StopAsync();
         _host.Dispose();
     }

@@ -100,7 +100,7 @@ public sealed class MalformedPayloadTests : IDisposable
         watch[0] = 2;
         Assert.Contains("boolean byte 2", Rejects(watch, "WF").Message);
 
-        var welcome = _serializer.ToBinary(new Membership.RunnerNodeWelcome(14, 4, 16, true, "{}"));
+        var welcome = _serializer.ToBinary(new ActorTrainer.Cluster.Membership.RunnerNodeWelcome(14, 4, 16, true, "{}"));
         Assert.Contains("do not fit an epsilon ladder of 16", Rejects(welcome, "NW").Message);
 
         var register = new byte[4];
