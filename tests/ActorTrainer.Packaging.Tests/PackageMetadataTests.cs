@@ -3,12 +3,12 @@ using System.Xml.Linq;
 
 namespace ActorTrainer.Packaging.Tests;
 
-/// <summary>What nuget.org shows for each package: description, tags, licence, readme, repository.</summary>
+/// <summary>What nuget.org and IDEs show for each package: description, tags, licence, readme, repository, API docs.</summary>
 [Collection(PackageFeedCollection.Name)]
 public sealed class PackageMetadataTests(PackageFeed feed)
 {
     [Fact]
-    public void Every_package_has_a_description_tags_an_MIT_licence_a_readme_and_its_commit()
+    public void Every_package_has_a_description_tags_an_MIT_licence_a_readme_its_commit_and_API_docs()
     {
         var fromGit = Directory.Exists(Path.Combine(PackageFeed.RepositoryRoot, ".git")) || File.Exists(Path.Combine(PackageFeed.RepositoryRoot, ".git"));
         foreach (var id in PackageFeed.LibraryIds.Append(PackageFeed.ToolId))
@@ -36,6 +36,9 @@ public sealed class PackageMetadataTests(PackageFeed feed)
             Assert.Equal("git", repository.Attribute("type")?.Value);
             if (fromGit)
                 Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")?.Value ?? "");
+
+            if (id != PackageFeed.ToolId)
+                Assert.Contains(package.Entries, e => e.FullName == $"lib/net10.0/{id}.xml"); // IntelliSense for callers
 
             // The actor runtime is not published: no package may depend on it (its assembly travels inside).
             Assert.DoesNotContain(metadata.Descendants().Where(e => e.Name.LocalName == "dependency"),

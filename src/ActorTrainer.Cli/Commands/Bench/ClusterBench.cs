@@ -118,7 +118,7 @@ public sealed class ClusterBench(double seconds, TextWriter progress)
         }
     }
 
-    /// <summary>Rates over <see cref="seconds"/>: a counter read directly, and env steps from the Controller's status.</summary>
+    /// <summary>Rates over <c>seconds</c>: a counter read directly, and env steps from the Controller's status.</summary>
     private async Task<(double Counter, double EnvSteps)> MeasureAsync(TrainingRun run, Func<long> counter, CancellationToken ct)
     {
         var s0 = await run.Control.GetStatusAsync(ct);
