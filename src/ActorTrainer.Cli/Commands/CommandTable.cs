@@ -23,5 +23,6 @@ public static class CommandTable
         new Model.ModelQCommand(),
         new Node.NodeCommand(),
         new Bench.BenchClusterCommand(),
+        new Bench.BenchMemoryCommand(),
     ];
 }

@@ -21,7 +21,11 @@ public static class ClusterCodec
 
     // ---------------------------------------------------------------- experience
 
-    /// <summary>runner i32, version i64, count i32, obsSize i32, obs f32[count*obs], actions (i32 count + i32[]), returns, next obs, discounts, priorities f32[count].</summary>
+    /// <summary>
+    /// runner i32, version i64, count i32, obsSize i32, first observation i64, observation count i32,
+    /// obs f32[observations*obsSize], from and to (each observation offsets from the first, i32[count]), actions
+    /// (i32 count + i32[]), returns, discounts, priorities f32[count]. Each observation travels once.
+    /// </summary>
     public static ReadOnlyMemory<byte> Encode(FrameBuffer buffer, ExperienceBatch batch)
     {
         var w = buffer.Begin(ClusterMessageType.ExperienceBatch);
@@ -29,11 +33,14 @@ public static class ClusterCodec
         w.WriteInt64(batch.WeightsVersion);
         w.WriteInt32(batch.Count);
         w.WriteInt32(batch.ObservationSize);
-        int n = batch.Count, obs = batch.Count * batch.ObservationSize;
-        w.WriteRaw(batch.Observations.AsSpan(0, obs));
+        w.WriteInt64(batch.FirstObservation);
+        w.WriteInt32(batch.ObservationCount);
+        int n = batch.Count;
+        w.WriteRaw(batch.Observations.AsSpan(0, batch.ObservationCount * batch.ObservationSize));
+        for (int i = 0; i < n; i++) w.WriteInt32(checked((int)(batch.From[i] - batch.FirstObservation)));
+        for (int i = 0; i < n; i++) w.WriteInt32(checked((int)(batch.To[i] - batch.FirstObservation)));
         w.WriteInt32s(batch.Actions.AsSpan(0, n));
         w.WriteRaw(batch.Returns.AsSpan(0, n));
-        w.WriteRaw(batch.NextObservations.AsSpan(0, obs));
         w.WriteRaw(batch.Discounts.AsSpan(0, n));
         w.WriteRaw(batch.Priorities.AsSpan(0, n));
         return buffer.Complete();
@@ -47,25 +54,34 @@ public static class ClusterCodec
         long version = r.ReadInt64();
         int count = r.ReadInt32();
         int obsSize = r.ReadInt32();
-        if (count < 1 || count > limits.MaxBatchTransitions)
-            throw new MalformedFrameException($"experience count {count}; allowed 1..{limits.MaxBatchTransitions}");
+        long first = r.ReadInt64();
+        int observationCount = r.ReadInt32();
+        if (count < 0 || count > limits.MaxBatchTransitions)
+            throw new MalformedFrameException($"experience count {count}; allowed 0..{limits.MaxBatchTransitions}");
+        // A batch also carries the final observation of each episode that ended in it: up to twice its transitions.
+        if (observationCount < 1 || observationCount > 2 * limits.MaxBatchTransitions)
+            throw new MalformedFrameException($"experience observation count {observationCount}; allowed 1..{2 * limits.MaxBatchTransitions}");
         if (obsSize < 1 || obsSize > limits.MaxObservationSize)
             throw new MalformedFrameException($"observation size {obsSize}; allowed 1..{limits.MaxObservationSize}");
-        long floats = (long)count * obsSize;
+        if (first < 0)
+            throw new MalformedFrameException($"experience first observation {first}; it must be >= 0");
+        long floats = (long)observationCount * obsSize;
         // Check the total before allocating: the arrays are sized from the header, which a forger controls.
-        long needed = floats * 8 + 4 + count * 16L; // two observation blocks, the action count, four per-transition arrays
+        long needed = floats * 4 + 4 + count * 24L; // observations, the action count, six per-transition arrays
         if (needed > r.Remaining)
-            throw new MalformedFrameException($"experience of {count} x {obsSize} needs {needed} more bytes, payload has {r.Remaining}");
+            throw new MalformedFrameException($"experience of {observationCount} x {obsSize} observations and {count} transitions needs {needed} more bytes, payload has {r.Remaining}");
         var observations = new float[floats];
+        var from = new long[count];
+        var to = new long[count];
         var actions = new int[count];
         var returns = new float[count];
-        var next = new float[floats];
         var discounts = new float[count];
         var priorities = new float[count];
         r.ReadRaw(observations);
+        for (int i = 0; i < count; i++) from[i] = first + r.ReadInt32();
+        for (int i = 0; i < count; i++) to[i] = first + r.ReadInt32();
         if (r.ReadInt32s(actions) != count) throw new MalformedFrameException($"actions count differs from the batch count {count}");
         r.ReadRaw(returns);
-        r.ReadRaw(next);
         r.ReadRaw(discounts);
         r.ReadRaw(priorities);
         r.EnsureEnd();
@@ -73,8 +89,10 @@ public static class ClusterCodec
         {
             if (!float.IsFinite(returns[i]) || !float.IsFinite(priorities[i]) || priorities[i] < 0 || !(discounts[i] >= 0 && discounts[i] <= 1))
                 throw new MalformedFrameException($"transition {i} has a non-finite return, a negative or non-finite priority or a discount outside 0..1");
+            if (from[i] < 0 || to[i] <= from[i] || to[i] >= first + observationCount)
+                throw new MalformedFrameException($"transition {i} goes from observation {from[i]} to {to[i]}; expected 0 <= from < to < {first + observationCount}");
         }
-        return new ExperienceBatch(runner, version, count, obsSize, observations, actions, returns, next, discounts, priorities);
+        return new ExperienceBatch(runner, version, count, obsSize, first, observationCount, observations, from, to, actions, returns, discounts, priorities);
     }
 
     // ---------------------------------------------------------------- weights

@@ -78,6 +78,11 @@ public sealed class RemoteReplayRef : IActorRef
             sender?.Tell(new ExperienceAck(0), this);
             return;
         }
+        finally
+        {
+            // The frame holds the bytes now: the runner may refill the batch's arrays.
+            batch.Release();
+        }
         _credits.Submit(sender, batch.Count);
         _ = PublishAsync(buffer, frame, batch.Count);
     }

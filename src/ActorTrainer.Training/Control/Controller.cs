@@ -734,6 +734,7 @@ public sealed class Controller : ReceiveActor
         MeanQ = _learnerStats?.MeanQ,
         ReplaySize = _replayStats?.Size ?? 0,
         ReplayCapacity = _replayStats?.Capacity ?? _config.ReplayCapacity,
+        PeakWorkingSetMb = PeakMemory.WorkingSetMb(),
         Solved = _solved,
         WatchedRunner = _watchedRunner,
         FrameFps = _frameFps,
@@ -759,6 +760,7 @@ public sealed class Controller : ReceiveActor
         FinalEvalReturn = _finalEval ?? _lastEval,
         WeightsVersion = _weightsVersion,
         StopReason = _stopReason,
+        PeakWorkingSetMb = PeakMemory.WorkingSetMb(),
         Error = _error,
     };
 
