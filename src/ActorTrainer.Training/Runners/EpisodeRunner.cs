@@ -196,7 +196,7 @@ public sealed class EpisodeRunner : ReceiveActor
 
     private void Flush()
     {
-        if (_batch.IsEmpty) return;
+        if (!_batch.HasExperience) return;
         _replay.Tell(_batch.Build(), Self);
         _inFlight++;
     }

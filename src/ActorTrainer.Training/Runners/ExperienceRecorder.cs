@@ -98,6 +98,12 @@ public sealed class ExperienceRecorder
     /// <summary>Nothing to send (no observation recorded since the last batch).</summary>
     public bool IsEmpty => ObservationCount == 0;
 
+    /// <summary>
+    /// Worth sending: it completes a transition, or its observations fill a batch. Observations alone wait for the
+    /// batch that completes their transitions, so a weights switch right after a reset sends nothing.
+    /// </summary>
+    public bool HasExperience => Count > 0 || ObservationCount >= _target;
+
     public bool IsFull => Count >= _target || ObservationCount >= _target;
 
     /// <summary>Array sets this recorder has allocated (batches in flight plus the one being filled, once warm).</summary>

@@ -20,7 +20,8 @@ public class ClusterCodecBenchmarks
         const int n = 128, obs = 4;
         var r = new Random(1);
         float[] F(int k) => Enumerable.Range(0, k).Select(_ => r.NextSingle()).ToArray();
-        _batch = new ExperienceBatch(1, 7, n, obs, F(n * obs), new int[n], F(n), F(n * obs), Enumerable.Repeat(0.97f, n).ToArray(), F(n));
+        _batch = new ExperienceBatch(1, 7, n, obs, 0, n + 1, F((n + 1) * obs), Enumerable.Range(0, n).Select(i => (long)i).ToArray(),
+            Enumerable.Range(1, n).Select(i => (long)i).ToArray(), new int[n], F(n), Enumerable.Repeat(0.97f, n).ToArray(), F(n));
         _frame = ClusterCodec.Encode(_buffer, _batch).ToArray();
     }
 

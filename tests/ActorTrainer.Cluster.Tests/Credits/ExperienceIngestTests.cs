@@ -46,7 +46,7 @@ public sealed class ExperienceIngestTests : IAsyncDisposable
 
     private async Task IngestFromAsync(string node, int runner)
     {
-        var batch = new ExperienceBatch(runner, 1, 1, 4, new float[4], [0], [1f], new float[4], [0.99f], [1f]);
+        var batch = new ExperienceBatch(runner, 1, 1, 4, 0, 2, new float[8], [0], [1], [0], [1f], [0.99f], [1f]);
         Assert.True(_codec.TryDecode(ClusterCodec.Encode(new FrameBuffer(node), batch).ToArray(), out var frame));
         await _ingest.HandleAsync(frame, CancellationToken.None);
     }

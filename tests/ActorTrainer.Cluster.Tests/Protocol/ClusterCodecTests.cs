@@ -23,8 +23,10 @@ public sealed class ClusterCodecTests
     {
         var r = new Random(1);
         float[] F(int n) => Enumerable.Range(0, n).Select(_ => (float)r.NextDouble()).ToArray();
-        return new ExperienceBatch(5, 42, count, obs, F(count * obs), Enumerable.Range(0, count).Select(i => i % 2).ToArray(), F(count), F(count * obs),
-            Enumerable.Repeat(0.99f, count).ToArray(), F(count));
+        // Observations 10..10+count of the stream; the first transition reaches back into an earlier batch.
+        return new ExperienceBatch(5, 42, count, obs, 10, count + 1, F((count + 1) * obs),
+            Enumerable.Range(0, count).Select(i => 8L + i).ToArray(), Enumerable.Range(0, count).Select(i => 11L + i).ToArray(),
+            Enumerable.Range(0, count).Select(i => i % 2).ToArray(), F(count), Enumerable.Repeat(0.99f, count).ToArray(), F(count));
     }
 
     [Fact]
@@ -38,7 +40,9 @@ public sealed class ClusterCodecTests
         Assert.Equal(batch.Observations, back.Observations);
         Assert.Equal(batch.Actions, back.Actions);
         Assert.Equal(batch.Returns, back.Returns);
-        Assert.Equal(batch.NextObservations, back.NextObservations);
+        Assert.Equal((batch.FirstObservation, batch.ObservationCount), (back.FirstObservation, back.ObservationCount));
+        Assert.Equal(batch.From, back.From);
+        Assert.Equal(batch.To, back.To);
         Assert.Equal(batch.Discounts, back.Discounts);
         Assert.Equal(batch.Priorities, back.Priorities);
         Assert.Null(back.Validate(4, 2));
@@ -50,7 +54,7 @@ public sealed class ClusterCodecTests
         var payload = ClusterCodec.Encode(_buffer, Batch()).ToArray()[FrameHeader.SizeFor("node-a")..];
         BitConverter.GetBytes(1_000_000).CopyTo(payload, 12); // count: far more than the payload holds
         var e = Assert.Throws<MalformedFrameException>(() => ClusterCodec.DecodeExperience(Forge(ClusterMessageType.ExperienceBatch, payload), CodecLimits.Default));
-        Assert.Contains("allowed 1..65536", e.Message);
+        Assert.Contains("allowed 0..65536", e.Message);
 
         BitConverter.GetBytes(3).CopyTo(payload, 12);
         BitConverter.GetBytes(5000).CopyTo(payload, 16); // observation size above the limit
@@ -72,6 +76,9 @@ public sealed class ClusterCodecTests
         var nan = Batch();
         nan.Priorities[1] = float.NaN;
         Assert.Throws<MalformedFrameException>(() => ClusterCodec.DecodeExperience(Receive(ClusterCodec.Encode(_buffer, nan)), CodecLimits.Default));
+        var beyond = Batch();
+        beyond.To[2] = beyond.FirstObservation + beyond.ObservationCount; // an observation the batch does not carry
+        Assert.Contains("goes from observation", Assert.Throws<MalformedFrameException>(() => ClusterCodec.DecodeExperience(Receive(ClusterCodec.Encode(_buffer, beyond)), CodecLimits.Default)).Message);
         var discount = Batch();
         discount.Discounts[0] = 1.5f;
         Assert.Throws<MalformedFrameException>(() => ClusterCodec.DecodeExperience(Receive(ClusterCodec.Encode(_buffer, discount)), CodecLimits.Default));
