@@ -32,6 +32,24 @@ public sealed record ExperienceBatch(
 {
     private ExperienceArrays? _lease;
 
+    // A `with` copy shares the arrays but not the lease: only the original can give them back, and only once.
+    private ExperienceBatch(ExperienceBatch original)
+    {
+        RunnerId = original.RunnerId;
+        WeightsVersion = original.WeightsVersion;
+        Count = original.Count;
+        ObservationSize = original.ObservationSize;
+        FirstObservation = original.FirstObservation;
+        ObservationCount = original.ObservationCount;
+        Observations = original.Observations;
+        From = original.From;
+        To = original.To;
+        Actions = original.Actions;
+        Returns = original.Returns;
+        Discounts = original.Discounts;
+        Priorities = original.Priorities;
+    }
+
     /// <summary>The pooled arrays this batch lends; <see cref="Release"/> gives them back to the runner.</summary>
     public ExperienceArrays? Lease
     {
