@@ -20,5 +20,6 @@ public static class CommandTable
         new Bench.BenchRolloutCommand(),
         new Model.ModelInspectCommand(),
         new Model.ModelQCommand(),
+        new Certs.CertsCommand(),
     ];
 }

@@ -128,6 +128,7 @@ public sealed class TrainingRun : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(system);
         if (_controller is not null) throw new InvalidOperationException($"run {Directory.RunId} is already started");
         System = system;
+        Events.Log = system.Log;
         var clock = new RunClock(_setup.Resume?.Counters.ElapsedSeconds ?? 0);
         var children = ControllerChildren.Default(Config, Directory, _setup, Events, clock);
         _controller = system.ActorOf(Props.Create(() => new Controller(Config, Directory, _setup, clock, children, _completion)), "controller");
