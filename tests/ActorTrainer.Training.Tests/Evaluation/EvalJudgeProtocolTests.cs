@@ -167,6 +167,9 @@ public sealed class EvalJudgeProtocolTests : TestKit
     {
         var judge = StartJudge("judge-watched");
         Watch(judge);
+        // The evaluator exists once a request went through it (the judge makes it in PreStart, after ActorOf returns).
+        judge.Tell(Weights(1));
+        _evaluator.ExpectMsg<Evaluate>();
         Sys.ActorSelection("/user/judge-watched/evaluator").Tell(PoisonPill.Instance);
         ExpectTerminated(judge);
     }
