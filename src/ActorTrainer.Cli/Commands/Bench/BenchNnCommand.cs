@@ -6,9 +6,17 @@ using ActorTrainer.Cli.Parsing;
 namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>`bench nn [--json] [--seconds S]`: train-step and forward timings of the learning core on one core.</summary>
-public sealed class BenchNnCommand(TextWriter? stdout = null) : ICommand
+public static class BenchNnCommand
 {
-    public string Name => "bench nn";
+    public static CliCommand Create()
+    {
+        var json = CliOptions.Flag("--json", "one JSON object with every figure");
+        var seconds = CliOptions.Double("--seconds", "time per figure", 2.0, 0.05, 600, "S");
+        var command = new CliCommand("nn", "benchmark the neural-network core (4-256-256-2 dueling and Tetris's per-action net, one core)",
+            "actortrainer bench nn", "actortrainer bench nn --seconds 5 --json") { json, seconds };
+        command.SetRun(ctx => Run(ctx.Get(json), ctx.Get(seconds), ctx.Out));
+        return command;
+    }
 
     // The machine is often shared; the load average says how much the figures were disturbed.
     private static string? LoadAverage()
@@ -22,17 +30,10 @@ public sealed class BenchNnCommand(TextWriter? stdout = null) : ICommand
             return null;
         }
     }
-    public string Summary => "benchmark the neural-network core (4-256-256-2 dueling and Tetris's per-action net, one core)";
 
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
+    private static Task<int> Run(bool json, double seconds, TextWriter output)
     {
-        var json = args.Flag("--json");
-        var seconds = args.Double("--seconds") ?? 2.0;
-        if (seconds is < 0.05 or > 600)
-            throw new UsageException($"--seconds must be between 0.05 and 600 (time per figure), got {seconds.ToString(CultureInfo.InvariantCulture)}");
-        args.EnsureAllUsed();
         var r = new NnBenchmark(seconds).Run();
-        var output = stdout ?? Console.Out;
         if (json)
         {
             output.WriteLine(JsonSerializer.Serialize(new
