@@ -83,7 +83,7 @@ public sealed class DashboardServer : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.Use(gate.InvokeAsync);
         ApiEndpoints.Map(app, control, hub, options.MetricsHistory);
-        MetricsEndpoint.Map(app, control, new ControlTokenGuard(token));
+        MetricsEndpoint.Map(app, control);
         app.Map("/ws", async ctx =>
         {
             if (!ctx.WebSockets.IsWebSocketRequest)

@@ -59,7 +59,7 @@ internal sealed class RequestGate
                 $"Origin '{origin}' may not {(IsUpgrade(ctx) ? "open the WebSocket" : "send " + request.Method)}: only the dashboard's own page or an origin given with --allowed-origins may");
         }
 
-        var api = request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/ws");
+        var api = request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/ws") || request.Path.StartsWithSegments(Api.MetricsEndpoint.Path);
         if (api && request.Query.ContainsKey("token"))
         {
             return RefuseAsync(ctx, RefusalKind.TokenInUrl, StatusCodes.Status400BadRequest, "token_in_url",
