@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ActorTrainer.Cli.Commands.Bench;
+using ActorTrainer.Cli.Commands.Certs;
 using ActorTrainer.Cli.Commands.Completion;
 using ActorTrainer.Cli.Commands.Ctl;
 using ActorTrainer.Cli.Commands.Env;
@@ -35,6 +36,7 @@ public static class CommandTable
                 BenchNnCommand.Create(),
                 BenchRolloutCommand.Create(),
                 DashboardBenchCommand.Create()),
+            CertsCommand.Create(),
             CompletionCommand.Create(),
         };
         ExamplesHelpAction.Install(root);
