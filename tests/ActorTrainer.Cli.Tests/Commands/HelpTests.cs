@@ -85,7 +85,7 @@ public sealed class HelpTests
 
         var bench = await Run("bench", "--help");
         Assert.Equal(CliHost.ExitOk, bench.Code);
-        foreach (var name in new[] { "env", "nn", "rollout", "dashboard" })
+        foreach (var name in new[] { "env", "nn", "rollout", "memory", "dashboard" })
             Assert.Contains($"  {name}", bench.Out);
     }
 
@@ -121,7 +121,7 @@ public sealed class HelpTests
 
         var group = await Run("bench");
         Assert.Equal(CliHost.ExitUsage, group.Code);
-        Assert.Contains("error: actortrainer bench needs a command: env, nn, rollout, dashboard", group.Err);
+        Assert.Contains("error: actortrainer bench needs a command: env, nn, rollout, memory, dashboard", group.Err);
 
         // Errors found by a command after parsing read the same.
         var late = await Run("bench", "env", "--env-settings", "observation=board");
