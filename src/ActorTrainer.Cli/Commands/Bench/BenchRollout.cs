@@ -20,6 +20,10 @@ public static class BenchRollout
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
+    // Akka's start and shutdown notices would land in the middle of --json output; warnings and errors still show.
+    private static readonly Akka.Configuration.Config BenchConfig =
+        Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(TrainingHocon.Config);
+
     public static TrainingConfig ConfigFor(string env, int runners) => TrainingDefaults.For(env) with { Runners = runners };
 
     /// <summary>Env steps per second of <paramref name="runners"/> runners that are never throttled.</summary>
@@ -27,7 +31,7 @@ public static class BenchRollout
     {
         var config = ConfigFor(env, runners);
         var setup = Setup(config);
-        var system = ActorSystem.Create("bench-rollout", TrainingHocon.Config);
+        var system = ActorSystem.Create("bench-rollout", BenchConfig);
         try
         {
             var weights = QNetwork.Create(setup.NetworkSpec, config.Seed).Snapshot(0);
@@ -91,7 +95,7 @@ public static class BenchRollout
     {
         var config = ConfigFor(env, runners);
         var setup = Setup(config);
-        var system = ActorSystem.Create("bench-learner", TrainingHocon.Config);
+        var system = ActorSystem.Create("bench-learner", BenchConfig);
         try
         {
             var controller = system.ActorOf(Props.Create(() => new BenchRolloutController(null)), "controller");
