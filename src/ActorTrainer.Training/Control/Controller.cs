@@ -85,6 +85,7 @@ public sealed class Controller : ReceiveActor, IWithTimers
     // Cluster mode (learner node): the bridge actor gets every broadcast; remote runners and members come from its ClusterView.
     private IActorRef? _cluster;
     private ClusterView? _clusterView;
+    private External.ExternalStats? _externalStats;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -148,6 +149,8 @@ public sealed class Controller : ReceiveActor, IWithTimers
         Receive<StopTimeout>(_ => FinishStop("stop timed out waiting for the learner's final state or a runner's RunnerStopped"));
         Receive<AttachCluster>(OnAttachCluster);
         Receive<ClusterView>(OnClusterView);
+        Receive<External.ExternalEvaluation>(OnExternalEvaluation);
+        Receive<External.ExternalStats>(m => _externalStats = m);
     }
 
     // A crashing child is restarted a few times within a minute; beyond that it is stopped, the Controller sees
@@ -520,12 +523,14 @@ public sealed class Controller : ReceiveActor, IWithTimers
 
     private void MaybeEvaluate()
     {
+        if (_setup.EvaluatesOutside) return; // greedy external episodes are the evaluations (OnExternalEvaluation)
         if (_state != RunState.Running || _evalInFlight > 0 || _latestWeights is not { } w || w.Version <= _lastEvaluatedVersion) return;
         RequestEval(w, _config.EvalEpisodes);
     }
 
     private void RequestEval(WeightsSnapshot weights, int episodes)
     {
+        if (_setup.EvaluatesOutside) return;
         var id = _nextRequestId++;
         _evalInFlight++;
         _evalWeights[id] = weights;
@@ -577,6 +582,15 @@ public sealed class Controller : ReceiveActor, IWithTimers
         TryFinishStop();
     }
 
+    // Greedy external episodes of one weights version, judged like the Evaluator's result (best/, solved).
+    private void OnExternalEvaluation(External.ExternalEvaluation m)
+    {
+        var id = _nextRequestId++;
+        _evalInFlight++;
+        _evalWeights[id] = m.Weights;
+        OnEvalResult(m.Result with { RequestId = id });
+    }
+
     // ---------------------------------------------------------------- ticks, limits, stop
 
     private void OnTick()
@@ -623,7 +637,7 @@ public sealed class Controller : ReceiveActor, IWithTimers
         if (_state != RunState.Stopping || !_finalStateReceived) return;
         if (_runners.Any(r => !r.Stopped)) return;
         // Report a greedy score of the final weights, unless the last evaluation already was of them.
-        if (_latestWeights is { } w && _lastEvaluatedVersion != w.Version && !_finalEvalRequested)
+        if (_latestWeights is { } w && _lastEvaluatedVersion != w.Version && !_finalEvalRequested && !_setup.EvaluatesOutside)
         {
             _finalEvalRequested = true;
             RequestEval(w, _config.EvalEpisodes);
@@ -716,6 +730,8 @@ public sealed class Controller : ReceiveActor, IWithTimers
         TdError = _learnerStats?.MeanAbsTdError,
         ReplayFill = _replayStats is { } r ? (double)r.Size / r.Capacity : 0,
         MeanStaleness = _runners.Length == 0 ? 0 : _runners.Average(s => (double)s.Staleness),
+        GateAgreementRate = _externalStats?.Counters.GateAgreementRate,
+        ExperiencePerSecond = _externalStats?.ExperiencePerSecond,
     };
 
     private TrainingStatus BuildStatus() => new()
@@ -744,6 +760,7 @@ public sealed class Controller : ReceiveActor, IWithTimers
             r.Staleness, EpisodeRunner.EpsilonFor(i, 0, _config), _watchedRunner == i, r.Up))
             .Concat((_clusterView?.Runners ?? []).Select(r => r with { Watched = _watchedRunner == r.Id })).ToArray(),
         Members = _clusterView?.Members ?? [],
+        External = _externalStats is { } x ? ExternalStatus.From(x) : null,
         Error = _error,
     };
 
