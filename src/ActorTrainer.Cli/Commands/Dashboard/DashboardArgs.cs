@@ -10,9 +10,10 @@ namespace ActorTrainer.Cli.Commands.Dashboard;
 public static class DashboardArgs
 {
     /// <summary>Null when --dashboard is absent; throws <see cref="UsageException"/> for contradictory options.</summary>
-    public static DashboardOptions? Read(ArgReader args)
+    /// <param name="alwaysOn">The run needs the dashboard (train --external serves its API there), --dashboard or not.</param>
+    public static DashboardOptions? Read(ArgReader args, bool alwaysOn = false)
     {
-        var on = args.Flag("--dashboard");
+        var on = args.Flag("--dashboard") || alwaysOn;
         var port = args.Int("--port", 1, 65535);
         var urls = args.String("--dashboard-urls");
         var token = args.String("--control-token");

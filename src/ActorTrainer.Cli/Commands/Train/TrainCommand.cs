@@ -23,6 +23,7 @@ public sealed class TrainCommand : ICommand
     public string Usage =>
         "usage: actortrainer train --env ID [--runners N] [--seed S] [--run-dir DIR] [--until-solved] [--max-seconds S]\n" +
         "                          [--max-steps N] [--resume DIR] [--config FILE] [--summary-json FILE] [--plain] [--KEY VALUE ...]\n" +
+        "       actortrainer train --external --observation-size N --actions K [--port P] ...  (a game drives episodes over /api/external)\n" +
         "every configuration key is a flag (and a key of the --config JSON file):\n  " +
         string.Join("\n  ", DefaultsByKey().Select(d => $"--{d.Key}  (default for CartPole-v1: {d.Value})"));
 
@@ -39,7 +40,8 @@ public sealed class TrainCommand : ICommand
         var resume = args.String("--resume");
         var summaryPath = args.String("--summary-json");
         var plain = args.Flag("--plain");
-        var dashboard = DashboardArgs.Read(args);
+        var external = args.Flag("--external"); // a game outside drives the episodes over the dashboard's /api/external
+        var dashboard = DashboardArgs.Read(args, alwaysOn: external);
         TrainingConfig config;
         if (resume is not null)
         {
@@ -47,7 +49,7 @@ public sealed class TrainCommand : ICommand
         }
         else
         {
-            config = TrainingOptionsReader.Read(args);
+            config = TrainingOptionsReader.Read(args, external ? Training.External.ExternalEnvironment.DefaultId : null);
         }
         args.EnsureAllUsed();
         if (dashboard is not null)
@@ -95,7 +97,7 @@ public sealed class TrainCommand : ICommand
         var logger = loggerFactory?.CreateLogger("Dashboard") ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         try
         {
-            var server = await DashboardServer.StartAsync(run.Control, options, logger);
+            var server = await DashboardServer.StartAsync(run.Control, options with { External = run.External }, logger);
             // The URL only: the token is the user's own and never printed.
             stdout.WriteLine($"dashboard: {server.BaseAddress}{(server.TokenRequired ? " (control token required)" : "")}");
             return server;
