@@ -79,7 +79,9 @@ class Client:
         return self.post("", {"training": training})["episode_id"]
 
     def act(self, episode, observation):
-        return self.post(f"/{episode}/act", {"observation": observation})["action"]
+        """Returns (action, weights_version)."""
+        answer = self.post(f"/{episode}/act", {"observation": observation})
+        return answer["action"], answer["weights_version"]
 
     def log_returns(self, episode, reward, step=None):
         body = {"reward": reward} if step is None else {"reward": reward, "step": step}
@@ -90,14 +92,17 @@ class Client:
 
 
 def play(client, env, training):
+    """Plays one episode; returns (episode return, the weights versions that chose its actions)."""
     episode = client.start_episode(training)
     obs = env.reset()
+    versions = set()
     while True:
-        action = client.act(episode, obs)
+        action, version = client.act(episode, obs)
+        versions.add(version)
         obs, reward, terminated, truncated = env.step(action)
         client.log_returns(episode, reward)
         if terminated or truncated:
-            return client.end(episode, obs, terminated)
+            return client.end(episode, obs, terminated), versions
 
 
 def main():
@@ -140,10 +145,12 @@ def main():
             break
         evaluation += 1
         returns = [None] * args.eval_episodes
+        versions = set()
 
         def greedy(i):
             try:
-                returns[i] = play(Client(args.url, args.token), CartPole(seed=100_000 * evaluation + i), training=False)
+                returns[i], used = play(Client(args.url, args.token), CartPole(seed=100_000 * evaluation + i), training=False)
+                versions.update(used)
             except Exception as exc:
                 errors.append(f"greedy {i}: {exc}")
 
@@ -157,11 +164,12 @@ def main():
         mean = sum(returns) / len(returns)
         with lock:
             episodes = counts["episodes"]
+        # Greedy episodes that overlap act with one pinned set of weights: the trainer judges exactly these.
         print(json.dumps({"evaluation": evaluation, "greedy_mean": mean, "training_episodes": episodes,
-                          "seconds": round(time.monotonic() - started, 1)}), flush=True)
+                          "weights_versions": sorted(versions), "seconds": round(time.monotonic() - started, 1)}), flush=True)
         if mean >= args.target:
             stop.set()
-            print(json.dumps({"solved": True, "greedy_mean": mean}), flush=True)
+            print(json.dumps({"solved": True, "greedy_mean": mean, "weights_versions": sorted(versions)}), flush=True)
             return 0
     stop.set()
     for e in errors:
