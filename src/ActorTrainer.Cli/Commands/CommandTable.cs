@@ -18,6 +18,7 @@ public static class CommandTable
         new DashboardBenchCommand(),
         new Bench.BenchNnCommand(),
         new Bench.BenchRolloutCommand(),
+        new Bench.BenchExternalCommand(),
         new Model.ModelInspectCommand(),
         new Model.ModelQCommand(),
     ];
