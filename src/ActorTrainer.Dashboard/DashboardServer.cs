@@ -79,6 +79,7 @@ public sealed class DashboardServer : IAsyncDisposable
         });
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         ApiEndpoints.Map(app, control, hub, options.MetricsHistory);
+        MetricsEndpoint.Map(app, control, guard);
         ExternalEndpoints.Map(app, options.External);
         app.Map("/ws", async ctx =>
         {

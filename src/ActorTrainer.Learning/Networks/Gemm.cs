@@ -8,13 +8,10 @@ namespace ActorTrainer.Learning.Networks;
 /// A is addressed through strides (A(i,k) = a[i*ars + k*aks]) so the same kernel serves X·Wᵀ, dZ·W
 /// and dZᵀ·X without transposing activations; B must be row-major with unit stride along N, which is
 /// what lets the kernel stream 64-wide rows of B into four zmm registers per k. Without AVX-512 the same
-/// tiles run on 256-bit kernels (Gemm.Vector256.cs).
+/// tiles run on 256-bit kernels (Gemm.Vector256.cs), and without AVX2 on a scalar loop (<see cref="KernelSelection"/>).
 /// </summary>
 internal static unsafe partial class Gemm
 {
-    // A static readonly bool is a constant to the tiered JIT, so the untaken kernel family costs nothing.
-    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
-
     // 4 rows × 64 columns = 16 zmm accumulators: 16 FMAs per 4 B loads + 4 broadcasts, enough independent
     // chains to hide FMA latency at two FMAs per cycle, and 4 divides every batch size we use (64, 256).
     private const int Mr = 4;
@@ -36,6 +33,14 @@ internal static unsafe partial class Gemm
                 for (var i = 0; i < m; i++) new Span<float>(c + (long)i * ldc, n).Clear();
             return;
         }
+        // The family is read once per product; per tile it is a register test, next to 128 × 16 FMAs.
+        var path = KernelSelection.Current;
+        if (path == KernelPath.Scalar)
+        {
+            Scalar(m, n, k, a, ars, aks, b, ldb, c, ldc, accumulate, relu);
+            return;
+        }
+        var wide = path == KernelPath.Vector512;
         var mFull = m & ~(Mr - 1);
         // Rows of B a power-of-two kilobyte apart map onto a quarter of L1's sets and evict each other; a
         // contiguous copy of the panel uses every set. Likewise A read down a column (aks ≠ 1) touches a new
@@ -60,7 +65,7 @@ internal static unsafe partial class Gemm
                 int ldp;
                 if (packB)
                 {
-                    if (Wide) PackB(bk + n0, ldb, kc, bufB);
+                    if (wide) PackB(bk + n0, ldb, kc, bufB);
                     else PackB256(bk + n0, ldb, kc, bufB);
                     panel = bufB;
                     ldp = Nr;
@@ -75,12 +80,12 @@ internal static unsafe partial class Gemm
                 {
                     float* ai = packA ? bufA + (long)i0 * kc : ak + (long)i0 * ars;
                     int air = packA ? 1 : ars, aik = packA ? Mr : aks;
-                    if (Wide) Kernel4x64(kc, ai, air, aik, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc, rl);
+                    if (wide) Kernel4x64(kc, ai, air, aik, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc, rl);
                     else Kernel4x64V256(kc, ai, air, aik, panel, ldp, c + (long)i0 * ldc + n0, ldc, acc, rl);
                 }
                 for (; i0 < m; i0++)
                 {
-                    if (Wide) Kernel1x64(kc, ak + (long)i0 * ars, aks, panel, ldp, c + (long)i0 * ldc + n0, acc, rl);
+                    if (wide) Kernel1x64(kc, ak + (long)i0 * ars, aks, panel, ldp, c + (long)i0 * ldc + n0, acc, rl);
                     else Kernel1x64V256(kc, ak + (long)i0 * ars, aks, panel, ldp, c + (long)i0 * ldc + n0, acc, rl);
                 }
             }
@@ -89,12 +94,12 @@ internal static unsafe partial class Gemm
                 var i0 = 0;
                 for (; i0 + Mr <= m; i0 += Mr)
                 {
-                    if (Wide) Kernel4x16(kc, ak + (long)i0 * ars, ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, ldc, acc, rl);
+                    if (wide) Kernel4x16(kc, ak + (long)i0 * ars, ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, ldc, acc, rl);
                     else Kernel4x16V256(kc, ak + (long)i0 * ars, ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, ldc, acc, rl);
                 }
                 for (; i0 < m; i0++)
                 {
-                    if (Wide) Kernel1x16(kc, ak + (long)i0 * ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, acc, rl);
+                    if (wide) Kernel1x16(kc, ak + (long)i0 * ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, acc, rl);
                     else Kernel1x16V256(kc, ak + (long)i0 * ars, aks, bk + n0, ldb, c + (long)i0 * ldc + n0, acc, rl);
                 }
             }
@@ -271,6 +276,7 @@ internal static unsafe partial class Gemm
         c0.Store(c);
     }
 
+    // The whole product on CPUs without AVX2 (and the column tails narrower than 16 on the others).
     private static void Scalar(int m, int n, int kc, float* a, int ars, int aks, float* b, int ldb, float* c, int ldc, bool acc, bool relu)
     {
         for (var i = 0; i < m; i++)

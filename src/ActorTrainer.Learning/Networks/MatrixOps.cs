@@ -6,18 +6,18 @@ namespace ActorTrainer.Learning.Networks;
 
 /// <summary>
 /// Small dense helpers around <see cref="Gemm"/>: transposes, row dots and the ReLU mask. Each has a 512-bit
-/// and a 256-bit form; the 256-bit one runs where Vector512 is not hardware-accelerated (it would fall back to software).
+/// and a 256-bit form, and a scalar one for CPUs without AVX2; <see cref="KernelSelection"/> picks (software-emulated
+/// vectors would be slower than scalar loops).
 /// </summary>
 internal static unsafe class MatrixOps
 {
-    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
-
     /// <summary>dst[c, r] = src[r, c] for the first <paramref name="rows"/> × <paramref name="cols"/> block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* src, int rows, int cols, int lds, float* dst, int ldd)
     {
-        var r8 = Avx.IsSupported ? rows & ~7 : 0;
-        var c8 = Avx.IsSupported ? cols & ~7 : 0;
+        var tiles = Avx.IsSupported && KernelSelection.Current != KernelPath.Scalar;
+        var r8 = tiles ? rows & ~7 : 0;
+        var c8 = tiles ? cols & ~7 : 0;
         // 8×8 tiles in registers (unpack, shuffle, lane permute), walked in 32-row bands so the
         // destination lines being filled stay in L1.
         for (var rb = 0; rb < r8; rb += 32)
@@ -81,9 +81,11 @@ internal static unsafe class MatrixOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DotRows(int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
-        if (!Wide)
+        var path = KernelSelection.Current;
+        if (path != KernelPath.Vector512)
         {
-            DotRows256(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            if (path == KernelPath.Vector256) DotRows256(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            else DotRowsScalar(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
         for (var i = 0; i < m; i++)
@@ -120,6 +122,21 @@ internal static unsafe class MatrixOps
                     s = Vector512.FusedMultiplyAdd(Vector512.Load(ai + p), Vector512.Load(bj + p), s);
                 var ci = c + (long)i * ldc + j;
                 *ci = accumulate ? *ci + Vector512.Sum(s) : Vector512.Sum(s);
+            }
+        }
+    }
+
+    private static void DotRowsScalar(int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
+    {
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                float* ai = a + (long)i * lda, bj = b + (long)j * ldb;
+                var s = 0f;
+                for (var p = 0; p < k; p++) s = MathF.FusedMultiplyAdd(ai[p], bj[p], s);
+                var ci = c + (long)i * ldc + j;
+                *ci = accumulate ? *ci + s : s;
             }
         }
     }
@@ -266,7 +283,7 @@ internal static unsafe class MatrixOps
         return o;
     }
 
-    // Inputs narrower than one vector (e.g. a 4-value observation): plain scalar dot products.
+    // Inputs narrower than one vector (e.g. a 4-value observation), and every input on the scalar path: plain dot products.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatVecNarrow(float* w, float* bias, float* x, float* y, int outSize, int inSize, bool relu)
     {
@@ -286,9 +303,11 @@ internal static unsafe class MatrixOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReluBackward(float* h, float* dh, float* dz, int rows, int bp, float* rowSums)
     {
-        if (!Wide)
+        var path = KernelSelection.Current;
+        if (path != KernelPath.Vector512)
         {
-            ReluBackward256(h, dh, dz, rows, bp, rowSums);
+            if (path == KernelPath.Vector256) ReluBackward256(h, dh, dz, rows, bp, rowSums);
+            else ReluBackwardScalar(h, dh, dz, rows, bp, rowSums);
             return;
         }
         for (var r = 0; r < rows; r++)
@@ -324,11 +343,26 @@ internal static unsafe class MatrixOps
         }
     }
 
+    private static void ReluBackwardScalar(float* h, float* dh, float* dz, int rows, int bp, float* rowSums)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var sum = 0f;
+            for (long p = (long)r * bp, end = p + bp; p < end; p++)
+            {
+                var v = h[p] > 0f ? dh[p] : 0f;
+                dz[p] = v;
+                sum += v;
+            }
+            rowSums[r] = sum;
+        }
+    }
+
     /// <summary>Σ a[i]·b[i] over the first <paramref name="k"/> values (k a multiple of 16).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(float* a, float* b, int k)
+    private static float Dot(float* a, float* b, int k, bool wide)
     {
-        if (Wide)
+        if (wide)
         {
             var s = Vector512<float>.Zero;
             for (var i = 0; i < k; i += 16) s = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), s);
@@ -348,6 +382,13 @@ internal static unsafe class MatrixOps
     public static void MatVec(float* w, float* bias, float* x, float* y, int outSize, int inSize, bool relu)
     {
         var o = 0;
+        var path = KernelSelection.Current;
+        if (path == KernelPath.Scalar)
+        {
+            MatVecNarrow(w, bias, x, y, outSize, inSize, relu);
+            return;
+        }
+        var wide = path == KernelPath.Vector512;
         var vecEnd = inSize & ~15;
         if (inSize == 4 && Avx2.IsSupported)
         {
@@ -366,14 +407,14 @@ internal static unsafe class MatrixOps
         {
             for (; o + 8 <= outSize; o += 8)
             {
-                if (Wide) MatVec8Rows(w + (long)o * inSize, bias + o, x, y + o, inSize, vecEnd, relu);
+                if (wide) MatVec8Rows(w + (long)o * inSize, bias + o, x, y + o, inSize, vecEnd, relu);
                 else MatVec8Rows256(w + (long)o * inSize, bias + o, x, y + o, inSize, vecEnd, relu);
             }
         }
         for (; o + 4 <= outSize; o += 4)
         {
             float* w0 = w + (long)o * inSize, w1 = w0 + inSize, w2 = w1 + inSize, w3 = w2 + inSize;
-            float t0 = Dot(w0, x, vecEnd) + bias[o], t1 = Dot(w1, x, vecEnd) + bias[o + 1], t2 = Dot(w2, x, vecEnd) + bias[o + 2], t3 = Dot(w3, x, vecEnd) + bias[o + 3];
+            float t0 = Dot(w0, x, vecEnd, wide) + bias[o], t1 = Dot(w1, x, vecEnd, wide) + bias[o + 1], t2 = Dot(w2, x, vecEnd, wide) + bias[o + 2], t3 = Dot(w3, x, vecEnd, wide) + bias[o + 3];
             var i = vecEnd;
             for (; i < inSize; i++)
             {
@@ -392,7 +433,7 @@ internal static unsafe class MatrixOps
         for (; o < outSize; o++)
         {
             var wo = w + (long)o * inSize;
-            var t = Dot(wo, x, vecEnd) + bias[o];
+            var t = Dot(wo, x, vecEnd, wide) + bias[o];
             for (var i = vecEnd; i < inSize; i++) t = MathF.FusedMultiplyAdd(wo[i], x[i], t);
             y[o] = relu ? MathF.Max(t, 0f) : t;
         }

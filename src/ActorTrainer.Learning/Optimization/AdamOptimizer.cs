@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using ActorTrainer.Learning.Networks;
 
 namespace ActorTrainer.Learning.Optimization;
 
@@ -60,7 +61,8 @@ public sealed class AdamOptimizer
         ref var v = ref MemoryMarshal.GetArrayDataReference(_v);
         var n = _m.Length;
         var i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        var path = KernelSelection.Current;
+        if (path == KernelPath.Vector512)
         {
             var vb1 = Vector512.Create(b1);
             var vb2 = Vector512.Create(b2);
@@ -83,7 +85,7 @@ public sealed class AdamOptimizer
                 (pv - vStep * mv / denom).StoreUnsafe(ref p, (nuint)i);
             }
         }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (path == KernelPath.Vector256)
         {
             // Same update, eight lanes wide, for CPUs without AVX-512 (software Vector512 would be slower than scalar).
             var vb1 = Vector256.Create(b1);

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
+using ActorTrainer.Learning.Networks;
 
 namespace ActorTrainer.Learning.Optimization;
 
@@ -34,8 +35,9 @@ public static class GradientClipping
         ref var g = ref MemoryMarshal.GetReference(gradients);
         var n = gradients.Length;
         var i = 0;
-        var wide = Vector512.IsHardwareAccelerated;
-        for (; i + Block <= n; i += Block)
+        var path = KernelSelection.Current;
+        var wide = path == KernelPath.Vector512;
+        for (; path != KernelPath.Scalar && i + Block <= n; i += Block)
         {
             if (!wide)
             {

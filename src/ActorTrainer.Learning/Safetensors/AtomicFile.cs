@@ -18,9 +18,14 @@ internal static class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
-        catch
+        catch (Exception ex)
         {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            // The write failed; a temporary file that cannot be removed either must not go unmentioned.
+            try { File.Delete(temp); }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"{ex.Message} (and the temporary file {temp} could not be removed: {cleanup.Message})", ex);
+            }
             throw;
         }
     }

@@ -18,9 +18,9 @@ public static class AtomicFile
             }
             File.Move(tmp, path, overwrite: true);
         }
-        catch
+        catch (Exception ex)
         {
-            TryDelete(tmp);
+            if (TryDelete(tmp) is { } cleanup) throw new IOException($"{ex.Message} (and the temporary file {tmp} could not be removed: {cleanup.Message})", ex);
             throw;
         }
     }
@@ -41,9 +41,9 @@ public static class AtomicFile
             }
             File.Move(tmp, path, overwrite: true);
         }
-        catch
+        catch (Exception ex)
         {
-            TryDelete(tmp);
+            if (TryDelete(tmp) is { } cleanup) throw new IOException($"{ex.Message} (and the temporary file {tmp} could not be removed: {cleanup.Message})", ex);
             throw;
         }
     }
@@ -52,8 +52,17 @@ public static class AtomicFile
     private static string TempNameFor(string path) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
 
-    private static void TryDelete(string path)
+    // The write already failed; a temporary file that cannot be removed either is reported with that failure.
+    private static Exception? TryDelete(string path)
     {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try
+        {
+            File.Delete(path);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex;
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Akka.Event;
+
 namespace ActorTrainer.Training.Control;
 
 /// <summary>
@@ -14,12 +16,20 @@ public sealed class TrainingEvents
     private Action<MetricsSample>[] _metricsSubscribers = [];
     private Action<VisualFrame>[] _frameSubscribers = [];
     private TrainingStatus? _lastStatus;
+    private readonly HashSet<Delegate> _reportedFailures = [];
+    private long _subscriberFailures;
 
     public TrainingEvents(int historyCapacity = 3600)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(historyCapacity);
         _history = new MetricsSample[historyCapacity];
     }
+
+    /// <summary>Where a failing subscriber is reported; set by the run when its actor system starts.</summary>
+    public ILoggingAdapter? Log { get; set; }
+
+    /// <summary>Exceptions thrown by subscribers so far (each subscriber's first one is also logged).</summary>
+    public long SubscriberFailures => Interlocked.Read(ref _subscriberFailures);
 
     /// <summary>The status the Controller last published (once a second), for watchers that must not Ask.</summary>
     public TrainingStatus? LastStatus => Volatile.Read(ref _lastStatus);
@@ -37,12 +47,12 @@ public sealed class TrainingEvents
             else _historyStart = (_historyStart + 1) % _history.Length;
             subscribers = _metricsSubscribers;
         }
-        foreach (var s in subscribers) Invoke(s, sample);
+        foreach (var s in subscribers) Invoke(s, sample, "metrics");
     }
 
     public void PublishFrame(VisualFrame frame)
     {
-        foreach (var s in Volatile.Read(ref _frameSubscribers)) Invoke(s, frame);
+        foreach (var s in Volatile.Read(ref _frameSubscribers)) Invoke(s, frame, "frame");
     }
 
     /// <summary>The newest <paramref name="max"/> samples, oldest first.</summary>
@@ -79,11 +89,21 @@ public sealed class TrainingEvents
         }
     }
 
-    // A watcher that throws must not take training down with it.
-    private static void Invoke<T>(Action<T> subscriber, T value)
+    // A watcher that throws must not take training down with it. It is counted every time and logged the first
+    // time, with its exception: a watcher failing at every tick would otherwise flood the log.
+    private void Invoke<T>(Action<T> subscriber, T value, string kind)
     {
-        try { subscriber(value); }
-        catch (Exception) { /* the watcher's problem, not training's */ }
+        try
+        {
+            subscriber(value);
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _subscriberFailures);
+            bool first;
+            lock (_gate) first = _reportedFailures.Add(subscriber);
+            if (first) Log?.Error(ex, "a {0} subscriber threw; training goes on, its further failures are only counted", kind);
+        }
     }
 
     private sealed class Subscription<T>(TrainingEvents owner, T subscriber) : IDisposable where T : class

@@ -26,7 +26,8 @@ public sealed class ExternalEpisodes : ReceiveActor, IWithTimers, IWithStash
     private static readonly TimeSpan StatsInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly ExternalEpisodeTable _table;
-    private readonly IActorRef _pool;
+    private readonly IActorRef _controller;
+    private IActorRef _pool = ActorRefs.Nobody;
     private readonly NetworkSpec _spec;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<ExperienceBatch> _outbox = new();
@@ -51,10 +52,12 @@ public sealed class ExternalEpisodes : ReceiveActor, IWithTimers, IWithStash
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public ExternalEpisodes(ExternalEpisodeTable table, IActorRef pool, NetworkSpec spec)
+    /// <param name="controller">Where JoinPool goes (the Controller forwards it to its RunnerPool, whose answer names the
+    /// pool for everything after) and where evaluations and external counters go.</param>
+    public ExternalEpisodes(ExternalEpisodeTable table, IActorRef controller, NetworkSpec spec)
     {
         _table = table;
-        _pool = pool;
+        _controller = controller;
         _spec = spec;
         Receive<PoolJoined>(OnJoined);
         ReceiveAny(_ => Stash.Stash());
@@ -62,10 +65,11 @@ public sealed class ExternalEpisodes : ReceiveActor, IWithTimers, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    protected override void PreStart() => _pool.Tell(new JoinPool("external", 1), Self);
+    protected override void PreStart() => _controller.Tell(new JoinPool("external", 1), Self);
 
     private void OnJoined(PoolJoined m)
     {
+        _pool = Sender;
         _id = m.FirstRunnerId;
         _replay = m.Replay;
         _evalEpisodes = m.Config.EvalEpisodes;
@@ -139,7 +143,7 @@ public sealed class ExternalEpisodes : ReceiveActor, IWithTimers, IWithStash
         _greedyLengths[weights.Version].Add(e.Length);
         if (returns.Count < _evalEpisodes) return;
         var s = EvaluationStats.From(returns, _greedyLengths[weights.Version].Average(), 0);
-        _pool.Tell(new ExternalEvaluation(weights, new EvalResult(0, weights.Version, s.Episodes, s.Mean, s.Std, s.Min, s.Max, s.MeanLength, 0)), Self);
+        _controller.Tell(new ExternalEvaluation(weights, new EvalResult(0, weights.Version, s.Episodes, s.Mean, s.Std, s.Min, s.Max, s.MeanLength, 0)), Self);
         _greedyReturns.Remove(weights.Version);
         _greedyLengths.Remove(weights.Version);
         // Groups of older weights that never filled up will not: the pinned weights have moved on.
@@ -174,7 +178,7 @@ public sealed class ExternalEpisodes : ReceiveActor, IWithTimers, IWithStash
         var rate = now > _lastStatsAt ? (_sentTransitions - _sentAtLastStats) / (now - _lastStatsAt) : 0;
         _lastStatsAt = now;
         _sentAtLastStats = _sentTransitions;
-        if (_counters is { } c) _pool.Tell(new ExternalStats(_id, c, rate), Self);
+        if (_counters is { } c) _controller.Tell(new ExternalStats(_id, c, rate), Self);
     }
 
     private void OnStop()

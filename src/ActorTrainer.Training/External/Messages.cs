@@ -7,8 +7,8 @@ namespace ActorTrainer.Training.External;
 
 /// <summary>
 /// Greedy external episodes ("training": false) of one weights version made an evaluation of exactly
-/// <paramref name="Weights"/>: the Controller treats it like its Evaluator's result (best/, solved). Sent to the pool,
-/// which passes it on to the Controller.
+/// <paramref name="Weights"/>: the Controller passes it to its EvalJudge, which treats it like its Evaluator's result (best/, solved).
+///
 /// </summary>
 public sealed record ExternalEvaluation(WeightsSnapshot Weights, EvalResult Result);
 

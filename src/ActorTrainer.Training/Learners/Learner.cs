@@ -202,7 +202,7 @@ public sealed class Learner : ReceiveActor, IWithTimers, IWithStash
         PublishStatsNow();
         // The final state carries the newest finite weights as the newest version, so nothing learned is lost.
         if (AllFinite(_trainer.Online.Parameters) && _trainer.UpdateCount % _config.PublishInterval != 0) PublishIfFinite();
-        _controller.Tell(new LearnerStateCaptured(-1, Capture()), Self);
+        Sender.Tell(new LearnerStateCaptured(-1, Capture()), Self);
         Timers.CancelAll();
         Become(Stopped);
     }

@@ -5,7 +5,8 @@ namespace ActorTrainer.Training.Metrics;
 
 /// <summary>
 /// Appends <see cref="MetricsSample"/>s to metrics.jsonl, one JSON object per line, flushed per line so a
-/// crash loses at most the line being written (readers skip a torn last line).
+/// crash loses at most the line being written (readers skip a torn last line). The same scalars go to a
+/// TensorBoard event file in the run's tb/ folder (see <see cref="TensorBoardTags"/>).
 /// </summary>
 public sealed class MetricsLog : IDisposable
 {
@@ -16,16 +17,38 @@ public sealed class MetricsLog : IDisposable
     };
 
     private readonly StreamWriter _writer;
+    private readonly TensorBoardEventWriter _tensorBoard;
+    private readonly TensorBoardScalar[] _scalars = new TensorBoardScalar[TensorBoardTags.MaxPerSample];
 
-    public MetricsLog(string path)
+    /// <param name="path">The metrics.jsonl file, appended to.</param>
+    /// <param name="tensorBoardDirectory">Where the event file goes; by default tb/ next to <paramref name="path"/>.</param>
+    public MetricsLog(string path, string? tensorBoardDirectory = null)
     {
         _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new System.Text.UTF8Encoding(false));
+        try
+        {
+            _tensorBoard = new TensorBoardEventWriter(tensorBoardDirectory ?? DefaultTensorBoardDirectory(path));
+        }
+        catch
+        {
+            _writer.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The event file this log writes.</summary>
+    public string TensorBoardFile => _tensorBoard.Path;
+
+    /// <summary>tb/ in the folder of <paramref name="metricsFile"/>: runs/&lt;id&gt;/tb for a run's metrics.jsonl.</summary>
+    public static string DefaultTensorBoardDirectory(string metricsFile) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(metricsFile))!, "tb");
 
     public void Append(MetricsSample sample)
     {
         _writer.WriteLine(JsonSerializer.Serialize(sample, JsonOptions));
         _writer.Flush();
+        var n = TensorBoardTags.Fill(sample, _scalars);
+        if (n > 0) _tensorBoard.Write(sample.EnvSteps, _scalars.AsSpan(0, n));
     }
 
     /// <summary>Reads a metrics file back, skipping a torn last line.</summary>
@@ -48,5 +71,9 @@ public sealed class MetricsLog : IDisposable
         return result;
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _tensorBoard.Dispose();
+    }
 }

@@ -36,9 +36,8 @@ internal static class ExternalRunSetup
     public static ExternalEpisodeTable Start(ActorSystem system, IActorRef controller, TrainingConfig config, TrainingSetup setup, ExternalEnvironment external)
     {
         var table = new ExternalEpisodeTable(config, setup.NetworkSpec, setup.Gate);
-        // The pool stand-in is the seam until the RunnerPool answers JoinPool: then pass the pool here instead.
-        var pool = system.ActorOf(Props.Create(() => new ControllerPoolStandIn(controller, config)), "external-pool");
-        system.ActorOf(Props.Create(() => new ExternalEpisodes(table, pool, setup.NetworkSpec)), "external-episodes");
+        // JoinPool goes to the Controller, which forwards it to its RunnerPool; the pool answers and the runner then talks to it.
+        system.ActorOf(Props.Create(() => new ExternalEpisodes(table, controller, setup.NetworkSpec)), "external-episodes");
         return table;
     }
 }

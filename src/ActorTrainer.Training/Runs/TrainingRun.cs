@@ -135,7 +135,10 @@ public sealed class TrainingRun : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(system);
         if (_controller is not null) throw new InvalidOperationException($"run {Directory.RunId} is already started");
         System = system;
-        _controller = system.ActorOf(Props.Create(() => new Controller(Config, Directory, _setup, Events, _completion)), "controller");
+        Events.Log = system.Log;
+        var clock = new RunClock(_setup.Resume?.Counters.ElapsedSeconds ?? 0);
+        var children = ControllerChildren.Default(Config, Directory, _setup, Events, clock);
+        _controller = system.ActorOf(Props.Create(() => new Controller(Config, Directory, _setup, clock, children, _completion)), "controller");
         if (_setup.External is { } external) External = ExternalRunSetup.Start(system, _controller, Config, _setup, external);
         // Akka's graceful shutdown (host stop, Ctrl+C, CoordinatedShutdown.Run) ends the run with its final checkpoint.
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "actortrainer-final-checkpoint", async () =>

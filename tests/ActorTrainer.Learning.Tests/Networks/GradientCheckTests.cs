@@ -18,6 +18,7 @@ public class GradientCheckTests
         { 760, 40, new[] { 64, 64 }, false, 9, 19 }, // Tetris placements: 360 action rows, a padded tail
         { 15, 3, new[] { 20, 17 }, false, 7, 5 },   // per action: 21 rows through narrow layers
         { 126, 7, new[] { 33 }, false, 1, 18 },     // per action, one observation; 18 features take the transposed dW path
+        { 4, 2, new[] { 256, 32 }, true, 45, 0 },   // 256-wide layer input (packed B panels in dW), 45 rows: a K tail
     };
 
     [Theory]

@@ -1,13 +1,16 @@
 using ActorTrainer.Training.Control;
 using ActorTrainer.Training.Metrics;
+using ActorTrainer.Training.Tests.Support;
 
 namespace ActorTrainer.Training.Tests.Metrics;
 
 public sealed class MetricsLogTests : IDisposable
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"at-metrics-{Guid.NewGuid():N}.jsonl");
+    // A folder of its own: the log also writes tb/ next to the file.
+    private readonly TempDirectory _dir = new();
+    private string MetricsFile => Path.Combine(_dir.Path, "metrics.jsonl");
 
-    public void Dispose() => File.Delete(_file);
+    public void Dispose() => _dir.Dispose();
 
     private static MetricsSample Sample(long steps) => new()
     {
@@ -17,23 +20,23 @@ public sealed class MetricsLogTests : IDisposable
     [Fact]
     public void Lines_are_snake_case_json_and_read_back()
     {
-        using (var log = new MetricsLog(_file))
+        using (var log = new MetricsLog(MetricsFile))
         {
             log.Append(Sample(100));
             log.Append(Sample(200));
         }
-        var lines = File.ReadAllLines(_file);
+        var lines = File.ReadAllLines(MetricsFile);
         Assert.Equal(2, lines.Length);
         Assert.Contains("\"env_steps\":100", lines[0]);
         Assert.DoesNotContain("eval_return", lines[0]); // nulls are left out
-        Assert.Equal([100L, 200L], MetricsLog.ReadAll(_file).Select(s => s.EnvSteps));
+        Assert.Equal([100L, 200L], MetricsLog.ReadAll(MetricsFile).Select(s => s.EnvSteps));
     }
 
     [Fact]
     public void A_torn_last_line_is_skipped()
     {
-        using (var log = new MetricsLog(_file)) log.Append(Sample(100));
-        File.AppendAllText(_file, "{\"kind\":\"tick\",\"ti");
-        Assert.Single(MetricsLog.ReadAll(_file));
+        using (var log = new MetricsLog(MetricsFile)) log.Append(Sample(100));
+        File.AppendAllText(MetricsFile, "{\"kind\":\"tick\",\"ti");
+        Assert.Single(MetricsLog.ReadAll(MetricsFile));
     }
 }

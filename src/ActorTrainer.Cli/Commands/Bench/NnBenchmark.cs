@@ -7,15 +7,20 @@ namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
 /// Times the learning core on the reference network (MLP 4-256-256-2, dueling) and on Tetris's per-action
-/// network (19-64-64-1 on each of 40 placement rows) on the calling thread. Each figure is the median of several timed rounds after a warm-up, so tiered JIT and a noisy
-/// neighbour on a shared machine move it less.
+/// network (19-64-64-1 on each of 40 placement rows) on the calling thread, and this core's FMA peak. Each figure is
+/// the median of several timed rounds after a warm-up, so tiered JIT and a noisy neighbour on a shared machine move it
+/// less. Every number it reports is measured in the run or derived from the specs below; none is written in.
 /// </summary>
 internal sealed class NnBenchmark(double secondsPerFigure)
 {
     public static readonly NetworkSpec Spec = new(4, 2, [256, 256], dueling: true);
 
-    /// <summary>Tetris-v0's training default: observation=placements, 40 rows of 19 features, hidden 64-64.</summary>
+    /// <summary>Tetris-v0's training default: observation=placements, 19 features for each of 40 placements, hidden 64-64.</summary>
     public static readonly NetworkSpec PerActionSpec = new(40 * 19, 40, [64, 64], dueling: false, actionFeatures: 19);
+
+    public const int SmallBatch = 64;
+    public const int LargeBatch = 256;
+    public const int PerActionBatch = 128;
 
     /// <summary>One figure: median over timed rounds, and the fastest round (closest to an unshared core).</summary>
     public readonly record struct Timing(double Median, double Min);
@@ -23,17 +28,45 @@ internal sealed class NnBenchmark(double secondsPerFigure)
     public sealed record Result(
         Timing TrainStepUsB64, Timing TrainStepUsB256, Timing Forward1Us, Timing ForwardB64Us,
         double GflopsB256, double GflopsB256Executed, double GflopsB256Min, double AllocBytesPerStep, long ParameterCount,
-        Timing PerActionTrainStepUsB128, Timing PerActionForward1Us, double PerActionAllocBytesPerStep);
+        Timing PerActionTrainStepUsB128, Timing PerActionForward1Us, double PerActionAllocBytesPerStep, double FmaPeakGflops);
+
+    /// <summary>The networks and batch sizes a peer must time to stand next to <see cref="Run"/>'s figures.</summary>
+    public static IReadOnlyList<PytorchPeer.Network> PeerRequest() =>
+    [
+        new("dueling", Spec, [SmallBatch, LargeBatch], [1, SmallBatch]),
+        new("per_action", PerActionSpec, [PerActionBatch], [1]),
+    ];
+
+    /// <summary>MLP rows in one train-step batch of the per-action network: one row per action of every observation.</summary>
+    public static int PerActionRowsPerBatch => PerActionBatch * PerActionSpec.RowsPerObservation;
+
+    /// <summary>
+    /// FLOPs of one train step at <paramref name="batch"/> counted as 4 forward-equivalents per sample (two forward
+    /// passes plus a backward of twice the cost), the usual way a training FLOP rate is quoted.
+    /// </summary>
+    public static double ComparableFlops(NetworkSpec spec, int batch) => 2.0 * 4 * ForwardMacs(spec) * batch;
+
+    /// <summary>
+    /// FLOPs the double-DQN step executes: three forwards (online on s and s′, target on s′) and a backward of two
+    /// forward-equivalents less the first layer's input gradient, which nothing needs.
+    /// </summary>
+    public static double ExecutedFlops(NetworkSpec spec, int batch)
+    {
+        var macs = ForwardMacs(spec);
+        return 2.0 * (3 * macs + 2 * macs - (long)spec.RowInputSize * spec.HiddenSizes[0] * spec.RowsPerObservation) * batch;
+    }
+
+    private static long ForwardMacs(NetworkSpec spec) => new QNetwork(spec).ForwardMacsPerSample();
 
     public Result Run()
     {
-        var trainer = new DoubleDqnTrainer(Spec, new DqnTrainerOptions { MaxBatch = 256 }, seed: 1);
-        var b64 = RandomBatch(Spec, 64, 2);
-        var b256 = RandomBatch(Spec, 256, 3);
-        var td = new float[256];
+        var trainer = new DoubleDqnTrainer(Spec, new DqnTrainerOptions { MaxBatch = LargeBatch }, seed: 1);
+        var b64 = RandomBatch(Spec, SmallBatch, 2);
+        var b256 = RandomBatch(Spec, LargeBatch, 3);
+        var td = new float[LargeBatch];
 
         // Run every path once for a while before timing any, so no figure pays for JIT tiering of shared code.
-        var warm = System.Diagnostics.Stopwatch.StartNew();
+        var warm = Stopwatch.StartNew();
         while (warm.Elapsed.TotalSeconds < Math.Min(1.0, secondsPerFigure))
         {
             trainer.TrainStep(b64, td);
@@ -53,34 +86,31 @@ internal sealed class NnBenchmark(double secondsPerFigure)
         var allocPerStep = (GC.GetAllocatedBytesForCurrentThread() - before) / (2.0 * allocSteps);
 
         var net = trainer.Online;
-        var obs = b64.Observations.AsSpan(0, 4).ToArray();
-        var q = new float[2];
+        var obs = b64.Observations.AsSpan(0, Spec.ObservationSize).ToArray();
+        var q = new float[Spec.ActionCount];
         var forward1 = Median(() => net.Forward(obs, q));
 
-        var ws = new QNetworkWorkspace(Spec, 64);
-        var qBatch = new float[64 * 2];
-        var forwardB64 = Median(() => net.ForwardBatch(b64.Observations, 64, ws, qBatch));
+        var ws = new QNetworkWorkspace(Spec, SmallBatch);
+        var qBatch = new float[SmallBatch * Spec.ActionCount];
+        var forwardB64 = Median(() => net.ForwardBatch(b64.Observations, SmallBatch, ws, qBatch));
 
-        // The PyTorch figure (119 GFLOP/s at 1149 µs) counts 4 forward-equivalents per sample:
-        // two forward passes plus a backward pass of twice the cost. We use the same count for comparison,
-        // and also report what we execute (three forwards: online on s and s′, target on s′).
-        var macs = net.ForwardMacsPerSample();
-        var flopsComparable = 2.0 * 4 * macs * 256;
-        var flopsExecuted = 2.0 * (3 * macs + 2 * macs - (long)Spec.ObservationSize * Spec.HiddenSizes[0]) * 256;
+        var flopsComparable = ComparableFlops(Spec, LargeBatch);
+        var flopsExecuted = ExecutedFlops(Spec, LargeBatch);
 
         var (perActionStep, perActionForward1, perActionAlloc) = PerAction();
+        var peak = FmaPeak.MeasureGflops(Math.Min(1.0, secondsPerFigure));
         return new Result(
             trainB64, trainB256, forward1, forwardB64,
             flopsComparable / (trainB256.Median * 1e3), flopsExecuted / (trainB256.Median * 1e3), flopsComparable / (trainB256.Min * 1e3),
-            allocPerStep, Spec.ParameterCount, perActionStep, perActionForward1, perActionAlloc);
+            allocPerStep, Spec.ParameterCount, perActionStep, perActionForward1, perActionAlloc, peak);
     }
 
-    /// <summary>Tetris's per-action network: a batch of 128 observations is 5,120 rows through the MLP.</summary>
+    /// <summary>Tetris's per-action network: every observation of a batch is RowsPerObservation rows through the MLP.</summary>
     private (Timing Step, Timing Forward1, double AllocPerStep) PerAction()
     {
-        var trainer = new DoubleDqnTrainer(PerActionSpec, new DqnTrainerOptions { MaxBatch = 128 }, seed: 1);
-        var batch = RandomBatch(PerActionSpec, 128, 4);
-        var td = new float[128];
+        var trainer = new DoubleDqnTrainer(PerActionSpec, new DqnTrainerOptions { MaxBatch = PerActionBatch }, seed: 1);
+        var batch = RandomBatch(PerActionSpec, PerActionBatch, 4);
+        var td = new float[PerActionBatch];
         var step = Median(() => trainer.TrainStep(batch, td));
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 50; i++) trainer.TrainStep(batch, td);
