@@ -8,7 +8,6 @@ namespace ActorTrainer.Training.External;
 /// <summary>
 /// Greedy external episodes ("training": false) of one weights version made an evaluation of exactly
 /// <paramref name="Weights"/>: the Controller passes it to its EvalJudge, which treats it like its Evaluator's result (best/, solved).
-///
 /// </summary>
 public sealed record ExternalEvaluation(WeightsSnapshot Weights, EvalResult Result);
 
