@@ -1,12 +1,15 @@
 namespace ActorTrainer.Dashboard;
 
-/// <summary>Where the dashboard listens and how it authenticates.</summary>
+/// <summary>Where the dashboard listens, how it authenticates, and which other sites may reach it.</summary>
 public sealed record DashboardOptions
 {
     public const string DefaultUrls = "http://127.0.0.1:5088";
 
     /// <summary>The environment variable read when <see cref="ControlToken"/> is not given.</summary>
     public const string TokenEnvironmentVariable = "ACTORTRAINER_CONTROL_TOKEN";
+
+    /// <summary>Default of <see cref="MaxWebSocketClients"/>.</summary>
+    public const int DefaultMaxWebSocketClients = 32;
 
     /// <summary>
     /// Kestrel URLs, separated by ';' (e.g. "http://127.0.0.1:5088" or "http://0.0.0.0:5088"). Port 0 picks a free
@@ -19,6 +22,22 @@ public sealed record DashboardOptions
     /// if set, otherwise no token (allowed on loopback only).
     /// </summary>
     public string? ControlToken { get; init; }
+
+    /// <summary>
+    /// Host header values accepted besides the bound addresses themselves (for a reverse proxy, a DNS name, or a
+    /// mapped port): "name" accepts any port, "name:port" that port only, e.g. "trainer.example.com" or
+    /// "localhost:8080". Every other Host is refused with 421, which is what defeats DNS rebinding.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
+    /// <summary>
+    /// Origins (scheme://host[:port], e.g. "https://trainer.example.com") whose pages may POST and open the
+    /// WebSocket besides the dashboard's own origin. Requests carrying any other Origin get 403.
+    /// </summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+
+    /// <summary>WebSocket clients served at once; the next upgrade gets 503 until one leaves.</summary>
+    public int MaxWebSocketClients { get; init; } = DefaultMaxWebSocketClients;
 
     /// <summary>Most samples GET /api/metrics returns when the request does not ask for fewer.</summary>
     public int MetricsHistory { get; init; } = 2000;
@@ -37,6 +56,9 @@ public sealed record DashboardOptions
     {
         builder.Append("Urls = ").Append(Urls)
             .Append(", ControlToken = ").Append(ControlToken is null ? "(none)" : "(set)")
+            .Append(", AllowedHosts = [").AppendJoin(", ", AllowedHosts).Append(']')
+            .Append(", AllowedOrigins = [").AppendJoin(", ", AllowedOrigins).Append(']')
+            .Append(", MaxWebSocketClients = ").Append(MaxWebSocketClients)
             .Append(", MetricsHistory = ").Append(MetricsHistory)
             .Append(", StatusInterval = ").Append(StatusInterval);
         return true;

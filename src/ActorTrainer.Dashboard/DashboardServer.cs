@@ -23,10 +23,15 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly StreamHub _hub;
 
-    private DashboardServer(WebApplication app, StreamHub hub, IReadOnlyList<Uri> addresses, bool tokenRequired)
+    private readonly ClientSlots _slots;
+    private readonly RefusalCounter _refusals;
+
+    private DashboardServer(WebApplication app, StreamHub hub, ClientSlots slots, RefusalCounter refusals, IReadOnlyList<Uri> addresses, bool tokenRequired)
     {
         _app = app;
         _hub = hub;
+        _slots = slots;
+        _refusals = refusals;
         Addresses = addresses;
         TokenRequired = tokenRequired;
     }
@@ -40,12 +45,17 @@ public sealed class DashboardServer : IAsyncDisposable
     /// <summary>Whether /api and /ws require the bearer token.</summary>
     public bool TokenRequired { get; }
 
-    /// <summary>WebSocket clients connected right now.</summary>
-    public int ConnectedClients => _hub.ClientCount;
+    /// <summary>WebSocket clients admitted right now (connected, or being accepted); at most <see cref="DashboardOptions.MaxWebSocketClients"/>.</summary>
+    public int ConnectedClients => _slots.Taken;
+
+    /// <summary>Requests refused since the start, by rule (wrong Host, foreign Origin, token in URL, 401, 415, WebSocket cap).</summary>
+    public RefusalCounts Refusals => _refusals.Snapshot();
 
     /// <summary>
     /// Starts the dashboard. Throws <see cref="DashboardStartException"/> when a non-loopback URL is given without a
-    /// token (the message names --control-token and ACTORTRAINER_CONTROL_TOKEN) or a URL is invalid or taken.
+    /// token (the message names --control-token and ACTORTRAINER_CONTROL_TOKEN), a URL, allowed host or allowed
+    /// origin is invalid, or a URL is taken. Requests pass the rules of docs/dashboard.md (Host, Origin, token, body
+    /// type, WebSocket cap) before any route.
     /// </summary>
     public static async Task<DashboardServer> StartAsync(ITrainingControl control, DashboardOptions options, ILogger logger, CancellationToken ct = default)
     {
@@ -62,24 +72,18 @@ public sealed class DashboardServer : IAsyncDisposable
         var app = builder.Build();
 
         var hub = new StreamHub(control, options.StatusInterval, logger);
-        var guard = new ControlTokenGuard(token);
+        var slots = new ClientSlots(options.MaxWebSocketClients);
+        var refusals = new RefusalCounter();
         var assets = StaticAssets.Load();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        var gate = new RequestGate(new OriginPolicy(options.AllowedOrigins), new ControlTokenGuard(token), refusals, logger,
+            () => HostPolicy.Create(addresses.Addresses, options.AllowedHosts));
 
-        app.Use(async (ctx, next) =>
-        {
-            var path = ctx.Request.Path;
-            if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/ws")) && !guard.IsAuthorized(ctx.Request))
-            {
-                ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                ctx.Response.Headers.WWWAuthenticate = "Bearer";
-                await ctx.Response.WriteAsJsonAsync(new ErrorBody("unauthorized: send Authorization: Bearer <control token>", "unauthorized", null), DashboardJson.Options);
-                return;
-            }
-            await next(ctx);
-        });
+        // First, so that the gate can tell a WebSocket upgrade (it only installs the feature; nothing is accepted).
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        app.Use(gate.InvokeAsync);
         ApiEndpoints.Map(app, control, hub, options.MetricsHistory);
-        MetricsEndpoint.Map(app, control, guard);
+        MetricsEndpoint.Map(app, control);
         ExternalEndpoints.Map(app, options.External);
         app.Map("/ws", async ctx =>
         {
@@ -89,10 +93,24 @@ public sealed class DashboardServer : IAsyncDisposable
                 await ctx.Response.WriteAsJsonAsync(new ErrorBody("/ws expects a WebSocket upgrade", "invalid_argument", null), DashboardJson.Options);
                 return;
             }
-            var offered = ctx.WebSockets.WebSocketRequestedProtocols;
-            var protocol = offered.Contains(ControlTokenGuard.Subprotocol) ? ControlTokenGuard.Subprotocol : null;
-            using var socket = await ctx.WebSockets.AcceptWebSocketAsync(protocol);
-            await hub.RunClientAsync(socket, ctx.RequestAborted);
+            if (!slots.TryTake())
+            {
+                ctx.Response.Headers.RetryAfter = "5";
+                await gate.RefuseAsync(ctx, RefusalKind.WebSocketFull, StatusCodes.Status503ServiceUnavailable, "too_many_clients",
+                    $"the dashboard already serves {slots.Capacity} WebSocket clients (the cap, --max-ws-clients); try again when one has left");
+                return;
+            }
+            try
+            {
+                var offered = ctx.WebSockets.WebSocketRequestedProtocols;
+                var protocol = offered.Contains(ControlTokenGuard.Subprotocol) ? ControlTokenGuard.Subprotocol : null;
+                using var socket = await ctx.WebSockets.AcceptWebSocketAsync(protocol);
+                await hub.RunClientAsync(socket, ctx.RequestAborted);
+            }
+            finally
+            {
+                slots.Release();
+            }
         });
         app.MapGet("/{**path}", (HttpContext ctx, string? path) =>
         {
@@ -113,10 +131,11 @@ public sealed class DashboardServer : IAsyncDisposable
             throw new DashboardStartException($"dashboard could not bind {options.Urls}: {ex.Message} (is the port taken? choose another with --port or --dashboard-urls)", ex);
         }
 
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+        gate.BindingsKnown(HostPolicy.Create(addresses.Addresses, options.AllowedHosts));
+        var bound = addresses.Addresses
             .Select(a => new Uri(a.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/"))
             .ToList();
-        var server = new DashboardServer(app, hub, bound, token is not null);
+        var server = new DashboardServer(app, hub, slots, refusals, bound, token is not null);
         logger.LogInformation("dashboard at {Urls} (control token {TokenRule})",
             string.Join(", ", bound), token is null ? "not required on loopback" : "required");
         return server;
@@ -124,7 +143,7 @@ public sealed class DashboardServer : IAsyncDisposable
 
     /// <summary>
     /// Checks <paramref name="options"/> without binding anything: the same refusals as <see cref="StartAsync"/>
-    /// (unsafe binding without a token, invalid URL, empty token), so a caller can refuse before it starts work
+    /// (unsafe binding without a token, invalid URL, allowed host or origin, empty token, a cap below 1), so a caller can refuse before it starts work
     /// that a refused dashboard would leave unwatched.
     /// </summary>
     public static void Validate(DashboardOptions options)
@@ -142,6 +161,10 @@ public sealed class DashboardServer : IAsyncDisposable
             throw new DashboardStartException($"MetricsHistory must be at least 1, got {options.MetricsHistory}");
         if (options.StatusInterval <= TimeSpan.Zero)
             throw new DashboardStartException($"StatusInterval must be positive, got {options.StatusInterval}");
+        if (options.MaxWebSocketClients < 1)
+            throw new DashboardStartException($"the WebSocket client cap (--max-ws-clients) must be at least 1, got {options.MaxWebSocketClients}");
+        foreach (var host in options.AllowedHosts) HostPolicy.ParseAllowed(host);
+        foreach (var origin in options.AllowedOrigins) OriginPolicy.ParseAllowed(origin);
         var urls = BindingPolicy.ParseUrls(options.Urls);
         BindingPolicy.Check(urls, token);
         return (urls, token);

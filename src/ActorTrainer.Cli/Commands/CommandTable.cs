@@ -21,5 +21,6 @@ public static class CommandTable
         new Bench.BenchExternalCommand(),
         new Model.ModelInspectCommand(),
         new Model.ModelQCommand(),
+        new Certs.CertsCommand(),
     ];
 }

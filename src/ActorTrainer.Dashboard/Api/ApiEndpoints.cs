@@ -27,10 +27,10 @@ internal static class ApiEndpoints
             return Results.Json(control.RecentMetrics(max), DashboardJson.Options);
         });
 
-        app.MapPost("/api/pause", (CancellationToken ct) => SendAsync(control, hub, new Pause(), ct));
-        app.MapPost("/api/resume", (CancellationToken ct) => SendAsync(control, hub, new Resume(), ct));
-        app.MapPost("/api/stop", (CancellationToken ct) => SendAsync(control, hub, new Stop("requested through the control API"), ct));
-        app.MapPost("/api/save", (CancellationToken ct) => SendAsync(control, hub, new SaveNow(), ct));
+        app.MapPost("/api/pause", (HttpRequest request, CancellationToken ct) => SendBodylessAsync(request, control, hub, new Pause(), ct));
+        app.MapPost("/api/resume", (HttpRequest request, CancellationToken ct) => SendBodylessAsync(request, control, hub, new Resume(), ct));
+        app.MapPost("/api/stop", (HttpRequest request, CancellationToken ct) => SendBodylessAsync(request, control, hub, new Stop("requested through the control API"), ct));
+        app.MapPost("/api/save", (HttpRequest request, CancellationToken ct) => SendBodylessAsync(request, control, hub, new SaveNow(), ct));
         app.MapPost("/api/visual", async (HttpRequest request, CancellationToken ct) =>
         {
             SetVisual command;
@@ -58,6 +58,15 @@ internal static class ApiEndpoints
 
     private static IResult BadBody(BadRequestBody ex) =>
         Results.Json(new ErrorBody(ex.Message, "invalid_argument", ex.Field), DashboardJson.Options, statusCode: StatusCodes.Status400BadRequest);
+
+    // These commands take no fields; a body, when sent (the gate has checked it is JSON), must be an empty object,
+    // so that a misspelt or misplaced field is an error instead of being ignored.
+    private static async Task<IResult> SendBodylessAsync(HttpRequest request, ITrainingControl control, StreamHub hub, object command, CancellationToken ct)
+    {
+        try { CommandBodies.ParseNone(await ReadBodyAsync(request, ct), request.Path.Value ?? "this command"); }
+        catch (BadRequestBody ex) { return BadBody(ex); }
+        return await SendAsync(control, hub, command, ct);
+    }
 
     private static async Task<IResult> SendAsync(ITrainingControl control, StreamHub hub, object command, CancellationToken ct)
     {

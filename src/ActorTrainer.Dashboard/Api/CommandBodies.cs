@@ -4,7 +4,7 @@ using ActorTrainer.Training.Control;
 namespace ActorTrainer.Dashboard.Api;
 
 /// <summary>
-/// Parses the JSON bodies of /api/visual and /api/speed by hand, so every error names the field that was wrong
+/// Parses the JSON bodies of the commands by hand, so every error names the field that was wrong
 /// and what it must be (a generic deserializer would say "could not convert" about a path).
 /// </summary>
 internal static class CommandBodies
@@ -52,6 +52,15 @@ internal static class CommandBodies
             fps = ReadFps(p.Value);
         }
         return new SetSpeed(fps ?? throw new BadRequestBody("fps", "field 'fps' is required (frames per second of the watched runner)"));
+    }
+
+    /// <summary>The body of a command without fields (pause, resume, stop, save): none at all, or {}.</summary>
+    public static void ParseNone(ReadOnlySpan<byte> body, string route)
+    {
+        if (body.IsEmpty) return;
+        using var doc = ParseObject(body, "{}");
+        foreach (var p in doc.RootElement.EnumerateObject())
+            throw new BadRequestBody(p.Name, $"unknown field '{p.Name}'; {route} takes no fields (send no body, or {{}})");
     }
 
     private static double ReadFps(JsonElement v)

@@ -4,7 +4,8 @@ namespace ActorTrainer.Dashboard.Hosting;
 
 /// <summary>
 /// Sends ASP.NET Core's own warnings and errors to the caller's logger. Request lines are Information level and
-/// are dropped on purpose: a /ws?token=... URL must never reach a log.
+/// are dropped on purpose: a URL with a query (the server refuses ?token=, but a client may still send one) must
+/// never reach a log.
 /// </summary>
 internal sealed class ForwardingLoggerProvider(ILogger target) : ILoggerProvider
 {

@@ -68,7 +68,8 @@ internal sealed class StreamHub : IDisposable
         finally
         {
             lock (_clientsLock) _clients = _clients.Where(c => c != client).ToArray();
-            if (socket.State == WebSocketState.Open)
+            // CloseReceived: the client closed first and waits for our close frame to complete the handshake.
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 try { await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None); }
                 catch (WebSocketException) { }

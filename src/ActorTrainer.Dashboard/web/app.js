@@ -249,13 +249,9 @@ function connect() {
   if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)) return;
   const url = new URL('ws', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  let protocols;
-  if (token) {
-    // Browsers cannot set headers on a WebSocket: the token rides in a subprotocol when its characters allow,
-    // otherwise in the query string.
-    if (/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(token)) protocols = ['actortrainer', 'bearer.' + token];
-    else url.searchParams.set('token', token);
-  }
+  // Browsers cannot set headers on a WebSocket, and the server never reads a token from a URL: the token rides in a
+  // subprotocol, base64url-encoded because a subprotocol only holds HTTP token characters.
+  const protocols = token ? ['actortrainer', 'bearer64.' + base64Url(token)] : undefined;
   ws = new WebSocket(url, protocols);
   ws.binaryType = 'arraybuffer';
   ws.onopen = () => {
@@ -285,6 +281,12 @@ function connect() {
     setTimeout(connect, reconnectDelay);
     reconnectDelay = Math.min(reconnectDelay * 2, 10000);
   };
+}
+
+function base64Url(text) {
+  let bin = '';
+  for (const b of new TextEncoder().encode(text)) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 function setConn(up) {

@@ -1,28 +1,25 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ActorTrainer.Cluster.Hosting;
+using ActorTrainer.Cluster.Security;
 
 namespace ActorTrainer.Cluster.Tests.Deploy;
 
 /// <summary>
-/// docker-compose.yml must be accepted by Debian's docker-compose (`docker-compose config`; no engine needed).
-/// tests/setup/docker-compose.sh installs it, so a missing binary is a setup failure, not a skip.
+/// docker-compose.yml must be accepted by Debian's docker-compose (`docker-compose config`; no engine needed), and what
+/// it resolves to must agree with what a node reads. tests/setup/docker-compose.sh installs it, so a missing binary is
+/// a setup failure, not a skip.
 /// </summary>
 public sealed class ComposeFileTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ActorTrainer.sln"))) return dir.FullName;
-        throw new InvalidOperationException("repository root (ActorTrainer.sln) not found above " + AppContext.BaseDirectory);
-    }
-
-    private static (int Code, string Output) Compose(params string[] args)
+    private static (int Code, string Output, string Error) Compose(params string[] args)
     {
         var psi = new ProcessStartInfo("docker-compose") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         // The compose file must not depend on whatever the developer exported in their shell.
-        foreach (var v in new[] { "RABBITMQ_USER", "RABBITMQ_PASS", "CONTROL_TOKEN", "CLUSTER_NAME", "TRAIN_ENV", "RUNNERS_PER_NODE" })
+        foreach (var v in new[] { "CONTROL_TOKEN", "TRAIN_ENV", "RUNNERS_PER_NODE" })
             psi.Environment.Remove(v);
         Process process;
         try
@@ -36,40 +33,86 @@ public sealed class ComposeFileTests
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
-        return (process.ExitCode, output.Result + error.Result);
+        return (process.ExitCode, output.Result, error.Result);
     }
 
-    [Fact]
-    public void Compose_accepts_the_file_with_the_example_settings()
+    private static JsonObject ResolvedServices()
     {
-        var (code, output) = Compose("--env-file", "deploy/.env.example", "-f", "docker-compose.yml", "config");
-        Assert.True(code == 0, output);
-        Assert.Contains("rabbitmq:3.13-management", output);
-        Assert.Contains("dockerfile: deploy/Dockerfile", output);
-        // The learner and the (scalable) runner nodes, with their roles.
-        Assert.Matches(@"(?s)learner:.*- --role\s+- learner", output);
-        Assert.Matches(@"(?s)runner:.*- --role\s+- runner", output);
-        Assert.Contains("ACTORTRAINER_BROKER: amqp://actortrainer:", output);
-        Assert.DoesNotContain("guest", File.ReadAllText(Path.Combine(Root, "docker-compose.yml")));
+        var (code, output, error) = Compose("--env-file", "deploy/.env.example", "-f", "docker-compose.yml", "config");
+        Assert.True(code == 0, output + error);
+        return Yaml.Documents(output).Single()["services"]!.AsObject();
+    }
+
+    private static Dictionary<string, string> Environment(JsonObject service) =>
+        service["environment"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.ToString());
+
+    private static List<string> Command(JsonObject service) => service["command"]!.AsArray().Select(n => n!.ToString()).ToList();
+
+    [Fact]
+    public void Compose_runs_one_learner_and_scalable_runners_with_no_broker()
+    {
+        var services = ResolvedServices();
+        Assert.Equal(["learner", "runner"], services.Select(s => s.Key).Order());
+        var learner = services["learner"]!.AsObject();
+        var runner = services["runner"]!.AsObject();
+        Assert.Equal("deploy/Dockerfile", learner["build"]!["dockerfile"]!.ToString());
+        Assert.Equal(["node", "--role", ClusterRoles.Learner], Command(learner).Take(3));
+        Assert.Equal(["node", "--role", ClusterRoles.Runner], Command(runner).Take(3));
+        // Runners are scaled (--scale runner=4): no fixed name, no published port that two replicas would fight over.
+        Assert.Null(runner["container_name"]);
+        Assert.Null(runner["ports"]);
+        var file = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));
+        Assert.DoesNotContain("rabbitmq", file, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("amqp", file, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("INSECURE", file, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Compose_refuses_to_run_without_credentials_and_says_where_to_set_them()
+    public void Every_node_reads_settings_a_node_accepts_with_TLS_files_from_the_mounted_certs()
+    {
+        var services = ResolvedServices();
+        foreach (var (name, node) in services)
+        {
+            var env = Environment(node!.AsObject());
+            var role = Command(node.AsObject())[2];
+            foreach (var key in env.Keys.Where(k => k.StartsWith("ACTORTRAINER_", StringComparison.Ordinal) && k != "ACTORTRAINER_CONTROL_TOKEN"))
+                Assert.True(ClusterEnvironment.All.Contains(key), $"{name}: {key} is not a variable the node reads");
+            var settings = ClusterEnvironment.Read(role, k => env.GetValueOrDefault(k));
+            settings.Validate();
+            Assert.NotNull(settings.Tls);
+            Assert.Equal($"/certs/{CertificateFolder.NodeFile(role)}", settings.Tls!.CertificatePath);
+            Assert.Equal($"/certs/{CertificateFolder.PasswordFile}", settings.Tls.PasswordPath);
+            Assert.Equal($"/certs/{CertificateFolder.CaCertificateFile}", settings.Tls.CaCertificatePath);
+            Assert.Equal(ClusterNodeSettings.DefaultPort, settings.Port);
+            // Both roles seed from the learner's host name, so the learner forms the cluster and runners join it.
+            Assert.Equal([$"akka.ssl.tcp://actortrainer@learner:{ClusterNodeSettings.DefaultPort}"], settings.SeedNodes);
+            var volumes = node["volumes"]!.AsArray().Select(v => v!.ToString()).ToList();
+            Assert.Contains(volumes, v => v.EndsWith("/certs:/certs:ro", StringComparison.Ordinal));
+        }
+        Assert.Equal("learner", services["learner"]!["hostname"]!.ToString());
+        Assert.Equal("learner", Environment(services["learner"]!.AsObject())[ClusterEnvironment.PublicHostname]);
+    }
+
+    [Fact]
+    public void Compose_refuses_to_run_without_a_control_token_and_says_where_to_set_it()
     {
         var empty = Path.GetTempFileName();
-        var (code, output) = Compose("--env-file", empty, "-f", "docker-compose.yml", "config");
+        var (code, output, error) = Compose("--env-file", empty, "-f", "docker-compose.yml", "config");
         File.Delete(empty);
         Assert.NotEqual(0, code);
-        Assert.Contains("set RABBITMQ_USER in .env", output);
+        Assert.Contains("set CONTROL_TOKEN in .env", output + error);
     }
 
     [Fact]
-    public void The_image_is_multi_stage_and_runs_as_a_non_root_user()
+    public void The_image_is_multi_stage_runs_as_a_non_root_user_and_exposes_the_cluster_ports()
     {
         var dockerfile = File.ReadAllLines(Path.Combine(Root, "deploy", "Dockerfile"));
         Assert.Equal(2, dockerfile.Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
         var user = Assert.Single(dockerfile, l => l.StartsWith("USER ", StringComparison.Ordinal));
         Assert.DoesNotContain("root", user);
         Assert.Contains(dockerfile, l => l.StartsWith("ENTRYPOINT [\"dotnet\", \"/app/actortrainer.dll\"]", StringComparison.Ordinal));
+        var expose = Assert.Single(dockerfile, l => l.StartsWith("EXPOSE ", StringComparison.Ordinal));
+        Assert.Contains(ClusterNodeSettings.DefaultPort.ToString(System.Globalization.CultureInfo.InvariantCulture), expose);
+        Assert.Contains(KubernetesDiscoverySettings.DefaultManagementPort.ToString(System.Globalization.CultureInfo.InvariantCulture), expose);
     }
 }

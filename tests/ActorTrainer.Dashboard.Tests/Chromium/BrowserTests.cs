@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorTrainer.Dashboard.Security;
 using ActorTrainer.Dashboard.Tests.Harness;
 using ActorTrainer.Training.Control;
 using Xunit.Abstractions;
@@ -16,7 +17,7 @@ public sealed class BrowserTests(ITestOutputHelper log)
 
     [Theory]
     [InlineData(null)]
-    [InlineData("browser-test-token")]
+    [InlineData("browser/test=token+1")] // characters a WebSocket subprotocol cannot hold as they are
     public async Task Dashboard_in_chromium_updates_charts_pauses_resumes_streams_frames_and_stops(string? token)
     {
         await using var t = LiveTraining.Start();
@@ -74,6 +75,33 @@ public sealed class BrowserTests(ITestOutputHelper log)
         Assert.True(File.Exists(screenshot));
         // The page's resume after the reconnect reached the Controller.
         Assert.Equal(RunState.Running, (await t.StatusAsync()).State);
+    }
+
+    [Fact]
+    public async Task A_page_of_another_site_cannot_pause_post_a_form_open_the_websocket_or_rebind_while_the_own_page_can()
+    {
+        await using var t = LiveTraining.Start();
+        await t.WarmAsync();
+        await using var d = await RunningDashboard.StartAsync(t.Control);
+        var screenshot = Path.Combine(RepositoryRoot(), "artifacts", "dashboard-cross-site.png");
+
+        await RunScriptAsync("cross-site-test.mjs", [d.LocalBase.AbsoluteUri, screenshot], onLine: null);
+
+        // The script saw 403s; the server's own count says the four requests the browser sent (two fetches, the
+        // form, the WebSocket) reached it and were refused by the Origin rule, and that the JSON fetch never came.
+        // The rebound name was refused by the Host rule: the page, its fetch and chromium's favicon request, each
+        // of which chromium may send once more on a new connection (what a 421 allows a client to do).
+        var refusals = d.Server.Refusals;
+        foreach (var line in d.Logger.Lines.Where(l => l.Contains("refused", StringComparison.Ordinal))) log.WriteLine(line);
+        Assert.Equal(4, refusals.ForeignOrigin);
+        Assert.InRange(refusals.WrongHost, 2, 6);
+        Assert.Equal(new RefusalCounts(refusals.WrongHost, 4, TokenInUrl: 0, Unauthorized: 0, UnsupportedMediaType: 0, WebSocketFull: 0), refusals);
+        Assert.Contains(d.Logger.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("http://localhost:", StringComparison.Ordinal));
+        // The own page's resume is the last command: the run goes on, never watched by the other site's request.
+        var status = await t.StatusAsync();
+        Assert.Equal(RunState.Running, status.State);
+        Assert.Null(status.WatchedRunner);
+        Assert.True(File.Exists(screenshot));
     }
 
     /// <summary>

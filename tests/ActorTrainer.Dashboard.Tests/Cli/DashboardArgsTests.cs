@@ -28,6 +28,9 @@ public sealed class DashboardArgsTests
     [Theory]
     [InlineData("--port", "6000")]
     [InlineData("--control-token", "abc")]
+    [InlineData("--allowed-hosts", "trainer.example")]
+    [InlineData("--allowed-origins", "https://trainer.example")]
+    [InlineData("--max-ws-clients", "4")]
     public void Dashboard_options_without_dashboard_are_a_usage_error(string name, string value)
     {
         var ex = Assert.Throws<UsageException>(() => Read(name, value));
@@ -40,5 +43,33 @@ public sealed class DashboardArgsTests
         var ex = Assert.Throws<UsageException>(() => Read("--dashboard", "--port", "1", "--dashboard-urls", "http://127.0.0.1:2"));
         Assert.Contains("--port", ex.Message);
         Assert.Contains("--dashboard-urls", ex.Message);
+    }
+
+    [Fact]
+    public void Allowed_hosts_origins_and_the_websocket_cap_are_read_as_lists_and_a_number()
+    {
+        var defaults = Read("--dashboard")!;
+        Assert.Empty(defaults.AllowedHosts);
+        Assert.Empty(defaults.AllowedOrigins);
+        Assert.Equal(32, defaults.MaxWebSocketClients);
+
+        var o = Read("--dashboard", "--allowed-hosts", "trainer.example, localhost:8080", "--allowed-origins", "https://trainer.example",
+            "--max-ws-clients", "4")!;
+        Assert.Equal(["trainer.example", "localhost:8080"], o.AllowedHosts);
+        Assert.Equal(["https://trainer.example"], o.AllowedOrigins);
+        Assert.Equal(4, o.MaxWebSocketClients);
+    }
+
+    [Theory]
+    [InlineData("--allowed-hosts", "http://trainer.example", "'http://trainer.example'")]
+    [InlineData("--allowed-hosts", ",", "--allowed-hosts")]
+    [InlineData("--allowed-origins", "trainer.example", "'trainer.example'")]
+    [InlineData("--allowed-origins", "*", "'*'")]
+    [InlineData("--max-ws-clients", "0", "--max-ws-clients")]
+    [InlineData("--max-ws-clients", "many", "--max-ws-clients")]
+    public void A_bad_entry_is_a_usage_error_naming_it(string name, string value, string named)
+    {
+        var ex = Assert.Throws<UsageException>(() => Read("--dashboard", name, value));
+        Assert.Contains(named, ex.Message);
     }
 }

@@ -21,10 +21,13 @@ internal sealed class RunningDashboard : IAsyncDisposable
     public CapturingLogger Logger { get; }
     public HttpClient Http { get; }
 
-    public static async Task<RunningDashboard> StartAsync(ITrainingControl control, string? token = null, string urls = "http://127.0.0.1:0")
+    /// <param name="configure">Changes the test's options (allowed hosts and origins, the WebSocket cap) before the start.</param>
+    public static async Task<RunningDashboard> StartAsync(ITrainingControl control, string? token = null, string urls = "http://127.0.0.1:0",
+        Func<DashboardOptions, DashboardOptions>? configure = null)
     {
         var logger = new CapturingLogger();
         var options = new DashboardOptions { Urls = urls, ControlToken = token, StatusInterval = TimeSpan.FromMilliseconds(250) };
+        if (configure is not null) options = configure(options);
         var server = await DashboardServer.StartAsync(control, options, logger);
         return new RunningDashboard(server, logger, token);
     }

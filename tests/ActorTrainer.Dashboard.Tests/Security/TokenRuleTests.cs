@@ -76,7 +76,7 @@ public sealed class TokenRuleTests(SharedTraining shared)
     }
 
     [Fact]
-    public async Task WebSocket_needs_the_token_in_header_query_or_subprotocol()
+    public async Task WebSocket_needs_the_token_in_a_header_or_subprotocol()
     {
         await using var d = await RunningDashboard.StartAsync(shared.Training.Control, token: Token);
 
@@ -89,7 +89,8 @@ public sealed class TokenRuleTests(SharedTraining shared)
         using (var wrong = new ClientWebSocket())
         {
             wrong.Options.CollectHttpResponseDetails = true;
-            await Assert.ThrowsAsync<WebSocketException>(() => wrong.ConnectAsync(d.WebSocketUri("?token=nope"), CancellationToken.None));
+            wrong.Options.AddSubProtocol("bearer.nope");
+            await Assert.ThrowsAsync<WebSocketException>(() => wrong.ConnectAsync(d.WebSocketUri(), CancellationToken.None));
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.HttpStatusCode);
         }
         using (var header = new ClientWebSocket())
@@ -97,11 +98,6 @@ public sealed class TokenRuleTests(SharedTraining shared)
             header.Options.SetRequestHeader("Authorization", "Bearer " + Token);
             await header.ConnectAsync(d.WebSocketUri(), CancellationToken.None);
             Assert.Equal(WebSocketState.Open, header.State);
-        }
-        using (var query = new ClientWebSocket())
-        {
-            await query.ConnectAsync(d.WebSocketUri("?token=" + Uri.EscapeDataString(Token)), CancellationToken.None);
-            Assert.Equal(WebSocketState.Open, query.State);
         }
         using (var proto = new ClientWebSocket())
         {
@@ -114,16 +110,61 @@ public sealed class TokenRuleTests(SharedTraining shared)
     }
 
     [Fact]
+    public async Task A_token_with_characters_a_subprotocol_cannot_hold_travels_base64url_encoded()
+    {
+        const string odd = "a/b+c=d:é";
+        await using var d = await RunningDashboard.StartAsync(shared.Training.Control, token: odd);
+        using var proto = new ClientWebSocket();
+        proto.Options.AddSubProtocol("actortrainer");
+        proto.Options.AddSubProtocol("bearer64." + System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(odd)));
+        await proto.ConnectAsync(d.WebSocketUri(), CancellationToken.None);
+        Assert.Equal(WebSocketState.Open, proto.State);
+
+        using var wrong = new ClientWebSocket();
+        wrong.Options.CollectHttpResponseDetails = true;
+        wrong.Options.AddSubProtocol("bearer64." + System.Buffers.Text.Base64Url.EncodeToString("a/b+c=d:e"u8));
+        await Assert.ThrowsAsync<WebSocketException>(() => wrong.ConnectAsync(d.WebSocketUri(), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.HttpStatusCode);
+    }
+
+    [Theory]
+    [InlineData(Token, "/ws?token=" + Token)]
+    [InlineData(Token, "/api/status?token=" + Token)]
+    [InlineData(null, "/api/status?token=anything")]
+    public async Task A_token_in_a_url_is_refused_with_400_even_when_it_is_right(string? serverToken, string pathAndQuery)
+    {
+        await using var d = await RunningDashboard.StartAsync(shared.Training.Control, token: serverToken);
+        using var anonymous = new HttpClient { BaseAddress = d.LocalBase };
+        using var res = await anonymous.GetAsync(pathAndQuery);
+        Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+        var body = await res.Content.ReadAsStringAsync();
+        Assert.Contains("token_in_url", body);
+        Assert.Contains("Authorization: Bearer", body);
+        Assert.DoesNotContain(Token, body);
+
+        using var ws = new ClientWebSocket();
+        ws.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => ws.ConnectAsync(d.WebSocketUri("?token=" + Token), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.BadRequest, ws.HttpStatusCode);
+        Assert.Equal(2, d.Server.Refusals.TokenInUrl);
+    }
+
+    [Fact]
     public async Task The_token_never_appears_in_the_log()
     {
         await using var d = await RunningDashboard.StartAsync(shared.Training.Control, token: Token);
         using (var ws = new ClientWebSocket())
-            await ws.ConnectAsync(d.WebSocketUri("?token=" + Token), CancellationToken.None);
+        {
+            ws.Options.AddSubProtocol("bearer." + Token);
+            await ws.ConnectAsync(d.WebSocketUri(), CancellationToken.None);
+        }
         await d.Http.GetAsync("api/status");
         using var anonymous = new HttpClient { BaseAddress = d.LocalBase };
-        await anonymous.GetAsync("api/status?token=" + Token);
+        await anonymous.GetAsync("api/status?token=" + Token); // refused, and logged as a refusal: the path only
+        await anonymous.GetAsync("api/status");
 
-        Assert.NotEmpty(d.Logger.Lines); // the start line at least, so the check below looks at real output
+        Assert.Contains(d.Logger.Lines, l => l.Contains("TokenInUrl", StringComparison.Ordinal)); // the refusals are logged
+        Assert.Contains(d.Logger.Lines, l => l.Contains("Unauthorized", StringComparison.Ordinal));
         Assert.DoesNotContain(d.Logger.Lines, l => l.Contains(Token, StringComparison.Ordinal));
         Assert.DoesNotContain(Token, new DashboardOptions { ControlToken = Token }.ToString());
     }

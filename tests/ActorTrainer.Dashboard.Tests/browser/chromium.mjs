@@ -8,8 +8,8 @@ import path from 'node:path';
 
 export const log = (m) => console.log(`[browser] ${m}`);
 
-// body(page, state) sets state.step before each step, so a failure names it.
-export async function runInChromium(screenshot, body) {
+// body(page, state) sets state.step before each step, so a failure names it. extraArgs are more chromium switches.
+export async function runInChromium(screenshot, body, extraArgs = []) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'actortrainer-chromium-'));
   const state = { step: 'launch chromium' };
   let context;
@@ -19,7 +19,7 @@ export async function runInChromium(screenshot, body) {
       headless: true,
       viewport: { width: 1400, height: 1300 },
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+        '--disable-component-update', '--disable-sync', ...extraArgs],
     });
     const page = context.pages()[0] || await context.newPage();
     await body(page, state);

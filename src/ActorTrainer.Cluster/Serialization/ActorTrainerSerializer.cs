@@ -1,0 +1,448 @@
+using ActorTrainer.Cluster.Membership;
+using ActorTrainer.Environments;
+using ActorTrainer.Learning.Networks;
+using ActorTrainer.Learning.Safetensors;
+using ActorTrainer.Training.Control;
+using ActorTrainer.Training.Learners;
+using ActorTrainer.Training.Runners;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Serialization;
+
+namespace ActorTrainer.Cluster.Serialization;
+
+/// <summary>
+/// Binary form of every message that crosses cluster nodes (little-endian, one short string manifest per type). Decoding
+/// is strict: every count is checked against <see cref="PayloadLimits"/> and against the bytes actually present before
+/// an array is sized from it, enums, booleans, floats and UTF-8 are checked, and nothing may be left over. Anything else
+/// throws <see cref="MalformedMessageException"/>, which Akka.Remote turns into one dropped message; each rejection is
+/// counted in <see cref="RejectedMessages"/> and logged here with its reason.
+/// </summary>
+public sealed class ActorTrainerSerializer : SerializerWithStringManifest
+{
+    /// <summary>The serializer id on the wire; fixed, because both ends of a connection must agree on it.</summary>
+    public const int SerializerId = 4711;
+
+    /// <summary>The name the serializer is bound under in HOCON (akka.actor.serializers).</summary>
+    public const string BindingName = "actortrainer";
+
+    // The dashboard's own bounds for a visual frame: a frame beyond them could not be shown, so it is not accepted either.
+    private const int MaxFrameValues = 64;
+    private const int MaxFrameSide = 255;
+    private const int MaxSceneBytes = 64;
+    private const int MaxValueNameBytes = 64;
+
+    // Rejections are logged one by one up to this many, then every LogEveryAfterBurst-th, so a flood of forged frames
+    // cannot flood the log as well; the counter always holds the total.
+    private const long LogBurst = 100;
+    private const long LogEveryAfterBurst = 1000;
+
+    private static long _rejected;
+    private long _rejectedHere;
+
+    private readonly PayloadLimits _limits;
+    private readonly ExtendedActorSystem? _system;
+    private ILoggingAdapter? _log;
+
+    // The learner sends the same WeightsUpdated to every remote runner: encode it once (latest only; the array is never
+    // changed after it is made, and Akka.Remote copies it into its own frame).
+    private Tuple<WeightsUpdated, byte[]>? _lastWeights;
+
+    public ActorTrainerSerializer(ExtendedActorSystem system) : this(system, PayloadLimits.Default) { }
+
+    public ActorTrainerSerializer(ExtendedActorSystem system, PayloadLimits limits) : base(system)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        _limits = limits;
+        // The logger is made on first use: serializers are built while the system's logging is still starting.
+        _system = system;
+    }
+
+    public override int Identifier => SerializerId;
+
+    /// <summary>Payloads refused by any instance in this process since it started (a node reports it).</summary>
+    public static long RejectedMessages => Interlocked.Read(ref _rejected);
+
+    /// <summary>Every type this serializer writes, for the binding (<see cref="SerializationHostingExtensions"/>).</summary>
+    public static IReadOnlyList<Type> BoundTypes { get; } =
+    [
+        typeof(ExperienceBatch), typeof(ExperienceAck), typeof(WeightsUpdated), typeof(EpisodeFinished), typeof(RunnerStats),
+        typeof(RunnerStarted), typeof(RunnerStopped), typeof(WatchFrames), typeof(FrameRendered),
+        typeof(Pause), typeof(Resume), typeof(Stop), typeof(RegisterRunnerNode), typeof(RunnerNodeWelcome),
+    ];
+
+    private static class Manifests
+    {
+        public const string ExperienceBatch = "EB";
+        public const string ExperienceAck = "EA";
+        public const string WeightsUpdated = "WU";
+        public const string EpisodeFinished = "EF";
+        public const string RunnerStats = "RS";
+        public const string RunnerStarted = "R+";
+        public const string RunnerStopped = "R-";
+        public const string WatchFrames = "WF";
+        public const string FrameRendered = "FR";
+        public const string Pause = "PA";
+        public const string Resume = "RE";
+        public const string Stop = "ST";
+        public const string RegisterRunnerNode = "NR";
+        public const string RunnerNodeWelcome = "NW";
+    }
+
+    public override string Manifest(object o) => o switch
+    {
+        ExperienceBatch => Manifests.ExperienceBatch,
+        ExperienceAck => Manifests.ExperienceAck,
+        WeightsUpdated => Manifests.WeightsUpdated,
+        EpisodeFinished => Manifests.EpisodeFinished,
+        RunnerStats => Manifests.RunnerStats,
+        RunnerStarted => Manifests.RunnerStarted,
+        RunnerStopped => Manifests.RunnerStopped,
+        WatchFrames => Manifests.WatchFrames,
+        FrameRendered => Manifests.FrameRendered,
+        Pause => Manifests.Pause,
+        Resume => Manifests.Resume,
+        Stop => Manifests.Stop,
+        RegisterRunnerNode => Manifests.RegisterRunnerNode,
+        RunnerNodeWelcome => Manifests.RunnerNodeWelcome,
+        _ => throw new ArgumentException($"{o?.GetType().FullName ?? "null"} is not a message ActorTrainerSerializer writes; bound types: {string.Join(", ", BoundTypes.Select(t => t.Name))}", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        ExperienceBatch m => WriteExperience(m),
+        ExperienceAck m => Fixed(4, m, static (ref PayloadWriter w, ExperienceAck a) => w.WriteInt32(a.Count)),
+        WeightsUpdated m => WriteWeights(m),
+        EpisodeFinished m => Fixed(28, m, static (ref PayloadWriter w, EpisodeFinished e) =>
+        {
+            w.WriteInt32(e.RunnerId);
+            w.WriteDouble(e.Return);
+            w.WriteInt32(e.Length);
+            w.WriteInt64(e.WeightsVersion);
+            w.WriteInt32(e.Lines);
+        }),
+        RunnerStats m => Fixed(28, m, static (ref PayloadWriter w, RunnerStats s) =>
+        {
+            w.WriteInt32(s.RunnerId);
+            w.WriteInt64(s.EnvSteps);
+            w.WriteInt64(s.Episodes);
+            w.WriteInt64(s.WeightsVersion);
+        }),
+        RunnerStarted m => Fixed(4, m, static (ref PayloadWriter w, RunnerStarted s) => w.WriteInt32(s.RunnerId)),
+        RunnerStopped m => Fixed(12, m, static (ref PayloadWriter w, RunnerStopped s) =>
+        {
+            w.WriteInt32(s.RunnerId);
+            w.WriteInt64(s.EnvSteps);
+        }),
+        WatchFrames m => Fixed(9, m, static (ref PayloadWriter w, WatchFrames f) =>
+        {
+            w.WriteBoolean(f.On);
+            w.WriteDouble(f.Fps);
+        }),
+        FrameRendered m => WriteFrame(m),
+        Pause or Resume => [],
+        Stop m => WriteStop(m),
+        RegisterRunnerNode m => Fixed(4, m, static (ref PayloadWriter w, RegisterRunnerNode r) => w.WriteInt32(r.Runners)),
+        RunnerNodeWelcome m => WriteWelcome(m),
+        _ => throw new ArgumentException($"{obj?.GetType().FullName ?? "null"} is not a message ActorTrainerSerializer writes", nameof(obj)),
+    };
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        try
+        {
+            ArgumentNullException.ThrowIfNull(bytes);
+            var r = new PayloadReader(bytes);
+            object message = manifest switch
+            {
+                Manifests.ExperienceBatch => ReadExperience(ref r),
+                Manifests.ExperienceAck => new ExperienceAck(r.ReadInt32("acknowledged count", 0, _limits.MaxBatchTransitions)),
+                Manifests.WeightsUpdated => ReadWeights(ref r),
+                Manifests.EpisodeFinished => ReadEpisode(ref r),
+                Manifests.RunnerStats => new RunnerStats(RunnerId(ref r), r.ReadCounter("env steps"), r.ReadCounter("episodes"), r.ReadInt64()),
+                Manifests.RunnerStarted => new RunnerStarted(RunnerId(ref r)),
+                Manifests.RunnerStopped => new RunnerStopped(RunnerId(ref r), r.ReadCounter("env steps")),
+                Manifests.WatchFrames => ReadWatch(ref r),
+                Manifests.FrameRendered => ReadFrame(ref r),
+                Manifests.Pause => new Pause(),
+                Manifests.Resume => new Resume(),
+                Manifests.Stop => new Stop(r.ReadString("stop reason", _limits.MaxReasonBytes)),
+                Manifests.RegisterRunnerNode => new RegisterRunnerNode(r.ReadInt32("runner count", 1, _limits.MaxRunnersPerNode)),
+                Manifests.RunnerNodeWelcome => ReadWelcome(ref r),
+                _ => throw new MalformedMessageException($"unknown manifest '{Printable(manifest)}'; this serializer reads {string.Join(", ", AllManifests)}"),
+            };
+            r.EnsureEnd();
+            return message;
+        }
+        catch (MalformedMessageException e)
+        {
+            Reject(manifest, bytes?.Length ?? 0, e);
+            throw;
+        }
+    }
+
+    private static readonly string[] AllManifests =
+    [
+        Manifests.ExperienceBatch, Manifests.ExperienceAck, Manifests.WeightsUpdated, Manifests.EpisodeFinished, Manifests.RunnerStats,
+        Manifests.RunnerStarted, Manifests.RunnerStopped, Manifests.WatchFrames, Manifests.FrameRendered, Manifests.Pause,
+        Manifests.Resume, Manifests.Stop, Manifests.RegisterRunnerNode, Manifests.RunnerNodeWelcome,
+    ];
+
+    private void Reject(string manifest, int length, MalformedMessageException e)
+    {
+        var total = Interlocked.Increment(ref _rejected);
+        // The log budget is per ActorSystem (one serializer each), so one node's flood does not silence another's log.
+        var here = Interlocked.Increment(ref _rejectedHere);
+        if (here <= LogBurst || here % LogEveryAfterBurst == 0)
+            Log()?.Warning("Dropped a malformed {0} message of {1} bytes ({2} rejected in this process): {3}", Printable(manifest), length, total, e.Message);
+    }
+
+    private ILoggingAdapter? Log() => _log ??= _system is null ? null : Logging.GetLogger(_system, typeof(ActorTrainerSerializer));
+
+    // A forged manifest goes into a log line: keep it short and printable.
+    private static string Printable(string? s) =>
+        s is null ? "(none)" : new string(s.Take(16).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+
+    // ---------------------------------------------------------------- small fixed layouts
+
+    private delegate void FieldWriter<in T>(ref PayloadWriter writer, T message);
+
+    private static byte[] Fixed<T>(int size, T message, FieldWriter<T> write)
+    {
+        var bytes = new byte[size];
+        var w = new PayloadWriter(bytes);
+        write(ref w, message);
+        return bytes;
+    }
+
+    private static int RunnerId(ref PayloadReader r) => r.ReadInt32("runner id", 0, int.MaxValue);
+
+    private static EpisodeFinished ReadEpisode(ref PayloadReader r)
+    {
+        var runner = RunnerId(ref r);
+        var ret = r.ReadDouble();
+        var length = r.ReadInt32("episode length", 0, int.MaxValue);
+        var version = r.ReadInt64();
+        var lines = r.ReadInt32("lines", 0, int.MaxValue);
+        if (!double.IsFinite(ret)) throw new MalformedMessageException($"episode of runner {runner} has a non-finite return");
+        return new EpisodeFinished(runner, ret, length, version, lines);
+    }
+
+    private static WatchFrames ReadWatch(ref PayloadReader r)
+    {
+        var on = r.ReadBoolean();
+        var fps = r.ReadDouble();
+        // The runner divides by fps for its frame interval: zero, negative or NaN would stall or flood it.
+        if (!(fps > 0 && fps <= Controller.MaxFrameFps))
+            throw new MalformedMessageException($"frame rate {fps}; allowed (0, {Controller.MaxFrameFps}]");
+        return new WatchFrames(on, fps);
+    }
+
+    // ---------------------------------------------------------------- experience
+
+    // runner i32, version i64, count i32, obs size i32, then raw blocks: observations f32[count*obs], actions i32[count],
+    // returns f32[count], next observations f32[count*obs], discounts f32[count], priorities f32[count].
+    private const int ExperienceHeaderBytes = 20;
+
+    private static long ExperienceBodyBytes(long count, long observationSize) => count * observationSize * 8 + count * 16;
+
+    private byte[] WriteExperience(ExperienceBatch m)
+    {
+        var problem = m.Validate(m.ObservationSize, int.MaxValue);
+        if (problem is not null) throw new ArgumentException($"experience batch of runner {m.RunnerId} cannot be sent: {problem}", nameof(m));
+        var size = ExperienceHeaderBytes + ExperienceBodyBytes(m.Count, m.ObservationSize);
+        if (size > _limits.MaxExperienceBytes)
+            throw new ArgumentException($"experience batch of {m.Count} x {m.ObservationSize} is {size} bytes; the limit is {_limits.MaxExperienceBytes}", nameof(m));
+        var bytes = new byte[size];
+        var w = new PayloadWriter(bytes);
+        int n = m.Count, obs = m.Count * m.ObservationSize;
+        w.WriteInt32(m.RunnerId);
+        w.WriteInt64(m.WeightsVersion);
+        w.WriteInt32(n);
+        w.WriteInt32(m.ObservationSize);
+        w.WriteRaw(m.Observations.AsSpan(0, obs));
+        w.WriteRaw(m.Actions.AsSpan(0, n));
+        w.WriteRaw(m.Returns.AsSpan(0, n));
+        w.WriteRaw(m.NextObservations.AsSpan(0, obs));
+        w.WriteRaw(m.Discounts.AsSpan(0, n));
+        w.WriteRaw(m.Priorities.AsSpan(0, n));
+        return bytes;
+    }
+
+    private ExperienceBatch ReadExperience(ref PayloadReader r)
+    {
+        var runner = RunnerId(ref r);
+        var version = r.ReadInt64();
+        var count = r.ReadInt32("experience count", 1, _limits.MaxBatchTransitions);
+        var obsSize = r.ReadInt32("observation size", 1, _limits.MaxObservationSize);
+        // The arrays are sized from the header, which a forger controls: the bytes must be there before anything is allocated.
+        var body = ExperienceBodyBytes(count, obsSize);
+        if (body != r.Remaining)
+            throw new MalformedMessageException($"experience of {count} x {obsSize} needs {body} bytes after the header; the payload has {r.Remaining}");
+        var observations = new float[count * obsSize];
+        var actions = new int[count];
+        var returns = new float[count];
+        var next = new float[count * obsSize];
+        var discounts = new float[count];
+        var priorities = new float[count];
+        r.ReadRaw(observations);
+        r.ReadRaw(actions);
+        r.ReadRaw(returns);
+        r.ReadRaw(next);
+        r.ReadRaw(discounts);
+        r.ReadRaw(priorities);
+        var batch = new ExperienceBatch(runner, version, count, obsSize, observations, actions, returns, next, discounts, priorities);
+        // Shapes are right by construction; this checks values (finite observations, returns and priorities, discounts
+        // in 0..1, actions not negative). The replay checks actions against the run's action count.
+        var problem = batch.Validate(obsSize, int.MaxValue);
+        if (problem is not null) throw new MalformedMessageException($"experience of runner {runner}: {problem}");
+        return batch;
+    }
+
+    // ---------------------------------------------------------------- weights
+
+    // version i64, then the snapshot as safetensors (i32 length + bytes): the same format as model files.
+    private byte[] WriteWeights(WeightsUpdated m)
+    {
+        var cached = Volatile.Read(ref _lastWeights);
+        if (cached is not null && ReferenceEquals(cached.Item1, m)) return cached.Item2;
+        var safetensors = ModelFile.SerializeSnapshot(m.Snapshot);
+        if (safetensors.Length > _limits.MaxWeightsBytes)
+            throw new ArgumentException($"weights of network {m.Snapshot.Spec} are {safetensors.Length} bytes; the limit is {_limits.MaxWeightsBytes}", nameof(m));
+        var bytes = new byte[12 + safetensors.Length];
+        var w = new PayloadWriter(bytes);
+        w.WriteInt64(m.Version);
+        w.WriteBytes(safetensors);
+        Volatile.Write(ref _lastWeights, Tuple.Create(m, bytes));
+        return bytes;
+    }
+
+    private WeightsUpdated ReadWeights(ref PayloadReader r)
+    {
+        var version = r.ReadCounter("weights version");
+        var safetensors = r.ReadBytes("safetensors", _limits.MaxWeightsBytes);
+        WeightsSnapshot snapshot;
+        try
+        {
+            snapshot = ModelFile.DeserializeSnapshot(safetensors, "weights from a remote node");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new MalformedMessageException($"weights are not a valid safetensors model: {e.Message}", e);
+        }
+        if (snapshot.Version != version)
+            throw new MalformedMessageException($"message says weights version {version}, the safetensors metadata says {snapshot.Version}");
+        foreach (var p in snapshot.Parameters.Span)
+            if (!float.IsFinite(p)) throw new MalformedMessageException("weights contain NaN or infinity");
+        return new WeightsUpdated(version, snapshot);
+    }
+
+    // ---------------------------------------------------------------- visual mode
+
+    // runner i32, step i64, kind u8 (0 state, 1 cells), scene string, width u16, height u16, cells (i32 count + bytes),
+    // value count i32, then per value: name string, value f64.
+    private static byte[] WriteFrame(FrameRendered m)
+    {
+        var f = m.Frame;
+        if (f.Width > MaxFrameSide || f.Height > MaxFrameSide || f.Values.Length > MaxFrameValues)
+            throw new ArgumentException($"frame of {f.Width} x {f.Height} cells and {f.Values.Length} values exceeds {MaxFrameSide} x {MaxFrameSide} and {MaxFrameValues} values", nameof(m));
+        var size = 4 + 8 + 1 + PayloadWriter.StringSize(f.Scene) + 2 + 2 + 4 + f.Cells.Length + 4;
+        for (var i = 0; i < f.Values.Length; i++) size += PayloadWriter.StringSize(f.Names[i]) + 8;
+        var bytes = new byte[size];
+        var w = new PayloadWriter(bytes);
+        w.WriteInt32(m.RunnerId);
+        w.WriteInt64(m.Step);
+        w.WriteByte(f.Kind == FrameKind.Cells ? (byte)1 : (byte)0);
+        w.WriteString(f.Scene);
+        w.WriteUInt16((ushort)f.Width);
+        w.WriteUInt16((ushort)f.Height);
+        w.WriteBytes(f.Cells);
+        w.WriteInt32(f.Values.Length);
+        for (var i = 0; i < f.Values.Length; i++)
+        {
+            w.WriteString(f.Names[i]);
+            w.WriteDouble(f.Values[i]);
+        }
+        return bytes;
+    }
+
+    private static FrameRendered ReadFrame(ref PayloadReader r)
+    {
+        var runner = RunnerId(ref r);
+        var step = r.ReadCounter("frame step");
+        var kind = r.ReadByte();
+        if (kind > 1) throw new MalformedMessageException($"frame kind {kind}; allowed 0 (state) or 1 (cells)");
+        var scene = r.ReadString("scene name", MaxSceneBytes);
+        if (scene.Length == 0) throw new MalformedMessageException("frame without a scene name");
+        int width = r.ReadUInt16(), height = r.ReadUInt16();
+        var cells = r.ReadBytes("cells", MaxFrameSide * MaxFrameSide);
+        var count = r.ReadInt32("frame value count", 0, MaxFrameValues);
+        if (kind == 0)
+        {
+            if (width != 0 || height != 0 || cells.Length != 0)
+                throw new MalformedMessageException($"state frame with a {width} x {height} grid of {cells.Length} cells; a state frame has none");
+            if (count < 1) throw new MalformedMessageException("state frame without values; allowed 1..64");
+        }
+        else
+        {
+            if (width < 1 || width > MaxFrameSide || height < 1 || height > MaxFrameSide)
+                throw new MalformedMessageException($"cell grid {width} x {height}; allowed 1..{MaxFrameSide} on each side");
+            if (cells.Length != width * height)
+                throw new MalformedMessageException($"cell grid {width} x {height} needs {width * height} cells, the frame has {cells.Length}");
+        }
+        // Each value takes at least a name length and a double: checked before the arrays are sized from count.
+        r.Require(count * 12L, $"{count} frame values");
+        var names = new string[count];
+        var values = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            names[i] = r.ReadString("value name", MaxValueNameBytes);
+            values[i] = r.ReadDouble();
+            if (!double.IsFinite(values[i])) throw new MalformedMessageException($"frame value {i} ('{names[i]}') is not finite");
+        }
+        var frame = kind == 0 ? Frame.FromState(scene, names, values) : Frame.FromCells(scene, width, height, cells.ToArray(), names, values);
+        return new FrameRendered(runner, step, frame);
+    }
+
+    // ---------------------------------------------------------------- control and membership
+
+    private byte[] WriteStop(Stop m)
+    {
+        var reason = m.Reason ?? "";
+        // A reason is free text: cut it to what the decoder accepts rather than refuse to stop.
+        while (System.Text.Encoding.UTF8.GetByteCount(reason) > _limits.MaxReasonBytes) reason = reason[..(reason.Length / 2)];
+        var bytes = new byte[PayloadWriter.StringSize(reason)];
+        var w = new PayloadWriter(bytes);
+        w.WriteString(reason);
+        return bytes;
+    }
+
+    // first runner i32, runner count i32, ladder i32, running bool, config JSON string.
+    private byte[] WriteWelcome(RunnerNodeWelcome m)
+    {
+        var json = m.ConfigJson ?? "";
+        var jsonBytes = System.Text.Encoding.UTF8.GetByteCount(json);
+        if (jsonBytes > _limits.MaxConfigBytes)
+            throw new ArgumentException($"training config of {jsonBytes} bytes; the limit is {_limits.MaxConfigBytes}", nameof(m));
+        var bytes = new byte[13 + 4 + jsonBytes];
+        var w = new PayloadWriter(bytes);
+        w.WriteInt32(m.FirstRunnerId);
+        w.WriteInt32(m.RunnerCount);
+        w.WriteInt32(m.LadderSize);
+        w.WriteBoolean(m.Running);
+        w.WriteString(json);
+        return bytes;
+    }
+
+    private RunnerNodeWelcome ReadWelcome(ref PayloadReader r)
+    {
+        var first = r.ReadInt32("first runner id", 0, int.MaxValue);
+        var count = r.ReadInt32("runner count", 0, _limits.MaxRunnersPerNode);
+        var ladder = r.ReadInt32("epsilon ladder size", 1, int.MaxValue);
+        var running = r.ReadBoolean();
+        var json = r.ReadString("training config", _limits.MaxConfigBytes);
+        if ((long)first + count > ladder)
+            throw new MalformedMessageException($"runner ids {first}..{first + count - 1} do not fit an epsilon ladder of {ladder}");
+        return new RunnerNodeWelcome(first, count, ladder, running, json);
+    }
+}

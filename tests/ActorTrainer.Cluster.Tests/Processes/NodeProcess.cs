@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ActorTrainer.Cluster.Tests.Processes;
+
+/// <summary>
+/// A real `actortrainer` process (the built CLI dll under `dotnet`), its output captured line by line.
+/// <see cref="Kill"/> is SIGKILL of the whole tree: the process gets no chance to say goodbye.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly SemaphoreSlim _changed = new(0);
+
+    private NodeProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    public string Name { get; }
+    public bool HasExited => _process.HasExited;
+    public int Id => _process.Id;
+
+    /// <summary>Starts `actortrainer args...`; <paramref name="brokerUrl"/> goes in ACTORTRAINER_BROKER (never on the command line).</summary>
+    public static NodeProcess Start(string name, string? brokerUrl, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(CliDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        if (brokerUrl is not null) psi.Environment["ACTORTRAINER_BROKER"] = brokerUrl;
+        else psi.Environment.Remove("ACTORTRAINER_BROKER");
+        psi.Environment["DOTNET_TieredPGO"] = "0";
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
+        var node = new NodeProcess(name, process);
+        process.OutputDataReceived += (_, e) => node.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Add(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return node;
+    }
+
+    private void Add(string? line)
+    {
+        if (line is null) return;
+        lock (_lines) _lines.Add(line);
+        _changed.Release();
+    }
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines) return [.. _lines];
+        }
+    }
+
+    public string Output => string.Join('\n', Lines);
+
+    /// <summary>The first line matching <paramref name="match"/>, waiting up to <paramref name="timeout"/>.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var hit = Lines.FirstOrDefault(match);
+            if (hit is not null) return hit;
+            if (_process.HasExited && !Lines.Any(match))
+            {
+                await Task.Delay(200); // let the output readers drain
+                hit = Lines.FirstOrDefault(match);
+                if (hit is not null) return hit;
+                throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before {what}. Output:\n{Tail()}");
+            }
+            var left = timeout - deadline.Elapsed;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"{Name}: no {what} within {timeout.TotalSeconds} s. Output:\n{Tail()}");
+            await _changed.WaitAsync(left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500));
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds} s. Output:\n{Tail()}");
+        }
+        _process.WaitForExit(); // flushes the async output readers
+        return _process.ExitCode;
+    }
+
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public string Tail(int lines = 60) => string.Join('\n', Lines.TakeLast(lines));
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            Kill();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>src/ActorTrainer.Cli's build output in the same configuration as this test assembly.</summary>
+    public static string CliDll { get; } = FindCliDll();
+
+    private static string FindCliDll()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ActorTrainer.sln"))) dir = dir.Parent;
+        if (dir is null) throw new InvalidOperationException("ActorTrainer.sln not found above " + AppContext.BaseDirectory);
+        var dll = Path.Combine(dir.FullName, "src", "ActorTrainer.Cli", "bin", configuration, "net10.0", "actortrainer.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build src/ActorTrainer.Cli -c {configuration} first.");
+        return dll;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Buffers.Binary;
+using ActorTrainer.Cluster.Serialization;
+using Akka.Actor;
+
+namespace ActorTrainer.Cluster.Tests.Serialization;
+
+/// <summary>
+/// What a forged or corrupt payload does: a <see cref="MalformedMessageException"/> naming the problem, counted, and no
+/// allocation sized by the forger's header.
+/// </summary>
+public sealed class MalformedPayloadTests : IDisposable
+{
+    private readonly ActorSystem _system = ActorSystem.Create("malformed");
+    private readonly ActorTrainerSerializer _serializer;
+
+    public MalformedPayloadTests() => _serializer = new ActorTrainerSerializer((ExtendedActorSystem)_system);
+
+    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+
+    private MalformedMessageException Rejects(byte[] payload, string manifest) =>
+        Assert.Throws<MalformedMessageException>(() => _serializer.FromBinary(payload, manifest));
+
+    private string ManifestOf(object message) => _serializer.Manifest(message);
+
+    [Fact]
+    public void Every_truncation_of_every_message_is_rejected()
+    {
+        foreach (var message in SampleMessages.All())
+        {
+            var bytes = _serializer.ToBinary(message);
+            for (var length = 0; length < bytes.Length; length++)
+            {
+                var cut = bytes.AsSpan(0, length).ToArray();
+                var e = Assert.Throws<MalformedMessageException>(() => _serializer.FromBinary(cut, ManifestOf(message)));
+                Assert.False(string.IsNullOrWhiteSpace(e.Message));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_byte_left_over_after_the_last_field_is_rejected()
+    {
+        foreach (var message in SampleMessages.All())
+        {
+            var bytes = _serializer.ToBinary(message).Append((byte)0).ToArray();
+            var e = Rejects(bytes, ManifestOf(message));
+            Assert.True(e.Message.Contains("unread bytes", StringComparison.Ordinal) || e.Message.Contains("needs", StringComparison.Ordinal), e.Message);
+        }
+    }
+
+    [Fact]
+    public void A_forged_experience_header_is_rejected_before_anything_is_sized_from_it()
+    {
+        // 65536 transitions of 4096 floats would be 2 GiB of arrays (plus 1 MiB of per-transition values); the payload holds only the 20-byte header.
+        var header = new byte[20];
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), 65_536);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), 4096);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Rejects(header, "EB");
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("needs 2148532224 bytes", e.Message);
+        Assert.True(allocated < 64 * 1024, $"rejecting the header allocated {allocated} bytes");
+
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), 65_537);
+        Assert.Contains("experience count 65537", Rejects(header, "EB").Message);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), -1);
+        Assert.Contains("observation size -1", Rejects(header, "EB").Message);
+    }
+
+    [Fact]
+    public void Forged_lengths_of_weights_frames_and_strings_are_rejected_without_big_allocations()
+    {
+        var weights = new byte[12];
+        BinaryPrimitives.WriteInt32LittleEndian(weights.AsSpan(8), int.MaxValue);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Contains("safetensors length 2147483647", Rejects(weights, "WU").Message);
+        var reason = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(reason, 1_000_000);
+        Assert.Contains("stop reason length 1000000", Rejects(reason, "ST").Message);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 64 * 1024, $"rejecting forged lengths allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void Values_a_runner_or_the_replay_could_not_use_are_rejected_with_what_is_wrong()
+    {
+        var batch = SampleMessages.Experience();
+        batch.Returns[1] = float.NaN;
+        // The sender refuses to write it, so forge it with the valid bytes and one NaN.
+        var good = _serializer.ToBinary(SampleMessages.Experience());
+        var returnsAt = 20 + 3 * 4 * 4 + 3 * 4;
+        BinaryPrimitives.WriteSingleLittleEndian(good.AsSpan(returnsAt + 4), float.NaN);
+        Assert.Contains("non-finite return or priority at 1", Rejects(good, "EB").Message);
+        Assert.Throws<ArgumentException>(() => _serializer.ToBinary(batch));
+
+        var watch = _serializer.ToBinary(new Training.Runners.WatchFrames(true, 30));
+        BinaryPrimitives.WriteDoubleLittleEndian(watch.AsSpan(1), 0);
+        Assert.Contains("frame rate 0", Rejects(watch, "WF").Message);
+        watch[0] = 2;
+        Assert.Contains("boolean byte 2", Rejects(watch, "WF").Message);
+
+        var welcome = _serializer.ToBinary(new ActorTrainer.Cluster.Membership.RunnerNodeWelcome(14, 4, 16, true, "{}"));
+        Assert.Contains("do not fit an epsilon ladder of 16", Rejects(welcome, "NW").Message);
+
+        var register = new byte[4];
+        Assert.Contains("runner count 0", Rejects(register, "NR").Message);
+    }
+
+    [Fact]
+    public void Weights_that_are_not_a_valid_model_or_disagree_with_their_version_are_rejected()
+    {
+        var bytes = _serializer.ToBinary(SampleMessages.Weights(version: 17));
+        var otherVersion = bytes.ToArray();
+        BinaryPrimitives.WriteInt64LittleEndian(otherVersion, 18);
+        Assert.Contains("version 18, the safetensors metadata says 17", Rejects(otherVersion, "WU").Message);
+
+        var garbage = new byte[12 + 64];
+        BinaryPrimitives.WriteInt32LittleEndian(garbage.AsSpan(8), 64);
+        new Random(1).NextBytes(garbage.AsSpan(12));
+        var e = Rejects(garbage, "WU");
+        Assert.StartsWith("weights are not a valid safetensors model", e.Message);
+        Assert.NotNull(e.InnerException);
+    }
+
+    [Fact]
+    public void An_unknown_manifest_is_rejected_with_the_manifests_this_serializer_reads()
+    {
+        var e = Rejects([1, 2, 3], "ZZ\u0001");
+        Assert.Contains("unknown manifest 'ZZ?'", e.Message);
+        Assert.Contains("EB", e.Message);
+    }
+
+    [Fact]
+    public void Each_rejection_is_counted()
+    {
+        var before = ActorTrainerSerializer.RejectedMessages;
+        Rejects([], "EB");
+        Rejects([1], "R+");
+        Assert.True(ActorTrainerSerializer.RejectedMessages >= before + 2);
+    }
+}
