@@ -242,30 +242,38 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
 
     // runner i32, version i64, count i32, obs size i32, then raw blocks: observations f32[count*obs], actions i32[count],
     // returns f32[count], next observations f32[count*obs], discounts f32[count], priorities f32[count].
-    private const int ExperienceHeaderBytes = 20;
+    // runner i32, version i64, count i32, observation size i32, first observation i64, observation count i32.
+    private const int ExperienceHeaderBytes = 32;
 
-    private static long ExperienceBodyBytes(long count, long observationSize) => count * observationSize * 8 + count * 16;
+    // Each observation once (the batch names transitions by stream position), then from/to (i64) and four 4-byte columns.
+    private static long ExperienceBodyBytes(long count, long observationCount, long observationSize) =>
+        observationCount * observationSize * 4 + count * 32;
 
     private byte[] WriteExperience(ExperienceBatch m)
     {
         var problem = m.Validate(m.ObservationSize, int.MaxValue);
         if (problem is not null) throw new ArgumentException($"experience batch of runner {m.RunnerId} cannot be sent: {problem}", nameof(m));
-        var size = ExperienceHeaderBytes + ExperienceBodyBytes(m.Count, m.ObservationSize);
+        var size = ExperienceHeaderBytes + ExperienceBodyBytes(m.Count, m.ObservationCount, m.ObservationSize);
         if (size > _limits.MaxExperienceBytes)
-            throw new ArgumentException($"experience batch of {m.Count} x {m.ObservationSize} is {size} bytes; the limit is {_limits.MaxExperienceBytes}", nameof(m));
+            throw new ArgumentException($"experience batch of {m.Count} transitions and {m.ObservationCount} x {m.ObservationSize} observations is {size} bytes; the limit is {_limits.MaxExperienceBytes}", nameof(m));
         var bytes = new byte[size];
         var w = new PayloadWriter(bytes);
-        int n = m.Count, obs = m.Count * m.ObservationSize;
+        var n = m.Count;
         w.WriteInt32(m.RunnerId);
         w.WriteInt64(m.WeightsVersion);
         w.WriteInt32(n);
         w.WriteInt32(m.ObservationSize);
-        w.WriteRaw(m.Observations.AsSpan(0, obs));
+        w.WriteInt64(m.FirstObservation);
+        w.WriteInt32(m.ObservationCount);
+        w.WriteRaw(m.Observations.AsSpan(0, m.ObservationCount * m.ObservationSize));
+        w.WriteRaw(m.From.AsSpan(0, n));
+        w.WriteRaw(m.To.AsSpan(0, n));
         w.WriteRaw(m.Actions.AsSpan(0, n));
         w.WriteRaw(m.Returns.AsSpan(0, n));
-        w.WriteRaw(m.NextObservations.AsSpan(0, obs));
         w.WriteRaw(m.Discounts.AsSpan(0, n));
         w.WriteRaw(m.Priorities.AsSpan(0, n));
+        // Encoded: the runner's pooled arrays may go back to it (the bytes are all the remote link needs).
+        m.Release();
         return bytes;
     }
 
@@ -273,27 +281,32 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     {
         var runner = RunnerId(ref r);
         var version = r.ReadInt64();
-        var count = r.ReadInt32("experience count", 1, _limits.MaxBatchTransitions);
+        var count = r.ReadInt32("experience count", 0, _limits.MaxBatchTransitions);
         var obsSize = r.ReadInt32("observation size", 1, _limits.MaxObservationSize);
+        var first = r.ReadInt64();
+        if (first < 0) throw new MalformedMessageException($"experience of runner {runner}: first observation {first}, expected at least 0");
+        var obsCount = r.ReadInt32("observation count", 1, _limits.MaxBatchTransitions + _limits.MaxBatchTransitions);
         // The arrays are sized from the header, which a forger controls: the bytes must be there before anything is allocated.
-        var body = ExperienceBodyBytes(count, obsSize);
+        var body = ExperienceBodyBytes(count, obsCount, obsSize);
         if (body != r.Remaining)
-            throw new MalformedMessageException($"experience of {count} x {obsSize} needs {body} bytes after the header; the payload has {r.Remaining}");
-        var observations = new float[count * obsSize];
+            throw new MalformedMessageException($"experience of {count} transitions and {obsCount} x {obsSize} observations needs {body} bytes after the header; the payload has {r.Remaining}");
+        var observations = new float[obsCount * obsSize];
+        var from = new long[count];
+        var to = new long[count];
         var actions = new int[count];
         var returns = new float[count];
-        var next = new float[count * obsSize];
         var discounts = new float[count];
         var priorities = new float[count];
         r.ReadRaw(observations);
+        r.ReadRaw(from);
+        r.ReadRaw(to);
         r.ReadRaw(actions);
         r.ReadRaw(returns);
-        r.ReadRaw(next);
         r.ReadRaw(discounts);
         r.ReadRaw(priorities);
-        var batch = new ExperienceBatch(runner, version, count, obsSize, observations, actions, returns, next, discounts, priorities);
+        var batch = new ExperienceBatch(runner, version, count, obsSize, first, obsCount, observations, from, to, actions, returns, discounts, priorities);
         // Shapes are right by construction; this checks values (finite observations, returns and priorities, discounts
-        // in 0..1, actions not negative). The replay checks actions against the run's action count.
+        // in 0..1, transitions inside the stream, actions not negative). The replay checks actions against the run's action count.
         var problem = batch.Validate(obsSize, int.MaxValue);
         if (problem is not null) throw new MalformedMessageException($"experience of runner {runner}: {problem}");
         return batch;

@@ -90,6 +90,20 @@ public ref struct PayloadReader
         }
     }
 
+    /// <summary>Fills <paramref name="destination"/> with longs written without a count.</summary>
+    public void ReadRaw(Span<long> destination)
+    {
+        var bytes = Take(checked(destination.Length * sizeof(long)));
+        if (BitConverter.IsLittleEndian)
+        {
+            bytes.CopyTo(MemoryMarshal.AsBytes(destination));
+        }
+        else
+        {
+            for (var i = 0; i < destination.Length; i++) destination[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes[(i * 8)..]);
+        }
+    }
+
     /// <summary>A counted byte block of at most <paramref name="maxLength"/> bytes, as a slice of the payload (no copy).</summary>
     public ReadOnlySpan<byte> ReadBytes(string what, int maxLength) => Take(ReadInt32($"{what} length", 0, maxLength));
 

@@ -82,6 +82,21 @@ public ref struct PayloadWriter
         _position += target.Length;
     }
 
+    /// <summary>Longs without a count (see <see cref="WriteRaw(ReadOnlySpan{float})"/>).</summary>
+    public void WriteRaw(ReadOnlySpan<long> values)
+    {
+        var target = _buffer.Slice(_position, values.Length * sizeof(long));
+        if (BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.AsBytes(values).CopyTo(target);
+        }
+        else
+        {
+            for (var i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(target[(i * 8)..], values[i]);
+        }
+        _position += target.Length;
+    }
+
     /// <summary>An int32 length, then the bytes.</summary>
     public void WriteBytes(ReadOnlySpan<byte> value)
     {

@@ -10,9 +10,13 @@ public sealed class SumTree
     private readonly double[] _sums;
     private readonly double[] _mins;
     private readonly int _leaves;
+    private readonly bool _zeroIsEmpty;
 
-    public SumTree(int capacity)
+    /// <param name="zeroIsEmpty">A leaf set to 0 leaves the minimum (as if never set): for replays whose slots hold
+    /// data that must not be sampled yet, whose zero priority must not decide the importance-weight scale.</param>
+    public SumTree(int capacity, bool zeroIsEmpty = false)
     {
+        _zeroIsEmpty = zeroIsEmpty;
         if (capacity < 1)
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "capacity must be at least 1");
         if (capacity > 1 << 30)
@@ -57,7 +61,7 @@ public sealed class SumTree
             throw new ArgumentOutOfRangeException(nameof(priority), priority, "priority must be a finite number ≥ 0");
         var node = _leaves + index;
         _sums[node] = priority;
-        _mins[node] = priority;
+        _mins[node] = priority == 0 && _zeroIsEmpty ? double.PositiveInfinity : priority;
         node >>= 1;
         while (node >= 1)
         {

@@ -3,7 +3,7 @@ namespace ActorTrainer.Training.Checkpoints;
 /// <summary>
 /// A named checkpoint folder (best/, latest/) replaced as a whole. A new version is written into a
 /// temporary sibling folder, completed by a marker file written last, then swapped in by renames.
-/// If a crash interrupts the swap, <see cref="ResolveReadable"/> still finds the newest complete version.
+/// If a crash interrupts the swap, <see cref="ResolveReadable()"/> still finds the newest complete version.
 /// </summary>
 public sealed class CheckpointSlot(string runDirectory, string name)
 {

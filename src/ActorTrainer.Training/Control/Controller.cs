@@ -182,6 +182,7 @@ public sealed class Controller : ReceiveActor, IWithTimers
         BestEvalReturn = _bestEval,
         WeightsVersion = _latestWeights?.Version ?? 0,
         StopReason = stopReason,
+        PeakWorkingSetMb = PeakMemory.WorkingSetMb(),
         Error = _error,
     };
 

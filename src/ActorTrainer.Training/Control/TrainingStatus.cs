@@ -22,6 +22,9 @@ public sealed record TrainingStatus
     public double? MeanQ { get; init; }
     public required int ReplaySize { get; init; }
     public required int ReplayCapacity { get; init; }
+
+    /// <summary>The process's peak resident set in MiB so far (VmHWM on Linux).</summary>
+    public double PeakWorkingSetMb { get; init; }
     public required bool Solved { get; init; }
     public int? WatchedRunner { get; init; }
     public double FrameFps { get; init; }

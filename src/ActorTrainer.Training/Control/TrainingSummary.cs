@@ -19,6 +19,9 @@ public sealed record TrainingSummary
     [JsonPropertyName("weights_version")] public required long WeightsVersion { get; init; }
     [JsonPropertyName("stop_reason")] public required string StopReason { get; init; }
 
+    /// <summary>The process's peak resident set in MiB when the run ended (VmHWM on Linux).</summary>
+    [JsonPropertyName("peak_working_set_mb")] public double PeakWorkingSetMb { get; init; }
+
     /// <summary>Set when the run stopped because of a failure; the process exits with code 1.</summary>
     [JsonPropertyName("error")] public string? Error { get; init; }
 }

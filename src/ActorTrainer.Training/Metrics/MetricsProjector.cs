@@ -161,6 +161,7 @@ public sealed class MetricsProjector : ReceiveActor, IWithTimers
             FinalEvalReturn = m.FinalEvalReturn ?? _lastEval,
             WeightsVersion = _weightsVersion,
             StopReason = m.StopReason,
+            PeakWorkingSetMb = PeakMemory.WorkingSetMb(),
             Error = _error,
         }, Self);
     }
@@ -215,6 +216,7 @@ public sealed class MetricsProjector : ReceiveActor, IWithTimers
         MeanQ = _learner?.MeanQ,
         ReplaySize = _replay?.Size ?? 0,
         ReplayCapacity = _replay?.Capacity ?? _config.ReplayCapacity,
+        PeakWorkingSetMb = PeakMemory.WorkingSetMb(),
         Solved = _solved,
         WatchedRunner = _pool?.WatchedRunner,
         FrameFps = _pool?.FrameFps ?? 30,

@@ -1,6 +1,7 @@
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
+using ActorTrainer.Training.Exploration;
 using ActorTrainer.Training.Learners;
 using ActorTrainer.Training.Runners;
 using Akka.Actor;
@@ -307,10 +308,16 @@ public sealed class RunnerPool : ReceiveActor
     private void Report()
     {
         var runners = _slots.Values.Select(s => new RunnerStatus(s.Id, s.Node, s.EnvSteps + s.StepsOfEarlierIncarnations, s.Episodes, s.WeightsVersion,
-            s.Staleness, EpisodeRunner.EpsilonFor(s.Id, 0, _config), _watched == s.Id, s.Up)).ToArray();
+            s.Staleness, EpsilonOf(s), _watched == s.Id, s.Up)).ToArray();
         var members = _hosts.Values.Select(h => new MemberStatus(h.Node, "runner", h.Count, h.LastSeen, h.Up)).ToArray();
         _controller.Tell(new PoolReport(EnvSteps, runners, members, _watched, _fps), Self);
     }
+
+    // A joined runner's id lies beyond the local runners' ladder (EpsilonFor would throw and restart the pool,
+    // losing every host): it takes its place on the ladder the pool told its host, LadderSize.
+    private double EpsilonOf(RunnerSlot s) => s.Host is null
+        ? EpisodeRunner.EpsilonFor(s.Id, 0, _config)
+        : ApexEpsilon.For(s.Id * _config.EnvsPerRunner, LadderSize, _config.EpsilonBase, _config.EpsilonAlpha);
 
     private void Broadcast(object message)
     {

@@ -21,7 +21,7 @@ public sealed class ReplayBuffer : ReceiveActor, IWithTimers
     private readonly int _observationSize;
     private readonly int _actionCount;
     private readonly IActorRef _controller;
-    private readonly PrioritizedReplay _replay;
+    private readonly StreamReplay _replay;
     private readonly SampleRateLimiter _limiter;
     private readonly Queue<(IActorRef Runner, int Count)> _heldAcks = new();
     private readonly Queue<(IActorRef Learner, SampleBuffers Buffers)> _heldRequests = new();
@@ -40,7 +40,7 @@ public sealed class ReplayBuffer : ReceiveActor, IWithTimers
         _observationSize = setup.NetworkSpec.ObservationSize;
         _actionCount = setup.NetworkSpec.ActionCount;
         _controller = controller;
-        _replay = new PrioritizedReplay(_observationSize,
+        _replay = new StreamReplay(_observationSize,
             new PrioritizedReplayOptions(config.ReplayCapacity, (float)config.PriorityAlpha, (float)config.PriorityBeta, config.BetaAnnealSteps),
             config.Seed ^ 0x5eed);
         _limiter = new SampleRateLimiter(config.SamplesPerInsert, config.MinReplay, config.BatchSize, config.ExperienceBatch);
@@ -97,19 +97,12 @@ public sealed class ReplayBuffer : ReceiveActor, IWithTimers
             // A malformed or forged batch must not poison the buffer or crash the run: log, count, drop.
             _rejected++;
             _log.Error("rejected an experience batch from runner {RunnerId}: {Problem}", batch.RunnerId, problem);
+            batch.Release();
             Sender.Tell(new ExperienceAck(0), Self);
             return;
         }
 
-        var obs = _observationSize;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var discount = batch.Discounts[i];
-            var transition = new NStepTransition(
-                batch.Observations.AsSpan(i * obs, obs), batch.Actions[i], batch.Returns[i],
-                batch.NextObservations.AsSpan(i * obs, obs), terminated: discount == 0, steps: 0, discount);
-            _replay.Add(transition, batch.Priorities[i]);
-        }
+        ExperienceIngest.Store(_replay, batch);
         _limiter.OnInserted(batch.Count);
 
         if (_limiter.InsertsWelcome && _heldAcks.Count == 0) Sender.Tell(new ExperienceAck(batch.Count), Self);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ActorTrainer.Environments;
 using ActorTrainer.Learning.Networks;
-using ActorTrainer.Learning.Replay;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
 using ActorTrainer.Training.Exploration;
@@ -32,10 +31,7 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
     private VectorEnvironment _envs = null!;
     private VectorStepBuffers _step = null!;
     private QNetwork _policy = null!;
-    private NStepAccumulator[] _nsteps = [];
-    private ExperienceBatchBuilder _batch = null!;
-    private float[] _previous = [];
-    private float[] _q = [];
+    private ExperienceRecorder _batch = null!;
     private int[] _actions = [];
     private double[] _epsilon = [];
     private double[] _episodeReturn = [];
@@ -98,11 +94,7 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
         _envs = VectorEnvironment.Make(_setup.Registry, _config.Env, envCount, TrainingEnvironment.Options(_config));
         _step = _envs.CreateBuffers();
         _policy = new QNetwork(spec);
-        _nsteps = new NStepAccumulator[envCount];
-        for (var i = 0; i < envCount; i++) _nsteps[i] = new NStepAccumulator(spec.ObservationSize, _config.NSteps, (float)_config.Gamma);
-        _batch = new ExperienceBatchBuilder(_id, spec, _config.ExperienceBatch, _policy, nextMask: ObservationMasks.For(_setup.Registry, _config));
-        _previous = new float[envCount * spec.ObservationSize];
-        _q = new float[spec.ActionCount];
+        _batch = new ExperienceRecorder(_id, spec, envCount, _config.NSteps, (float)_config.Gamma, _config.ExperienceBatch, _policy, nextMask: ObservationMasks.For(_setup.Registry, _config));
         _actions = new int[envCount];
         _epsilon = new double[envCount];
         for (var i = 0; i < envCount; i++) _epsilon[i] = EpsilonFor(_id, i, _config);
@@ -114,6 +106,7 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
         var seed = unchecked(_config.Seed * 1_000_003 + _id * 7919);
         _random = new Random(seed);
         _envs.Reset(seed, _step.Observations);
+        _batch.Begin(_step.Observations);
 
         Timers.StartPeriodicTimer(PublishStats.Instance, PublishStats.Instance, StatsInterval);
         _controller.Tell(new RunnerStarted(_id), Self);
@@ -127,6 +120,7 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
         _policy.CopyFrom(m.Snapshot);
         _version = m.Version;
         _batch.WeightsVersion = m.Version;
+        _batch.Refresh(_step.Observations);
         ScheduleChunk();
     }
 
@@ -162,10 +156,9 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
             var mask = _envs.HasActionMask ? _step.ActionMasks.AsSpan(i * actionCount, actionCount) : default;
             _actions[i] = _random.NextDouble() < _epsilon[i]
                 ? RandomAction(mask, actionCount)
-                : GreedyAction(_step.Observations.AsSpan(i * obsSize, obsSize), mask);
+                : QNetwork.ArgmaxOf(_batch.QValues(i), mask);
         }
 
-        _step.Observations.AsSpan().CopyTo(_previous);
         _envs.Step(_actions, _step);
         _envSteps += n;
 
@@ -174,8 +167,8 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
             var terminated = _step.Terminated[i];
             var truncated = _step.Truncated[i];
             var done = terminated || truncated;
-            var next = done ? _step.FinalObservations.AsSpan(i * obsSize, obsSize) : _step.Observations.AsSpan(i * obsSize, obsSize);
-            _nsteps[i].Push(_previous.AsSpan(i * obsSize, obsSize), _actions[i], _step.Rewards[i], terminated, truncated, next, _batch);
+            _batch.Record(i, _actions[i], _step.Rewards[i], terminated, truncated, _step.Observations.AsSpan(i * obsSize, obsSize),
+                done ? _step.FinalObservations.AsSpan(i * obsSize, obsSize) : default);
             _episodeReturn[i] += _step.Rewards[i];
             _episodeLength[i]++;
             _episodeLines[i] += _step.LinesCleared[i];
@@ -189,12 +182,6 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
             }
             if (_batch.IsFull) Flush();
         }
-    }
-
-    private int GreedyAction(ReadOnlySpan<float> observation, ReadOnlySpan<bool> mask)
-    {
-        _policy.Forward(observation, _q);
-        return QNetwork.ArgmaxOf(_q, mask);
     }
 
     private int RandomAction(ReadOnlySpan<bool> mask, int actionCount)
@@ -211,7 +198,7 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
 
     private void Flush()
     {
-        if (_batch.Count == 0) return;
+        if (!_batch.HasExperience) return;
         _replay.Tell(_batch.Build(), Self);
         _inFlight++;
     }

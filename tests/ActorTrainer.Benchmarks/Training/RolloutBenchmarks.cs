@@ -71,6 +71,7 @@ public class RolloutBenchmarks
             Receive<ExperienceBatch>(b =>
             {
                 received += b.Count;
+                b.Release();
                 Sender.Tell(new ExperienceAck(b.Count), Self);
                 // Signal exactly once: the benchmark disposes the event as soon as it is set.
                 if (received >= target && received - b.Count < target) done.Set();

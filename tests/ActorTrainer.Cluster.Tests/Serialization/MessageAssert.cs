@@ -15,11 +15,13 @@ internal static class MessageAssert
         {
             case ExperienceBatch e:
                 var a = (ExperienceBatch)actual;
-                Assert.Equal((e.RunnerId, e.WeightsVersion, e.Count, e.ObservationSize), (a.RunnerId, a.WeightsVersion, a.Count, a.ObservationSize));
+                Assert.Equal((e.RunnerId, e.WeightsVersion, e.Count, e.ObservationSize, e.FirstObservation, e.ObservationCount),
+                    (a.RunnerId, a.WeightsVersion, a.Count, a.ObservationSize, a.FirstObservation, a.ObservationCount));
+                Assert.Equal(e.From, a.From);
+                Assert.Equal(e.To, a.To);
                 Assert.Equal(e.Observations, a.Observations);
                 Assert.Equal(e.Actions, a.Actions);
                 Assert.Equal(e.Returns, a.Returns);
-                Assert.Equal(e.NextObservations, a.NextObservations);
                 Assert.Equal(e.Discounts, a.Discounts);
                 Assert.Equal(e.Priorities, a.Priorities);
                 break;

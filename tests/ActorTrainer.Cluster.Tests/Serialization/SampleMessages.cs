@@ -14,9 +14,11 @@ internal static class SampleMessages
     {
         var rng = new Random(7);
         float[] F(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-        return new ExperienceBatch(5, 42, count, obs, F(count * obs), Enumerable.Range(0, count).Select(i => i % 2).ToArray(),
-            F(count), F(count * obs), Enumerable.Range(0, count).Select(i => i == 0 ? 0f : 0.97f).ToArray(),
-            Enumerable.Range(0, count).Select(i => 0.5f + i).ToArray());
+        // Observations 100..100+count of runner 5's stream, transitions i -> i+1 (the last one ends the batch).
+        return new ExperienceBatch(5, 42, count, obs, 100, count + 1, F((count + 1) * obs),
+            Enumerable.Range(0, count).Select(i => 100L + i).ToArray(), Enumerable.Range(0, count).Select(i => 101L + i).ToArray(),
+            Enumerable.Range(0, count).Select(i => i % 2).ToArray(), F(count),
+            Enumerable.Range(0, count).Select(i => i == 0 ? 0f : 0.97f).ToArray(), Enumerable.Range(0, count).Select(i => 0.5f + i).ToArray());
     }
 
     public static WeightsUpdated Weights(long version = 17)

@@ -87,9 +87,9 @@ public sealed class ReplayBufferProtocolTests : TestKit
         { "actions length", s => Small.Batch(s, 10) with { Actions = new int[3] } },
         { "action 7", s => WithAction(Small.Batch(s, 10), 7) },
         { "non-finite", s => WithReturn(Small.Batch(s, 10), float.NaN) },
-        { "count", s => Small.Batch(s, 10) with { Count = 0 } },
+        { "observation count", s => Small.Batch(s, 10) with { ObservationCount = 0 } },
         { "non-finite observation", s => WithObservation(Small.Batch(s, 10), float.NaN) },
-        { "non-finite next observation", s => WithNextObservation(Small.Batch(s, 10), float.PositiveInfinity) },
+        { "goes from observation", s => WithNext(Small.Batch(s, 10), 11) }, // the batch carries observations 0..10
     };
 
     [Theory]
@@ -125,11 +125,11 @@ public sealed class ReplayBufferProtocolTests : TestKit
         return b with { Observations = obs };
     }
 
-    private static ExperienceBatch WithNextObservation(ExperienceBatch b, float value)
+    private static ExperienceBatch WithNext(ExperienceBatch b, long position)
     {
-        var next = (float[])b.NextObservations.Clone();
-        next[^1] = value;
-        return b with { NextObservations = next };
+        var to = (long[])b.To.Clone();
+        to[^1] = position;
+        return b with { To = to };
     }
 
     private static ExperienceBatch WithReturn(ExperienceBatch b, float value)

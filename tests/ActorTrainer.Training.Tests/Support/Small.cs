@@ -37,30 +37,29 @@ internal static class Small
 
     public static WeightsSnapshot Weights(NetworkSpec spec, int seed, long version) => QNetwork.Create(spec, seed).Snapshot(version);
 
-    /// <summary>A well-formed batch of <paramref name="count"/> random transitions.</summary>
+    /// <summary>A well-formed batch of <paramref name="count"/> random transitions: a chain over count + 1 observations of a fresh stream.</summary>
     public static ExperienceBatch Batch(NetworkSpec spec, int count, int seed = 1, int runnerId = 0)
     {
         var rng = new Random(seed);
         var o = spec.ObservationSize;
-        var obs = new float[count * o];
-        var next = new float[count * o];
-        for (var i = 0; i < obs.Length; i++)
-        {
-            obs[i] = (float)(rng.NextDouble() * 2 - 1);
-            next[i] = (float)(rng.NextDouble() * 2 - 1);
-        }
+        var obs = new float[(count + 1) * o];
+        for (var i = 0; i < obs.Length; i++) obs[i] = (float)(rng.NextDouble() * 2 - 1);
+        var from = new long[count];
+        var to = new long[count];
         var actions = new int[count];
         var returns = new float[count];
         var discounts = new float[count];
         var priorities = new float[count];
         for (var i = 0; i < count; i++)
         {
+            from[i] = i;
+            to[i] = i + 1;
             actions[i] = rng.Next(spec.ActionCount);
             returns[i] = (float)rng.NextDouble() * 3;
             discounts[i] = i % 10 == 9 ? 0f : 0.97f;
             priorities[i] = 0.5f + (float)rng.NextDouble();
         }
-        return new ExperienceBatch(runnerId, 0, count, o, obs, actions, returns, next, discounts, priorities);
+        return new ExperienceBatch(runnerId, 0, count, o, 0, count + 1, obs, from, to, actions, returns, discounts, priorities);
     }
 
     /// <summary>Fills a learner's lent buffers with a valid batch, as the ReplayBuffer would.</summary>
@@ -86,9 +85,14 @@ internal static class Small
         }
     }
 
-    public static bool SameExperience(ExperienceBatch a, ExperienceBatch b) =>
-        a.Count == b.Count && a.WeightsVersion == b.WeightsVersion
-        && a.Observations.AsSpan().SequenceEqual(b.Observations) && a.Actions.AsSpan().SequenceEqual(b.Actions)
-        && a.Returns.AsSpan().SequenceEqual(b.Returns) && a.NextObservations.AsSpan().SequenceEqual(b.NextObservations)
-        && a.Discounts.AsSpan().SequenceEqual(b.Discounts) && a.Priorities.AsSpan().SequenceEqual(b.Priorities);
+    public static bool SameExperience(ExperienceBatch a, ExperienceBatch b)
+    {
+        int n = a.Count, o = a.ObservationCount * a.ObservationSize;
+        return n == b.Count && a.WeightsVersion == b.WeightsVersion
+            && a.FirstObservation == b.FirstObservation && a.ObservationCount == b.ObservationCount
+            && a.Observations.AsSpan(0, o).SequenceEqual(b.Observations.AsSpan(0, o))
+            && a.From.AsSpan(0, n).SequenceEqual(b.From.AsSpan(0, n)) && a.To.AsSpan(0, n).SequenceEqual(b.To.AsSpan(0, n))
+            && a.Actions.AsSpan(0, n).SequenceEqual(b.Actions.AsSpan(0, n)) && a.Returns.AsSpan(0, n).SequenceEqual(b.Returns.AsSpan(0, n))
+            && a.Discounts.AsSpan(0, n).SequenceEqual(b.Discounts.AsSpan(0, n)) && a.Priorities.AsSpan(0, n).SequenceEqual(b.Priorities.AsSpan(0, n));
+    }
 }

@@ -13,6 +13,7 @@ public sealed class BenchRolloutAckingReplay : ReceiveActor
         Receive<ExperienceBatch>(b =>
         {
             _transitions += b.Count;
+            b.Release(); // as the real replay does once it has stored a batch, so runners reuse their arrays
             Sender.Tell(new ExperienceAck(b.Count), Self);
         });
         Receive<BenchRolloutQuery>(_ => Sender.Tell(new BenchRolloutCount(_transitions), Self));
