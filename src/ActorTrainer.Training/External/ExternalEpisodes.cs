@@ -36,7 +36,7 @@ public sealed class ExternalEpisodes : ReceiveActor, IWithTimers, IWithStash
     private readonly Dictionary<long, List<int>> _greedyLengths = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private QNetwork _policy = null!;
-    private ExperienceBatchBuilder _batch = null!;
+    private ExternalBatchBuilder _batch = null!;
     private FlushingSink _sink = null!;
     private IActorRef _replay = ActorRefs.Nobody;
     private int _id = -1;
@@ -76,7 +76,7 @@ public sealed class ExternalEpisodes : ReceiveActor, IWithTimers, IWithStash
         _table.LadderSize = Math.Max(1, m.LadderSize);
         _running = m.State == RunState.Running;
         _policy = new QNetwork(_spec);
-        _batch = new ExperienceBatchBuilder(_id, _spec, m.Config.ExperienceBatch, _policy, maxNSteps: m.Config.NSteps);
+        _batch = new ExternalBatchBuilder(_id, _spec, m.Config.ExperienceBatch, _policy);
         _sink = new FlushingSink(this);
         Become(Joined);
         Timers.StartPeriodicTimer("collect", Collect.Instance, CollectInterval);
