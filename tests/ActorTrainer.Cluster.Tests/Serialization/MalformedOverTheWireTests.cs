@@ -41,14 +41,15 @@ public sealed class MalformedOverTheWireTests
             var controller = forger.ActorSelection($"{learner.Address}/user/controller");
             var rejectedBefore = ActorTrainerSerializer.RejectedMessages;
 
-            // An experience header that claims 65,536 transitions of 4,096 floats, with no body.
-            var header = new byte[20];
+            // An experience header that claims 65,536 transitions and 65,537 observations of 4,096 floats, with no body.
+            var header = new byte[32];
             System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), 65_536);
             System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), 4096);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(28), 65_537);
             controller.Tell(new Forged("EB", header));
 
             var warning = (Warning)await ClusterTestNode.FirstAsync(log, e => e is Warning w && w.Message.ToString()!.StartsWith("Dropped a malformed EB message", StringComparison.Ordinal), Bound);
-            Assert.Contains("needs 2148532224 bytes", warning.Message.ToString());
+            Assert.Contains("needs 1075855360 bytes", warning.Message.ToString());
             Assert.True(ActorTrainerSerializer.RejectedMessages >= rejectedBefore + 1);
 
             // The same connection still carries a well-formed registration, and the learner answers it.

@@ -51,14 +51,16 @@ public sealed class MalformedPayloadTests : IDisposable
     [Fact]
     public void A_forged_experience_header_is_rejected_before_anything_is_sized_from_it()
     {
-        // 65536 transitions of 4096 floats would be 2 GiB of arrays (plus 1 MiB of per-transition values); the payload holds only the 20-byte header.
-        var header = new byte[20];
+        // 65537 observations of 4096 floats would be 1 GiB of arrays (plus 2 MiB of per-transition values for 65536
+        // transitions); the payload holds only the 32-byte header.
+        var header = new byte[32];
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), 65_536);
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), 4096);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(28), 65_537);
         var before = GC.GetAllocatedBytesForCurrentThread();
         var e = Rejects(header, "EB");
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Contains("needs 2148532224 bytes", e.Message);
+        Assert.Contains("needs 1075855360 bytes", e.Message);
         Assert.True(allocated < 64 * 1024, $"rejecting the header allocated {allocated} bytes");
 
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), 65_537);
@@ -89,7 +91,8 @@ public sealed class MalformedPayloadTests : IDisposable
         batch.Returns[1] = float.NaN;
         // The sender refuses to write it, so forge it with the valid bytes and one NaN.
         var good = _serializer.ToBinary(SampleMessages.Experience());
-        var returnsAt = 20 + 3 * 4 * 4 + 3 * 4;
+        // header, 4 observations of 4 floats, from and to (3 longs each), actions (3 ints), then the returns.
+        var returnsAt = 32 + 4 * 4 * 4 + 2 * 3 * 8 + 3 * 4;
         BinaryPrimitives.WriteSingleLittleEndian(good.AsSpan(returnsAt + 4), float.NaN);
         Assert.Contains("non-finite return or priority at 1", Rejects(good, "EB").Message);
         Assert.Throws<ArgumentException>(() => _serializer.ToBinary(batch));

@@ -32,11 +32,12 @@ public sealed class SerializerRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void An_experience_batch_of_1024_CartPole_transitions_takes_its_floats_and_a_20_byte_header()
+    public void An_experience_batch_of_1024_CartPole_transitions_takes_each_observation_once_and_a_32_byte_header()
     {
         var batch = SampleMessages.Experience(count: 1024, obs: 4);
         var bytes = _serializer.ToBinary(batch);
-        Assert.Equal(20 + 1024 * (4 * 4 * 2 + 16), bytes.Length);
+        // 1025 observations of 4 floats, then from/to (8 bytes each) and action, return, discount, priority (4 bytes each).
+        Assert.Equal(32 + 1025 * 4 * 4 + 1024 * 32, bytes.Length);
         MessageAssert.Same(batch, _serializer.FromBinary(bytes, _serializer.Manifest(batch)));
     }
 

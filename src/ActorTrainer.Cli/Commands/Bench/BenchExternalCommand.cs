@@ -16,21 +16,25 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// first with 64 concurrent episodes, then with 1: acts per second, act latency p50/p99, and the experience rate that
 /// reached the replay. Client and server share the machine, so the figures include the client's own cost.
 /// </summary>
-public sealed class BenchExternalCommand : ICommand
+public static class BenchExternalCommand
 {
-    public string Name => "bench external";
-    public string Summary => "external-episodes API: acts/s and act latency with 64 concurrent episodes and with 1";
-
     private const int EpisodeLength = 200;
 
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) => RunAsync(args, Console.Out, cancellationToken);
-
-    public async Task<int> RunAsync(ArgReader args, TextWriter stdout, CancellationToken ct)
+    public static CliCommand Create()
     {
-        var json = args.Flag("--json");
-        var seconds = args.Double("--seconds") ?? 5.0;
-        args.EnsureAllUsed();
-        if (seconds is < 0.5 or > 600) throw new UsageException($"--seconds must be between 0.5 and 600 (time per measurement), got {seconds}");
+        var json = CliOptions.Flag("--json", "one JSON object: acts_per_s and act latency p50/p99 for 64 episodes and 1, experience rate, load average");
+        var seconds = CliOptions.Double("--seconds", "time per measurement", 5.0, 0.5, 600, "S");
+        var command = new CliCommand("external", "external-episodes API: acts/s and act latency with 64 concurrent episodes and with 1",
+            "actortrainer bench external --json")
+        {
+            json, seconds,
+        };
+        command.SetRun(ctx => Run(ctx.Get(json), ctx.Get(seconds), ctx.Out, ctx.Cancellation));
+        return command;
+    }
+
+    private static async Task<int> Run(bool json, double seconds, TextWriter stdout, CancellationToken ct)
+    {
 
         var root = Directory.CreateTempSubdirectory("actortrainer-bench-external-").FullName;
         try

@@ -10,22 +10,22 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// EpisodeRunners driven by their policy (learner idle, never throttled), the scaling ratios, and the learner's
 /// updates per second while one-per-core runners feed it through a real ReplayBuffer.
 /// </summary>
-public sealed class BenchRolloutCommand : ICommand
+public static class BenchRolloutCommand
 {
-    public string Name => "bench rollout";
-    public string Summary => "policy-driven env steps/s with 1, 2 and all-core runners, scaling, learner updates/s with runners";
-
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
-        RunAsync(args, Console.Out, Console.Error, cancellationToken);
-
-    public async Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var json = args.Flag("--json");
-        var env = args.String("--env") ?? "CartPole-v1";
-        var seconds = args.Double("--seconds") ?? 3.0;
-        args.EnsureAllUsed();
-        if (seconds is < 0.2 or > 600)
-            throw new UsageException($"--seconds must be between 0.2 and 600 (time per measurement), got {seconds}");
+        var json = CliOptions.Flag("--json", "one JSON object with every figure");
+        var env = CliOptions.Text("--env", "environment id", "ID");
+        env.DefaultValueFactory = _ => "CartPole-v1";
+        var seconds = CliOptions.Double("--seconds", "time per measurement", 3.0, 0.2, 600, "S");
+        var command = new CliCommand("rollout", "policy-driven env steps/s with 1, 2 and all-core runners, scaling, learner updates/s with runners",
+            "actortrainer bench rollout", "actortrainer bench rollout --env Acrobot-v1 --seconds 5 --json") { json, env, seconds };
+        command.SetRun(ctx => Run(ctx.Get(json), ctx.Get(env)!, ctx.Get(seconds), ctx.Out, ctx.Cancellation));
+        return command;
+    }
+
+    private static async Task<int> Run(bool json, string env, double seconds, TextWriter stdout, CancellationToken cancellationToken)
+    {
         if (!EnvironmentRegistry.Default.Contains(env))
         {
             var ids = EnvironmentRegistry.Default.Ids;
