@@ -8,7 +8,8 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// <summary>
 /// `actortrainer bench rollout [--json] [--env ID] [--seconds S]`: env steps per second of 1, 2 and one-per-core
 /// EpisodeRunners driven by their policy (learner idle, never throttled), the scaling ratios, and the learner's
-/// updates per second while one-per-core runners feed it through a real ReplayBuffer.
+/// updates per second while one-per-core runners feed it through a real ReplayBuffer, and the same runner work in a
+/// bare loop without actors (`actor_overhead_ratio` = one runner / bare loop).
 /// </summary>
 public static class BenchRolloutCommand
 {
@@ -43,9 +44,11 @@ public static class BenchRolloutCommand
             if (!json) stdout.WriteLine($"{env}: {n} runner(s), learner idle: {stepsPerSecond[n],12:N0} env steps/s");
         }
         var updates = await BenchRollout.LearnerUpdatesPerSecond(env, cores, warmup, duration, cancellationToken).ConfigureAwait(false);
+        var bare = await BenchRollout.BareLoopStepsPerSecond(env, warmup, duration, cancellationToken).ConfigureAwait(false);
         var one = stepsPerSecond[1];
         if (!json)
         {
+            stdout.WriteLine($"{env}: the same work in a bare loop, no actors: {bare,12:N0} env steps/s (1 runner / bare loop: {one / bare:F2})");
             stdout.WriteLine($"scaling 2/1: {stepsPerSecond[2] / one:F2}   scaling {cores}/1: {stepsPerSecond[cores] / one:F2}");
             stdout.WriteLine($"learner with {cores} runner(s) feeding it: {updates:N0} updates/s");
             return CliHost.ExitOk;
@@ -62,6 +65,8 @@ public static class BenchRolloutCommand
             j.WriteNumber($"{prefix}_runners_all_steps_per_s", Math.Round(stepsPerSecond[cores]));
             j.WriteNumber("scaling_2_over_1", Math.Round(stepsPerSecond[2] / one, 3));
             j.WriteNumber("scaling_all_over_1", Math.Round(stepsPerSecond[cores] / one, 3));
+            j.WriteNumber("bare_loop_steps_per_s", Math.Round(bare));
+            j.WriteNumber("actor_overhead_ratio", Math.Round(one / bare, 3));
             j.WriteNumber("learner_updates_per_s_with_runners", Math.Round(updates, 1));
             j.WriteNumber("learner_runners", cores);
             j.WriteNumber("seconds_per_measurement", seconds);
