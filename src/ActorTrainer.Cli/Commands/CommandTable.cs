@@ -36,6 +36,7 @@ public static class CommandTable
                 BenchNnCommand.Create(),
                 BenchRolloutCommand.Create(),
                 BenchMemoryCommand.Create(),
+                BenchExternalCommand.Create(),
                 DashboardBenchCommand.Create()),
             CertsCommand.Create(),
             CompletionCommand.Create(),

@@ -121,7 +121,7 @@ public sealed class HelpTests
 
         var group = await Run("bench");
         Assert.Equal(CliHost.ExitUsage, group.Code);
-        Assert.Contains("error: actortrainer bench needs a command: env, nn, rollout, memory, dashboard", group.Err);
+        Assert.Contains("error: actortrainer bench needs a command: env, nn, rollout, memory, external, dashboard", group.Err);
 
         // Errors found by a command after parsing read the same.
         var late = await Run("bench", "env", "--env-settings", "observation=board");

@@ -55,7 +55,7 @@ public sealed partial class ReadmeTests
     public void The_readme_links_every_docs_topic_it_promises()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        foreach (var topic in new[] { "training", "library", "dashboard", "cluster", "environments", "learning-core", "benchmarks", "architecture", "metrics", "packages" })
+        foreach (var topic in new[] { "training", "library", "dashboard", "cluster", "environments", "external-environments", "learning-core", "benchmarks", "architecture", "metrics", "packages" })
             Assert.Contains($"](docs/{topic}.md)", readme);
     }
 

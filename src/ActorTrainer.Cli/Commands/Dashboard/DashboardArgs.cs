@@ -36,9 +36,10 @@ public sealed class DashboardArgs
     /// Null when --dashboard is absent; throws <see cref="UsageException"/> for contradictory or invalid options
     /// (the same checks as <see cref="DashboardServer.Validate"/>).
     /// </summary>
-    public DashboardOptions? Read(ParseResult parse)
+    /// <param name="alwaysOn">The run needs the dashboard (train --external serves its API there), --dashboard or not.</param>
+    public DashboardOptions? Read(ParseResult parse, bool alwaysOn = false)
     {
-        var on = parse.GetValue(Dashboard);
+        var on = parse.GetValue(Dashboard) || alwaysOn;
         var port = parse.GetValue(Port);
         var urls = parse.GetValue(Urls);
         var token = parse.GetValue(ControlToken);

@@ -29,6 +29,7 @@ public static class TrainCommand
         var summaryJson = CliOptions.Text("--summary-json", "write the final summary as JSON to FILE", "FILE");
         var plain = CliOptions.Flag("--plain", "print a plain line every few seconds instead of the live terminal view");
         var dashboard = new DashboardArgs();
+        var external = CliOptions.Flag("--external", "train on a game outside the trainer: it drives episodes over the dashboard's /api/external (with --observation-size N --actions K)");
         var command = new CliCommand("train",
             "train an agent locally (every configuration key is also a flag: environment defaults < --config < flags; Ctrl+C stops with a final checkpoint)",
             "actortrainer train --env CartPole-v1 --until-solved",
@@ -38,7 +39,7 @@ public static class TrainCommand
         {
             StopsThroughHost = true,
         };
-        foreach (var option in new Option[] { configFile, resume, summaryJson, plain }.Concat(dashboard.All).Concat(keys.All))
+        foreach (var option in new Option[] { configFile, resume, summaryJson, plain, external }.Concat(dashboard.All).Concat(keys.All))
             command.Options.Add(option);
 
         command.SetRun(async ctx =>
@@ -48,8 +49,8 @@ public static class TrainCommand
                 throw new UsageException("--config does not apply with --resume: a resumed run keeps its saved configuration");
             var config = resumeDir is not null
                 ? ResumeConfig.Read(resumeDir, ctx.Parse, keys, runnersMayChange: true)
-                : TrainingOptionsReader.Read(ctx.Parse, keys, ctx.Get(configFile));
-            var dashboardOptions = dashboard.Read(ctx.Parse);
+                : TrainingOptionsReader.Read(ctx.Parse, keys, ctx.Get(configFile), ctx.Get(external) ? Training.External.ExternalEnvironment.DefaultId : null);
+            var dashboardOptions = dashboard.Read(ctx.Parse, alwaysOn: ctx.Get(external)); // the external API is served by the dashboard
             return await RunAsync(ctx, config, resumeDir, dashboardOptions, ctx.Get(summaryJson), ctx.Get(plain));
         });
         return command;
@@ -88,7 +89,7 @@ public static class TrainCommand
             {
                 try
                 {
-                    server = await DashboardServer.StartAsync(run.Control, dashboard, loggers.CreateLogger("ActorTrainer.Dashboard"));
+                    server = await DashboardServer.StartAsync(run.Control, dashboard with { External = run.External }, loggers.CreateLogger("ActorTrainer.Dashboard"));
                 }
                 catch (DashboardStartException ex)
                 {

@@ -45,6 +45,16 @@ public static class TrainingConfigHelp
         ["solve-metric"] = "what the threshold is compared with: return or lines (Tetris)",
         ["checkpoint-interval-seconds"] = "seconds between latest/ checkpoints",
         ["save-replay"] = "also store the replay contents in latest/ (large; resume is then exact)",
+        ["observation-size"] = "observation values of External-v0 (train --external); 0 for other environments",
+        ["actions"] = "actions of External-v0 (train --external); 0 for other environments",
+        ["max-reward-delay"] = "seconds an external step stays open for late rewards (0: until the next step)",
+        ["external-episode-timeout"] = "seconds an idle external episode lives before it is ended as truncated",
+        ["max-external-episodes"] = "open external episodes at most; one more is refused with 429",
+        ["max-pending-steps"] = "steps an external episode holds before they become transitions; beyond, the oldest is dropped and counted",
+        ["min-updates-per-second"] = "learner updates a second beyond samples-per-insert when experience is slow (0: none; at most 10000)",
+        ["gate-reward-weight"] = "weight of the action gate's expected reward in the stored reward, 0..1",
+        ["gate-disagreement"] = "a sampled transition the gate vetoes: skip or penalty",
+        ["gate-penalty"] = "return lowered by this for gate-disagreement penalty",
     };
 
     /// <summary>The meaning of <paramref name="key"/>; a key without one still gets a line, pointing to the docs.</summary>
