@@ -74,9 +74,10 @@ public sealed class MetricsScrapeTests(SharedTraining shared)
         using var wrongAnswer = await anonymous.SendAsync(wrong);
         Assert.Equal(HttpStatusCode.Unauthorized, wrongAnswer.StatusCode);
 
-        // The token never travels in a URL: a query string does not open /metrics.
+        // The token never travels in a URL: a query string is refused outright (400, as for /api/status), never opens /metrics.
         using var query = await anonymous.GetAsync("metrics?token=" + Token);
-        Assert.Equal(HttpStatusCode.Unauthorized, query.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, query.StatusCode);
+        Assert.DoesNotContain("actortrainer_", await query.Content.ReadAsStringAsync());
 
         using var ok = await d.Http.GetAsync("metrics");
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);

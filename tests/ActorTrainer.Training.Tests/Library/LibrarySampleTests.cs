@@ -6,7 +6,7 @@ using ActorTrainer.Training.Tests.Support;
 
 namespace ActorTrainer.Training.Tests.Library;
 
-/// <summary>The README's library sample compiles (it is built with this project), runs, learns, and matches the README.</summary>
+/// <summary>The library sample of docs/library.md compiles (it is built with this project), runs, learns, and matches docs/library.md.</summary>
 [Collection(Runs.RunCollection.Name)]
 public sealed class LibrarySampleTests : IDisposable
 {
@@ -62,14 +62,14 @@ public sealed class LibrarySampleTests : IDisposable
     }
 
     [Fact]
-    public void The_readme_library_sample_is_identical_to_the_sample_program()
+    public void The_docs_library_sample_is_identical_to_the_sample_program()
     {
         var root = RepositoryRoot();
         var program = Normalize(File.ReadAllText(Path.Combine(root, "tests", SampleName, "Program.cs")));
-        var readme = File.ReadAllText(Path.Combine(root, "README.md")).Replace("\r\n", "\n");
+        var readme = File.ReadAllText(Path.Combine(root, "docs", "library.md")).Replace("\r\n", "\n");
 
-        var section = readme.IndexOf("\n## Library use", StringComparison.Ordinal);
-        Assert.True(section >= 0, "README.md has no '## Library use' section");
+        var section = readme.IndexOf("# Library use\n", StringComparison.Ordinal);
+        Assert.True(section >= 0, "docs/library.md has no '# Library use' title");
         var open = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal);
         Assert.True(open >= 0, "the Library use section has no ```csharp block");
         var codeStart = open + "```csharp\n".Length;

@@ -58,7 +58,7 @@ public static class TrainingConfigHelp
     };
 
     /// <summary>The meaning of <paramref name="key"/>; a key without one still gets a line, pointing to the docs.</summary>
-    public static string Describe(string key) => Meanings.GetValueOrDefault(key) ?? "configuration key (see docs/cli.md and the README's Training section)";
+    public static string Describe(string key) => Meanings.GetValueOrDefault(key) ?? "configuration key (see docs/training.md)";
 
     public static bool Has(string key) => Meanings.ContainsKey(key);
 }
