@@ -54,11 +54,13 @@ internal sealed class CliProcess : IDisposable
             if (_lines.FirstOrDefault(match) is { } already) seen.TrySetResult(already);
         }
         var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(seen.Task, exited, Task.Delay(giveUp));
+        Task first;
+        try { first = await Task.WhenAny(seen.Task, exited).WaitAsync(giveUp); }
+        catch (TimeoutException ex) { throw new InvalidOperationException($"no expected line within {giveUp.TotalSeconds} s:\n{Output}", ex); }
         if (first == seen.Task) return await seen.Task;
-        throw new InvalidOperationException(first == exited
-            ? $"actortrainer exited with {_process.ExitCode} before the expected line:\n{Output}"
-            : $"no expected line within {giveUp.TotalSeconds} s:\n{Output}");
+        // Exited: the last lines may have matched (WaitForExitAsync completes after the output readers drain).
+        if (seen.Task.IsCompleted) return await seen.Task;
+        throw new InvalidOperationException($"actortrainer exited with {_process.ExitCode} before the expected line:\n{Output}");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan giveUp)

@@ -74,7 +74,7 @@ public sealed class NodeProcess : IAsyncDisposable
             if (hit is not null) return hit;
             if (_process.HasExited && !Lines.Any(match))
             {
-                await Task.Delay(200); // let the output readers drain
+                await _process.WaitForExitAsync(); // after exit this returns once both output readers reached end of stream
                 hit = Lines.FirstOrDefault(match);
                 if (hit is not null) return hit;
                 throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before {what}. Output:\n{Tail()}");

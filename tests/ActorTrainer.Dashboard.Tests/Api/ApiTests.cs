@@ -64,12 +64,25 @@ public sealed class ApiTests(SharedTraining shared)
         Assert.Equal("paused", pause.Body.GetProperty("state").GetString());
         Assert.Equal("paused", (await StatusAsync(d)).GetProperty("state").GetString());
 
-        // Runner counts reach the Controller every 0.5 s: after 1.5 s the last in-flight report has landed,
-        // and from then on the count must stand still.
-        await Task.Delay(1500);
+        // Runner counts reach the Controller every 0.5 s, so reports in flight may still land after the pause:
+        // wait tick by tick (the run publishes one a second) until the count is the same at two ticks in a row,
+        // then it must stand still for three more ticks.
+        using var ticks = t.Ticks();
+        await ticks.NextAsync(LiveTraining.GiveUp);
         var pausedAt = (await StatusAsync(d)).GetProperty("env_steps").GetInt64();
-        await Task.Delay(1200);
-        Assert.Equal(pausedAt, (await StatusAsync(d)).GetProperty("env_steps").GetInt64());
+        for (var i = 0; ; i++)
+        {
+            await ticks.NextAsync(LiveTraining.GiveUp);
+            var now = (await StatusAsync(d)).GetProperty("env_steps").GetInt64();
+            if (now == pausedAt) break;
+            pausedAt = now;
+            Assert.True(i < 10, $"env steps still moved {i + 1} ticks after the pause: {now}");
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            await ticks.NextAsync(LiveTraining.GiveUp);
+            Assert.Equal(pausedAt, (await StatusAsync(d)).GetProperty("env_steps").GetInt64());
+        }
 
         var again = await PostAsync(d, "api/pause");
         Assert.Equal(HttpStatusCode.Conflict, again.Code);

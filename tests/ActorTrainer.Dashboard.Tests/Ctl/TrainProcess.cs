@@ -50,11 +50,11 @@ internal sealed class TrainProcess : IDisposable
     public async Task<Uri> DashboardUrlAsync(TimeSpan giveUp)
     {
         var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(_dashboard.Task, exited, Task.Delay(giveUp));
-        if (first == _dashboard.Task) return await _dashboard.Task;
-        throw new InvalidOperationException(first == exited
-            ? $"train exited with {_process.ExitCode} before printing the dashboard URL:\n{Output}"
-            : $"train printed no dashboard URL within {giveUp.TotalSeconds} s:\n{Output}");
+        Task first;
+        try { first = await Task.WhenAny(_dashboard.Task, exited).WaitAsync(giveUp); }
+        catch (TimeoutException ex) { throw new InvalidOperationException($"train printed no dashboard URL within {giveUp.TotalSeconds} s:\n{Output}", ex); }
+        if (first == _dashboard.Task || _dashboard.Task.IsCompleted) return await _dashboard.Task;
+        throw new InvalidOperationException($"train exited with {_process.ExitCode} before printing the dashboard URL:\n{Output}");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan giveUp)

@@ -1,3 +1,4 @@
+using ActorTrainer.Dashboard.Tests.Harness;
 using ActorTrainer.Training.Control;
 using ActorTrainer.Training.External;
 using ActorTrainer.Training.Runs;
@@ -31,19 +32,20 @@ public sealed class GateRunTests
             Assert.True(a.Result.Ok);
             if (obs[0] > 0) Assert.Equal(0, a.Action);
         }
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // ExternalStats reach the status with the run's stats reports: ask again after each metrics tick.
+        using var ticks = new MetricsTicks(run.Events);
         TrainingStatus s;
-        while ((s = await run.Control.GetStatusAsync(CancellationToken.None)).External is not { GateChecks: 200 })
+        for (var i = 0; (s = await run.Control.GetStatusAsync(CancellationToken.None)).External is not { GateChecks: 200 }; i++)
         {
-            Assert.True(DateTime.UtcNow < deadline, "status never showed the gate's 200 checks");
-            await Task.Delay(100);
+            Assert.True(i < 30, "status never showed the gate's 200 checks in 30 ticks");
+            await ticks.NextAsync(TimeSpan.FromSeconds(30));
         }
         Assert.InRange(s.External!.GateAgreementRate!.Value, 0.0, 1.0);
         Assert.Equal(table.Policy.Agreement.Rate, s.External.GateAgreementRate);
-        while (!run.Control.RecentMetrics(5).Any(m => m.GateAgreementRate is not null))
+        for (var i = 0; !run.Control.RecentMetrics(5).Any(m => m.GateAgreementRate is not null); i++)
         {
-            Assert.True(DateTime.UtcNow < deadline.AddSeconds(30), "metrics never carried the gate agreement rate");
-            await Task.Delay(100);
+            Assert.True(i < 30, "metrics never carried the gate agreement rate in 30 ticks");
+            await ticks.NextAsync(TimeSpan.FromSeconds(30));
         }
         await run.StopAsync();
         try { Directory.Delete(root, recursive: true); } catch (IOException) { }

@@ -1,4 +1,5 @@
 using ActorTrainer.Dashboard.Client;
+using ActorTrainer.Dashboard.Tests.Harness;
 using ActorTrainer.Training.Control;
 using ActorTrainer.Training.Runs;
 
@@ -22,21 +23,25 @@ public sealed class SlowGameTests
         using var game = new ExternalEnvironmentClient(server.BaseAddress);
 
         var episode = await game.StartEpisode();
-        for (var second = 0; second < 10; second++)
+        using (var pace = new PeriodicTimer(TimeSpan.FromSeconds(1))) // the game's own pace: one observation a second (the scenario, not a wait)
         {
-            await game.Act(episode, new float[] { second * 0.1f, 0, 0, 0 });
-            await game.LogReturns(episode, 1.0);
-            await Task.Delay(TimeSpan.FromSeconds(1)); // the game's own pace: one observation a second (the scenario, not a wait)
+            for (var second = 0; second < 10; second++)
+            {
+                await game.Act(episode, new float[] { second * 0.1f, 0, 0, 0 });
+                await game.LogReturns(episode, 1.0);
+                await pace.WaitForNextTickAsync();
+            }
         }
         Assert.Equal(10.0, await game.End(episode, new float[] { 1, 0, 0, 0 }, terminated: true));
 
         // 10 transitions at 4 samples per insert would allow about 20 samples, i.e. 10 updates of 2; the pace gives 20 a second.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Learner stats reach the status once a second: ask again after each metrics tick.
+        using var ticks = new MetricsTicks(run.Events);
         TrainingStatus s;
-        while ((s = await run.Control.GetStatusAsync(CancellationToken.None)).Updates < 100)
+        for (var i = 0; (s = await run.Control.GetStatusAsync(CancellationToken.None)).Updates < 100; i++)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"only {s.Updates} updates after the slow game; min-updates-per-second did not pace the learner");
-            await Task.Delay(100);
+            Assert.True(i < 60, $"only {s.Updates} updates 60 ticks after the slow game; min-updates-per-second did not pace the learner");
+            await ticks.NextAsync(TimeSpan.FromSeconds(30));
         }
         Assert.Equal(10, s.EnvSteps); // every update beyond the ratio came from the pace, not from new experience
 

@@ -42,17 +42,27 @@ internal sealed class LiveTraining : IAsyncDisposable
 
     public Task<TrainingStatus> StatusAsync() => Control.GetStatusAsync(CancellationToken.None);
 
-    /// <summary>Polls the Controller's status until <paramref name="condition"/> holds; fails naming <paramref name="what"/>.</summary>
+    /// <summary>The run's metrics ticks (one a second, paused or not) from now on; dispose it when done.</summary>
+    public MetricsTicks Ticks() => new(Run.Events);
+
+    /// <summary>
+    /// Asks the Controller for its status until <paramref name="condition"/> holds: now, then after each metrics
+    /// tick the run publishes (or when the run ends); fails naming <paramref name="what"/>.
+    /// </summary>
     public async Task<TrainingStatus> WaitForAsync(Func<TrainingStatus, bool> condition, string what, TimeSpan? giveUp = null)
     {
         var deadline = DateTime.UtcNow + (giveUp ?? GiveUp);
+        using var ticks = Ticks();
         while (true)
         {
+            ticks.Skip(); // ticks from before this ask say nothing new: the next ask follows the next tick
             var s = await StatusAsync();
             if (condition(s)) return s;
-            if (DateTime.UtcNow > deadline)
+            if (DateTime.UtcNow > deadline || Run.Completion.IsCompleted)
                 throw new TimeoutException($"gave up waiting for {what}; last status: {s.State}, {s.EnvSteps} env steps, {s.Updates} updates, best eval {s.BestEvalReturn}");
-            await Task.Delay(100);
+            var left = deadline - DateTime.UtcNow;
+            try { await Task.WhenAny(ticks.NextAsync(left), Run.Completion).WaitAsync(left); }
+            catch (TimeoutException) { } // the deadline check above reports it with the last status
         }
     }
 

@@ -10,6 +10,7 @@ public sealed class MetricsScrapeTests(SharedTraining shared)
 {
     private const string Token = "prom-scrape_Token.1";
     private static readonly TimeSpan GiveUp = TimeSpan.FromSeconds(90);
+    private const int MaxTicks = 90; // the training publishes a tick a second
 
     [Fact]
     public async Task Prometheus_scrapes_a_running_training_and_sees_env_steps_grow()
@@ -18,6 +19,7 @@ public sealed class MetricsScrapeTests(SharedTraining shared)
         // A token, as a dashboard beyond loopback needs: the scrape must authenticate like any /api client.
         await using var dashboard = await RunningDashboard.StartAsync(training.Control, token: Token);
         await using var prometheus = await PrometheusServer.StartAsync(dashboard.LocalBase, Token, GiveUp);
+        using var ticks = training.Ticks();
 
         double first = 0;
         IReadOnlyDictionary<string, string> labels = new Dictionary<string, string>();
@@ -27,7 +29,7 @@ public sealed class MetricsScrapeTests(SharedTraining shared)
             if (r.Count != 1 || r[0].Value <= 0) return false;
             (labels, first) = r[0];
             return true;
-        }, "a first scraped actortrainer_env_steps_total above 0", GiveUp);
+        }, "a first scraped actortrainer_env_steps_total above 0", ticks, MaxTicks);
         Assert.Equal("actortrainer", labels["job"]);
         Assert.Equal($"127.0.0.1:{dashboard.Server.BaseAddress.Port}", labels["instance"]);
 
@@ -39,7 +41,7 @@ public sealed class MetricsScrapeTests(SharedTraining shared)
             if (r.Count != 1) return false;
             later = r[0].Value;
             return later > first;
-        }, $"actortrainer_env_steps_total to grow past {first}", GiveUp);
+        }, $"actortrainer_env_steps_total to grow past {first}", ticks, MaxTicks);
         Assert.True(later > first);
 
         // Series a user would graph. last_over_time looks past a stale moment, as above.

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using ActorTrainer.Dashboard.Tests.Harness;
 
 namespace ActorTrainer.Dashboard.Tests.Prometheus;
 
@@ -24,6 +25,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
         _dir = dir;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    private const string ReadyLine = "Server is ready to receive web requests.";
 
     public HttpClient Http { get; }
 
@@ -67,10 +70,13 @@ internal sealed class PrometheusServer : IAsyncDisposable
             throw new InvalidOperationException("prometheus is not installed: run tests/setup/prometheus.sh", ex);
         }
         var log = new StringBuilder();
+        // Prometheus logs this line once its web handler answers; the test waits for the line, not for a guess.
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Collect(object _, DataReceivedEventArgs e)
         {
             if (e.Data is null) return;
             lock (log) log.AppendLine(e.Data);
+            if (e.Data.Contains(ReadyLine, StringComparison.Ordinal)) ready.TrySetResult();
         }
         process.OutputDataReceived += Collect;
         process.ErrorDataReceived += Collect;
@@ -80,19 +86,14 @@ internal sealed class PrometheusServer : IAsyncDisposable
         var server = new PrometheusServer(process, log, dir, new Uri($"http://127.0.0.1:{port}/"));
         try
         {
-            await server.PollAsync(async () =>
-            {
-                if (process.HasExited) throw new InvalidOperationException($"prometheus exited with {process.ExitCode}:\n{server.Log}");
-                try
-                {
-                    using var ready = await server.Http.GetAsync("-/ready");
-                    return ready.StatusCode == HttpStatusCode.OK;
-                }
-                catch (HttpRequestException)
-                {
-                    return false; // not listening yet
-                }
-            }, "prometheus to report ready", giveUp);
+            var exited = process.WaitForExitAsync();
+            Task first;
+            try { first = await Task.WhenAny(ready.Task, exited).WaitAsync(giveUp); }
+            catch (TimeoutException ex) { throw new TimeoutException($"prometheus logged no '{ReadyLine}' within {giveUp.TotalSeconds:0} s:\n{server.Log}", ex); }
+            if (first == exited) throw new InvalidOperationException($"prometheus exited with {process.ExitCode}:\n{server.Log}");
+            using var answer = await server.Http.GetAsync("-/ready");
+            if (answer.StatusCode != HttpStatusCode.OK)
+                throw new InvalidOperationException($"prometheus logged ready but /-/ready answered {(int)answer.StatusCode}:\n{server.Log}");
         }
         catch
         {
@@ -126,15 +127,18 @@ internal sealed class PrometheusServer : IAsyncDisposable
         catch (HttpRequestException ex) { return $"(targets unavailable: {ex.Message})"; }
     }
 
-    /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds; fails naming <paramref name="what"/> after <paramref name="giveUp"/>.</summary>
-    public async Task PollAsync(Func<Task<bool>> condition, string what, TimeSpan giveUp)
+    /// <summary>
+    /// Checks <paramref name="condition"/> now and again after each of the training's metrics ticks (Prometheus
+    /// scrapes once a second and has no way to notify a watcher); fails naming <paramref name="what"/> after
+    /// <paramref name="maxTicks"/> ticks.
+    /// </summary>
+    public async Task PollAsync(Func<Task<bool>> condition, string what, MetricsTicks ticks, int maxTicks)
     {
-        var deadline = DateTime.UtcNow + giveUp;
-        while (!await condition())
+        for (var i = 0; !await condition(); i++)
         {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"gave up after {giveUp.TotalSeconds:0} s waiting for {what}; targets: {await TargetsAsync()}\nprometheus log:\n{Log}");
-            await Task.Delay(100);
+            if (i >= maxTicks)
+                throw new TimeoutException($"gave up after {maxTicks} training ticks waiting for {what}; targets: {await TargetsAsync()}\nprometheus log:\n{Log}");
+            await ticks.NextAsync(TimeSpan.FromSeconds(30));
         }
     }
 

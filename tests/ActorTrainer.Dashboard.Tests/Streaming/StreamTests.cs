@@ -135,16 +135,25 @@ public sealed class StreamTests(SharedTraining shared, ITestOutputHelper output)
         using var cts = new CancellationTokenSource(LiveTraining.GiveUp);
         using var slow = new ClientWebSocket();
         await slow.ConnectAsync(d.WebSocketUri(), cts.Token);
-        var deadline = DateTime.UtcNow + LiveTraining.GiveUp;
-        while (d.Server.ConnectedClients == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        // The hub sends a client anything (its greeting status, or a metrics tick) only once it has taken it into
+        // its broadcast list: after that first message every published frame is offered to this client. The
+        // client then stops reading.
+        var greeting = await ReceiveAsync(slow, cts.Token);
+        Assert.Equal(WebSocketMessageType.Text, greeting.Type);
+        Assert.Contains(JsonDocument.Parse(greeting.Data).RootElement.GetProperty("type").GetString(), new[] { "status", "metrics" });
 
         // If the publishing callback waited for the socket, this loop (the training's thread) would never finish.
         const int produced = 2000;
         var cells = new byte[255 * 255];
-        for (var i = 1; i <= produced; i++)
+        // The producer's pace (the scenario, not a wait): bursts of 100 frames every 10 ms, so that the hub's send
+        // loop gets turns to fill the slow client's socket buffers between bursts.
+        using (var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(10)))
         {
-            events.PublishFrame(VisualFrame.FromCells("Tetris-v0", 0, i, cells, 255, 255));
-            if (i % 100 == 0) await Task.Delay(10);
+            for (var i = 1; i <= produced; i++)
+            {
+                events.PublishFrame(VisualFrame.FromCells("Tetris-v0", 0, i, cells, 255, 255));
+                if (i % 100 == 0) await pace.WaitForNextTickAsync(cts.Token);
+            }
         }
 
         // Only now does the slow client read. It must see a short run of frames ending with the newest one.

@@ -91,13 +91,15 @@ public sealed class WebSocketCapTests(SharedTraining shared)
         return r;
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, string what)
+    // The server has no event for a freed slot: check now, then again at each of the shared training's metrics
+    // ticks (one a second), which is an event the test can await.
+    private async Task WaitForAsync(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + LiveTraining.GiveUp;
-        while (!condition())
+        using var ticks = shared.Training.Ticks();
+        for (var i = 0; !condition(); i++)
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"gave up waiting for {what}");
-            await Task.Delay(20);
+            if (i >= 30) throw new TimeoutException($"gave up waiting for {what} after {i} training ticks");
+            await ticks.NextAsync(LiveTraining.GiveUp);
         }
     }
 }

@@ -59,13 +59,17 @@ public sealed class RunnerCrashTests : IDisposable
     public async Task Stop_while_a_crashed_runner_waits_for_its_restart_still_ends_cleanly()
     {
         var crashes = 0;
-        var registry = FlakyCartPole.Registry(throwAfterSteps: 100, shouldThrow: () => Interlocked.Increment(ref crashes) > 0);
+        var secondCrash = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var registry = FlakyCartPole.Registry(throwAfterSteps: 100, shouldThrow: () =>
+        {
+            if (Interlocked.Increment(ref crashes) >= 2) secondCrash.TrySetResult();
+            return true;
+        });
         await using var run = TrainingRun.Start(Config with { Runners = 1 },
             new TrainingRunOptions { Registry = registry, CreateLoggerFactory = _ => _logs.Factory });
         // The runner lives for milliseconds and then waits 100 ms, 200 ms, ... for its restart: most of the time
         // it is between incarnations, which is when the Stop arrives here.
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (Volatile.Read(ref crashes) < 2 && waited.Elapsed < RunHelpers.RunTimeout) await Task.Delay(10);
+        await secondCrash.Task.WaitAsync(RunHelpers.RunTimeout);
         Assert.True(Volatile.Read(ref crashes) >= 2, "the runner did not crash");
 
         var answer = await run.Control.SendAsync(new ActorTrainer.Training.Control.Stop("stop during backoff"), CancellationToken.None);

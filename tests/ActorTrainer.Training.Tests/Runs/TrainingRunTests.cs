@@ -132,17 +132,25 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(CommandErrorKind.WrongState, again.Kind);
 
         // Counters reach the Controller with a delay (runner stats twice a second, learner stats once a second):
-        // wait until they settle, then they must stay put.
-        TrainingStatus settled = await run.Control.GetStatusAsync(CancellationToken.None);
-        for (var i = 0; i < 40; i++)
+        // wait, tick by tick, until two ticks in a row carry the same counters, then they must stay put for
+        // three more ticks. Ticks are published once a second by the MetricsProjector, paused or not.
+        using var ticks = new MetricsTicks(run.Events);
+        var settled = await ticks.NextAsync(RunHelpers.RunTimeout);
+        for (var i = 0; ; i++)
         {
-            await Task.Delay(250);
-            var next = await run.Control.GetStatusAsync(CancellationToken.None);
+            var next = await ticks.NextAsync(RunHelpers.RunTimeout);
             var same = next.EnvSteps == settled.EnvSteps && next.Updates == settled.Updates && next.WeightsVersion == settled.WeightsVersion;
             settled = next;
-            if (same && i >= 8) break;
+            if (same) break;
+            Assert.True(i < 10, $"the counters still moved {i + 1} ticks after the pause: {next.EnvSteps} env steps, {next.Updates} updates");
         }
-        await Task.Delay(1500);
+        for (var i = 0; i < 3; i++)
+        {
+            var next = await ticks.NextAsync(RunHelpers.RunTimeout);
+            Assert.Equal(settled.EnvSteps, next.EnvSteps);
+            Assert.Equal(settled.Updates, next.Updates);
+            Assert.Equal(settled.WeightsVersion, next.WeightsVersion);
+        }
         var still = await run.Control.GetStatusAsync(CancellationToken.None);
         Assert.Equal(RunState.Paused, still.State);
         Assert.Equal(settled.EnvSteps, still.EnvSteps);
