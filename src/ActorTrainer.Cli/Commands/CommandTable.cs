@@ -22,5 +22,6 @@ public static class CommandTable
         new Model.ModelQCommand(),
         new Certs.CertsCommand(),
         new Bench.BenchMemoryCommand(),
+        new Node.NodeCommand(),
     ];
 }
