@@ -127,6 +127,20 @@ public sealed class NodeCommandProcessTests(ITestOutputHelper output) : IDisposa
         Assert.Equal(0, await r1.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Theory]
+    [InlineData("--role boss", "--role must be learner or runner, got 'boss'")]
+    [InlineData("--role runner --runners 2", "a runner node needs the learner's")]
+    [InlineData("--role runner --seed-nodes 127.0.0.1:1 --runners 0", "--runners must be between 1 and 1024, got 0")]
+    [InlineData("--role learner --tls-cert a.pfx", "TLS needs all three of --tls-cert, --tls-password-file and --tls-ca")]
+    [InlineData("--role learner --hostname 0.0.0.0 --public-hostname h", "TLS")]
+    [InlineData("--role learner --port 4053 --dashboard-port 5000", "only apply with --dashboard")]
+    public async Task Bad_node_flags_are_a_usage_error_naming_what_is_wrong(string flags, string expected)
+    {
+        await using var node = NodeProcess.Start("bad", ["node", .. flags.Split(' ')]);
+        Assert.Equal(2, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(expected, node.Output);
+    }
+
     private static int RunnersUp(LearnerApi.Status s, int port) => s.Runners.Count(r => r.Node == NodeName(port) && r.Up);
 }
 
