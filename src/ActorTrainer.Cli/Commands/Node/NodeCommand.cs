@@ -20,7 +20,7 @@ public sealed class NodeCommand : ICommand
         "usage: actortrainer node --role learner|runner [--port P] [--hostname H] [--public-hostname H] [--seed-nodes A,B]\n" +
         "                         [--tls-cert FILE --tls-password-file FILE --tls-ca FILE] [--insecure-cluster] [--runners N]\n" +
         "learner: every `train` flag (--env, --until-solved, --summary-json, --resume DIR, ...), --runners N local runners (default 0),\n" +
-        "         --dashboard [--dashboard-port P | --dashboard-urls URLS] [--control-token T]\n" +
+        "         --dashboard [--dashboard-port P | --dashboard-urls URLS] [--control-token T] [--allowed-hosts H,..] [--allowed-origins O,..]\n" +
         "runner:  --runners N runners on this node (default 1)\n" +
         "environment (flags win): " + string.Join(", ", ClusterEnvironment.All);
 
@@ -91,15 +91,23 @@ public sealed class NodeCommand : ICommand
         var port = args.Int("--dashboard-port", 1, 65535);
         var urls = args.String("--dashboard-urls");
         var token = args.String("--control-token");
+        var hosts = args.String("--allowed-hosts")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var origins = args.String("--allowed-origins")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (!on)
         {
-            if (port is not null || urls is not null || token is not null)
-                throw new UsageException("--dashboard-port, --dashboard-urls and --control-token only apply with --dashboard");
+            if (port is not null || urls is not null || token is not null || hosts is not null || origins is not null)
+                throw new UsageException("--dashboard-port, --dashboard-urls, --control-token, --allowed-hosts and --allowed-origins only apply with --dashboard");
             return null;
         }
         if (port is not null && urls is not null) throw new UsageException("give either --dashboard-port (binds 127.0.0.1) or --dashboard-urls, not both");
         if (token is { Length: 0 }) throw new UsageException("--control-token needs a non-empty value");
-        var options = new DashboardOptions { Urls = urls ?? DashboardOptions.LoopbackUrl(port ?? 5088), ControlToken = token };
+        var options = new DashboardOptions
+        {
+            Urls = urls ?? DashboardOptions.LoopbackUrl(port ?? 5088),
+            ControlToken = token,
+            AllowedHosts = hosts ?? [],
+            AllowedOrigins = origins ?? [],
+        };
         try { DashboardServer.Validate(options); }
         catch (DashboardStartException ex) { throw new UsageException(ex.Message); }
         return options;

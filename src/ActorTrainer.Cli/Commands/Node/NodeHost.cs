@@ -40,6 +40,7 @@ public static class NodeHost
         {
             akka.ConfigureLoggers(l => l.ClearLoggers().AddLoggerFactory());
             akka.WithActorTrainerCluster(cluster);
+            akka.WithActorTrainerDiscovery(cluster); // only does something with ACTORTRAINER_DISCOVERY=kubernetes
             configure(akka);
         });
         return builder.Build();
