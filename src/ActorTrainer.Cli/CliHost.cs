@@ -1,11 +1,13 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using ActorTrainer.Cli.Commands;
-using ActorTrainer.Cli.Parsing;
 
 namespace ActorTrainer.Cli;
 
 /// <summary>
-/// Picks the command whose name matches the longest prefix of the arguments and runs it.
-/// Exit codes: 0 success, 1 failure at run time, 2 bad input (usage), 130 cancelled by Ctrl+C.
+/// Parses the command line with System.CommandLine (commands listed in <see cref="CommandTable"/>) and runs the
+/// chosen command. Exit codes: 0 success, 1 failure at run time, 2 bad input (usage), 130 cancelled by Ctrl+C.
 /// </summary>
 public static class CliHost
 {
@@ -16,81 +18,79 @@ public static class CliHost
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var root = CommandTable.Build();
+        var result = root.Parse(args);
+        if (result.Action is ParseErrorAction)
         {
-            PrintHelp(stdout);
-            return args.Length == 0 ? ExitUsage : ExitOk;
-        }
-
-        var (command, rest) = Find(args);
-        if (command is null)
-        {
-            stderr.WriteLine($"error: unknown command '{string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}'");
-            PrintHelp(stderr);
+            WriteParseErrors(result, stderr);
             return ExitUsage;
         }
-
-        // Commands with a Usage text get help here; the others answer --help themselves or list their options.
-        if (rest.Length == 1 && rest[0] is "--help" or "-h" && command.Usage is { } usage)
+        return await result.InvokeAsync(new InvocationConfiguration
         {
-            stdout.WriteLine($"actortrainer {command.Name}: {command.Summary}");
-            stdout.WriteLine(usage);
-            return ExitOk;
-        }
-
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // First Ctrl+C asks the command to stop gracefully; a second one kills the process.
-            if (!cts.IsCancellationRequested)
-            {
-                e.Cancel = true;
-                cts.Cancel();
-            }
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return await command.RunAsync(new ArgReader(rest), stdout, stderr, cts.Token);
-        }
-        catch (UsageException ex)
-        {
-            stderr.WriteLine($"error: {ex.Message}");
-            stderr.WriteLine($"see: actortrainer {command.Name} --help");
-            return ExitUsage;
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            return ExitCancelled;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+            Output = stdout,
+            Error = stderr,
+            // Ctrl+C belongs to each command (CliCommand) or, for commands that host actors, to the generic host.
+            ProcessTerminationTimeout = null,
+        }).ConfigureAwait(false);
     }
 
-    private static (ICommand? Command, string[] Remaining) Find(string[] args)
+    /// <summary>The one error style: "error: ..." lines, then where to read how the command is used.</summary>
+    internal static void WriteUsageError(TextWriter stderr, string commandPath, params IEnumerable<string> messages)
     {
-        ICommand? best = null;
-        var bestWords = 0;
-        foreach (var c in CommandTable.All)
-        {
-            var words = c.Name.Split(' ');
-            if (words.Length <= args.Length && words.Length > bestWords && words.SequenceEqual(args.Take(words.Length)))
-            {
-                best = c;
-                bestWords = words.Length;
-            }
-        }
-        return (best, args.Skip(bestWords).ToArray());
+        foreach (var m in messages) stderr.WriteLine($"error: {m}");
+        stderr.WriteLine($"see: {commandPath} --help");
     }
 
-    private static void PrintHelp(TextWriter w)
+    private static void WriteParseErrors(ParseResult result, TextWriter stderr)
     {
-        w.WriteLine("usage: actortrainer <command> [options]");
-        w.WriteLine();
-        w.WriteLine("commands:");
-        foreach (var c in CommandTable.All.OrderBy(c => c.Name, StringComparer.Ordinal))
-            w.WriteLine($"  {c.Name,-16} {c.Summary}");
+        var command = result.CommandResult.Command;
+        var path = command is CliCommand c ? c.Path : "actortrainer";
+        var messages = new List<string>();
+        string? previousUnmatched = null;
+        foreach (var error in result.Errors)
+        {
+            var unmatched = result.UnmatchedTokens.FirstOrDefault(t => error.Message.Contains($"'{t}'", StringComparison.Ordinal));
+            var afterUnknownOption = previousUnmatched is not null && previousUnmatched.StartsWith('-') && !previousUnmatched.Contains('=');
+            previousUnmatched = unmatched;
+            if (unmatched is not null && unmatched.StartsWith('-'))
+                messages.Add(UnknownOption(command, unmatched));
+            else if (unmatched is not null && afterUnknownOption)
+                continue; // the value of the unknown option just reported
+            else if (unmatched is not null && command.Subcommands.Count > 0)
+                messages.Add($"unknown command '{unmatched}'; {path} has: {string.Join(", ", command.Subcommands.Where(s => !s.Hidden).Select(s => s.Name))}");
+            else if (unmatched is not null)
+                messages.Add($"unexpected argument '{unmatched}'");
+            else if (command.Action is null && command.Subcommands.Count > 0)
+                messages.Add($"{path} needs a command: {string.Join(", ", command.Subcommands.Where(s => !s.Hidden).Select(s => s.Name))}");
+            else
+                messages.Add(error.Message);
+        }
+        WriteUsageError(stderr, path, messages.Distinct());
+    }
+
+    private static string UnknownOption(Command command, string token)
+    {
+        var name = token.Split('=')[0];
+        var options = command.Options.Concat(command.Parents.OfType<Command>().SelectMany(p => p.Options.Where(o => o.Recursive)))
+            .Where(o => !o.Hidden).Select(o => o.Name).Distinct().ToList();
+        var closest = options.MinBy(o => EditDistance(o, name));
+        return closest is not null && EditDistance(closest, name) <= Math.Max(2, name.Length / 4)
+            ? $"unknown option {name}, did you mean {closest}?"
+            : $"unknown option {name}";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) previous[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
     }
 }

@@ -1,11 +1,4 @@
-using System.Reflection;
 using ActorTrainer.Cli;
 
-if (args is ["--version"])
-{
-    // The informational version is the package version plus "+<commit>" when built from a git checkout.
-    Console.WriteLine(typeof(CliHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
-    return CliHost.ExitOk;
-}
-
+// --version, --help and completion are System.CommandLine's, set up in CommandTable.
 return await CliHost.RunAsync(args, Console.Out, Console.Error);

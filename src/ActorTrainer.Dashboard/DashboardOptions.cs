@@ -45,6 +45,9 @@ public sealed record DashboardOptions
     /// <summary>How often connected WebSocket clients get a status update (the page's state always comes from these).</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The run's external episodes (TrainingRun.External) to serve under /api/external; null for none.</summary>
+    public ActorTrainer.Training.External.ExternalEpisodeTable? External { get; init; }
+
     /// <summary>The default URL for a port, bound to loopback.</summary>
     public static string LoopbackUrl(int port) => $"http://127.0.0.1:{port}";
 

@@ -84,6 +84,7 @@ public sealed class DashboardServer : IAsyncDisposable
         app.Use(gate.InvokeAsync);
         ApiEndpoints.Map(app, control, hub, options.MetricsHistory);
         MetricsEndpoint.Map(app, control);
+        ExternalEndpoints.Map(app, options.External);
         app.Map("/ws", async ctx =>
         {
             if (!ctx.WebSockets.IsWebSocketRequest)

@@ -1,22 +1,41 @@
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Serilog;
 using Serilog.Events;
-using Serilog.Extensions.Logging;
 
 namespace ActorTrainer.Cli.Logging;
 
-/// <summary>Serilog behind Microsoft.Extensions.Logging: console (optional) and a file in the run's log/ folder.</summary>
+/// <summary>
+/// The one place that builds ActorTrainer's Serilog configuration: the console (optional) and a file in the run's log/
+/// folder, one output template per sink, so Akka's lines, ASP.NET Core's and ours read alike.
+/// </summary>
 public static class LoggingSetup
 {
-    public static ILoggerFactory Create(string? logDirectory, bool console, LogEventLevel consoleLevel = LogEventLevel.Information)
+    public const string FileName = "actortrainer.log";
+    public const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} {SourceContext} {Message:lj}{NewLine}{Exception}";
+    public const string ConsoleTemplate = "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}";
+
+    public static Serilog.Core.Logger CreateLogger(string? logDirectory, bool console, LogEventLevel consoleLevel = LogEventLevel.Information)
     {
         var cfg = new LoggerConfiguration().MinimumLevel.Debug();
         if (console)
             cfg = cfg.WriteTo.Async(w => w.Console(restrictedToMinimumLevel: consoleLevel, standardErrorFromLevel: LogEventLevel.Warning,
-                outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}"));
+                outputTemplate: ConsoleTemplate));
         if (logDirectory is not null)
-            cfg = cfg.WriteTo.Async(w => w.File(Path.Combine(logDirectory, "actortrainer.log"), restrictedToMinimumLevel: LogEventLevel.Information,
-                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} {SourceContext} {Message:lj}{NewLine}{Exception}"));
-        return new SerilogLoggerFactory(cfg.CreateLogger(), dispose: true);
+            cfg = cfg.WriteTo.Async(w => w.File(Path.Combine(logDirectory, FileName), restrictedToMinimumLevel: LogEventLevel.Information,
+                outputTemplate: FileTemplate));
+        return cfg.CreateLogger();
     }
+
+    /// <summary>
+    /// Makes Serilog the host's logging (Microsoft.Extensions.Logging's ILogger) and Serilog's static logger, which
+    /// Akka.Logger.Serilog writes to. One process hosts one such pipeline at a time; <see cref="CloseAsync"/> flushes it.
+    /// </summary>
+    public static void AddSerilog(IServiceCollection services, string? logDirectory, bool console)
+    {
+        Log.Logger = CreateLogger(logDirectory, console);
+        services.AddSerilog(dispose: false);
+    }
+
+    /// <summary>Flushes and closes the pipeline (the file sink is asynchronous): call after the host has stopped.</summary>
+    public static ValueTask CloseAsync() => Log.CloseAndFlushAsync();
 }

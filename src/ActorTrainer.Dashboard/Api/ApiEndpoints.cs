@@ -74,11 +74,7 @@ internal static class ApiEndpoints
         if (result.Ok)
         {
             // The page learns the new state within the request, not a status tick later.
-            _ = Task.Run(async () =>
-            {
-                try { await hub.BroadcastStatusAsync(CancellationToken.None); }
-                catch (Exception) { /* the next status tick retries */ }
-            }, CancellationToken.None);
+            hub.BroadcastStatusInBackground();
         }
         var code = result switch
         {

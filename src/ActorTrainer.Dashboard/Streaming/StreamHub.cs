@@ -19,6 +19,7 @@ internal sealed class StreamHub : IDisposable
     private readonly IDisposable _framesSubscription;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _statusLoop;
+    private long _statusFailures;
     private ClientConnection[] _clients = [];
     private readonly Lock _clientsLock = new();
     private double _frameFps = 30;
@@ -57,13 +58,13 @@ internal sealed class StreamHub : IDisposable
             await Task.WhenAny(send, receive);
             cts.Cancel();
             try { await Task.WhenAll(send, receive); }
-            catch (OperationCanceledException) { }
-            catch (WebSocketException) { }
+            catch (OperationCanceledException) { } // the other half ended: cancelling this one was the point
+            catch (WebSocketException ex) { _logger.LogDebug(ex, "dashboard WebSocket client left mid-message"); }
         }
-        catch (OperationCanceledException) { }
+        catch (OperationCanceledException) { } // the server is stopping or the request was aborted
         catch (WebSocketException ex)
         {
-            _logger.LogDebug("dashboard WebSocket client left: {Message}", ex.Message);
+            _logger.LogDebug(ex, "dashboard WebSocket client left");
         }
         finally
         {
@@ -72,7 +73,7 @@ internal sealed class StreamHub : IDisposable
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 try { await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None); }
-                catch (WebSocketException) { }
+                catch (WebSocketException ex) { _logger.LogDebug(ex, "dashboard WebSocket client was gone before its close frame"); }
             }
         }
     }
@@ -122,12 +123,30 @@ internal sealed class StreamHub : IDisposable
                 catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { throw; }
                 catch (Exception ex)
                 {
-                    _logger.LogWarning("dashboard could not get the training status: {Message}", ex.Message);
+                    // Logged the first time with its cause, counted always: a stuck run would fail every second.
+                    if (Interlocked.Increment(ref _statusFailures) == 1) _logger.LogWarning(ex, "dashboard could not get the training status; it retries every tick and counts further failures");
                 }
             }
         }
         catch (OperationCanceledException) { }
     }
+
+    /// <summary>Times the status loop could not get the training status (the first is logged).</summary>
+    public long StatusFailures => Interlocked.Read(ref _statusFailures);
+
+    /// <summary>Sends the current status to every client now, without making the caller wait; a failure is logged and counted.</summary>
+    public void BroadcastStatusInBackground() => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await BroadcastStatusAsync(_stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { } // shutting down
+        catch (Exception ex)
+        {
+            if (Interlocked.Increment(ref _statusFailures) == 1) _logger.LogWarning(ex, "dashboard could not push the new status; the next tick sends it");
+        }
+    });
 
     public void Dispose()
     {
@@ -135,7 +154,7 @@ internal sealed class StreamHub : IDisposable
         _framesSubscription.Dispose();
         _stopping.Cancel();
         try { _statusLoop.Wait(TimeSpan.FromSeconds(5)); }
-        catch (AggregateException) { }
+        catch (AggregateException ex) { _logger.LogWarning(ex.Flatten().InnerException, "the dashboard's status loop ended with an error"); }
         _stopping.Dispose();
     }
 }

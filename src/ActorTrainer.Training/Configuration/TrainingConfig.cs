@@ -95,6 +95,38 @@ public sealed record TrainingConfig
     /// <summary>Also store replay contents in latest/ (large, but resume is then exact).</summary>
     public bool SaveReplay { get; init; }
 
+    // --- external environments (env External-v0 or one registered as ExternalEnvironment) --------------------------
+    /// <summary>Observation values of External-v0 (`train --external`); 0 for any other environment.</summary>
+    public int ObservationSize { get; init; }
+
+    /// <summary>Actions of External-v0; 0 for any other environment.</summary>
+    public int Actions { get; init; }
+
+    /// <summary>Seconds each external step stays open for rewards after it was taken (0: until the next step).</summary>
+    public double MaxRewardDelay { get; init; }
+
+    /// <summary>An external episode idle this many seconds is ended as truncated (its data is kept).</summary>
+    public double ExternalEpisodeTimeout { get; init; } = 300;
+
+    /// <summary>Open external episodes at most; one more is refused (HTTP 429).</summary>
+    public int MaxExternalEpisodes { get; init; } = 256;
+
+    /// <summary>Steps one external episode holds before they become transitions; beyond it the oldest is dropped and counted.</summary>
+    public int MaxPendingSteps { get; init; } = 1024;
+
+    /// <summary>Learner updates per second it may do beyond samples-per-insert when experience is slow (0: none), so a
+    /// game that gives one observation a second still trains every second. A stated ceiling: at most this many extra.</summary>
+    public double MinUpdatesPerSecond { get; init; }
+
+    /// <summary>Weight of the action gate's expected reward in the stored reward: (1 − w)·reward + w·expected.</summary>
+    public double GateRewardWeight { get; init; }
+
+    /// <summary>A sampled transition whose action the gate now vetoes: "skip" (not trained on) or "penalty" (return lowered by gate-penalty).</summary>
+    public string GateDisagreement { get; init; } = External.GateDisagreement.Skip;
+
+    /// <summary>Subtracted from the return of a sampled transition the gate vetoes, when gate-disagreement is "penalty".</summary>
+    public double GatePenalty { get; init; } = 1.0;
+
     [JsonIgnore]
     public int EffectiveRunners => Runners > 0 ? Runners : Math.Max(1, Environment.ProcessorCount);
 }

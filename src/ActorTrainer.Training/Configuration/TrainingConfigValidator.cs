@@ -66,6 +66,19 @@ public static class TrainingConfigValidator
             problems.Add($"solve-metric must be one of {string.Join(", ", SolveMetrics.All)}, got '{config.SolveMetric}'");
         Positive(problems, "checkpoint-interval-seconds", config.CheckpointIntervalSeconds);
 
+        Range(problems, "observation-size", config.ObservationSize, 0, 1_000_000, "0 unless the env is external");
+        Range(problems, "actions", config.Actions, 0, 100_000, "0 unless the env is external");
+        NonNegative(problems, "max-reward-delay", config.MaxRewardDelay);
+        Positive(problems, "external-episode-timeout", config.ExternalEpisodeTimeout);
+        Range(problems, "max-external-episodes", config.MaxExternalEpisodes, 1, 100_000);
+        Range(problems, "max-pending-steps", config.MaxPendingSteps, config.NSteps + 1, 10_000_000, "at least n-steps + 1");
+        if (!(config.MinUpdatesPerSecond >= 0 && config.MinUpdatesPerSecond <= 10_000))
+            problems.Add($"min-updates-per-second must be between 0 and 10000 (0: no pace beyond samples-per-insert), got {config.MinUpdatesPerSecond}");
+        if (!(config.GateRewardWeight >= 0 && config.GateRewardWeight <= 1)) problems.Add($"gate-reward-weight must be in [0, 1], got {config.GateRewardWeight}");
+        if (!External.GateDisagreement.IsKnown(config.GateDisagreement))
+            problems.Add($"gate-disagreement must be one of {string.Join(", ", External.GateDisagreement.All)}, got '{config.GateDisagreement}'");
+        NonNegative(problems, "gate-penalty", config.GatePenalty);
+
         return problems;
     }
 

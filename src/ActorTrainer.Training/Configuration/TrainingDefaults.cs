@@ -71,6 +71,15 @@ public static class TrainingDefaults
             SolveMetric = SolveMetrics.Lines,
             SolveThreshold = 100,
         },
+        // A game outside the trainer: greedy episodes come from its client, ten make an evaluation and confirm a solve.
+        External.ExternalEnvironment.DefaultId => new TrainingConfig
+        {
+            Env = envId,
+            Runners = 1,
+            EvalEpisodes = 10,
+            SolveEpisodes = 10,
+            TargetSyncInterval = 250,
+        },
         _ => new TrainingConfig { Env = envId },
     };
 }

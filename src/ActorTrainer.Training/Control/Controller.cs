@@ -104,6 +104,8 @@ public sealed class Controller : ReceiveActor, IWithTimers
         });
         Receive<RunnerPoolFailed>(m => FailRun(m.Error));
         Receive<JoinPool>(m => _pool.Forward(m));
+        Receive<External.ExternalEvaluation>(m => _judge.Forward(m)); // greedy external episodes are evaluations
+        Receive<External.ExternalStats>(m => _metrics.Forward(m));
 
         // Learner and replay.
         Receive<LearnerStarted>(_ => OnLearnerStarted());

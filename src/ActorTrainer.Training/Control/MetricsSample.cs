@@ -23,4 +23,10 @@ public sealed record MetricsSample
     public double? TdError { get; init; }
     public double ReplayFill { get; init; }
     public double MeanStaleness { get; init; }
+
+    /// <summary>External environments with an action gate: the share of proposed actions the gate allowed.</summary>
+    public double? GateAgreementRate { get; init; }
+
+    /// <summary>External environments: transitions per second sent to the replay.</summary>
+    public double? ExperiencePerSecond { get; init; }
 }

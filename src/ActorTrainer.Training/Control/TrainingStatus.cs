@@ -30,6 +30,9 @@ public sealed record TrainingStatus
     public double FrameFps { get; init; }
     public required IReadOnlyList<RunnerStatus> Runners { get; init; }
     public IReadOnlyList<MemberStatus> Members { get; init; } = [];
+
+    /// <summary>The external episodes' counters, null when the run has none.</summary>
+    public ExternalStatus? External { get; init; }
     public string? Error { get; init; }
 }
 

@@ -51,6 +51,7 @@ public sealed class EvalJudge : ReceiveActor, IWithTimers
         Receive<JudgeActive>(m => _active = m.Active);
         Receive<EvalTick>(_ => MaybeEvaluate());
         Receive<EvalResult>(OnResult);
+        Receive<External.ExternalEvaluation>(OnExternalEvaluation);
         Receive<EvaluateFinal>(_ => OnEvaluateFinal());
         Receive<Terminated>(_ => Context.Stop(Self)); // only the evaluator is watched
     }
@@ -65,6 +66,14 @@ public sealed class EvalJudge : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(EvalTick.Instance, EvalTick.Instance, TimeSpan.FromSeconds(_config.EvalIntervalSeconds));
     }
 
+    // Greedy external episodes of one weights version, judged like the Evaluator's result (best/, solved).
+    private void OnExternalEvaluation(External.ExternalEvaluation m)
+    {
+        var id = _nextRequestId++;
+        _inFlight[id] = m.Weights;
+        OnResult(m.Result with { RequestId = id });
+    }
+
     private void MaybeEvaluate()
     {
         if (!_active || _inFlight.Count > 0 || _latest is not { } w || w.Version <= _lastEvaluatedVersion) return;
@@ -73,6 +82,7 @@ public sealed class EvalJudge : ReceiveActor, IWithTimers
 
     private void Evaluate(WeightsSnapshot weights, int episodes)
     {
+        if (_setup.EvaluatesOutside) return; // the game's client plays the greedy episodes (ExternalEvaluation)
         var id = _nextRequestId++;
         _inFlight[id] = weights;
         _lastEvaluatedVersion = weights.Version;

@@ -42,6 +42,7 @@ public sealed class MetricsProjector : ReceiveActor, IWithTimers
     private LearnerStats? _learner;
     private ReplayStats? _replay;
     private PoolReport? _pool;
+    private External.ExternalStats? _external;
 
     private double _lastTickTime;
     private long _lastTickSteps;
@@ -69,6 +70,7 @@ public sealed class MetricsProjector : ReceiveActor, IWithTimers
             _updates = Math.Max(_updates, m.Updates);
         });
         Receive<ReplayStats>(m => _replay = m);
+        Receive<External.ExternalStats>(m => _external = m);
         Receive<WeightsUpdated>(m => _weightsVersion = Math.Max(_weightsVersion, m.Version));
         Receive<EvalReported>(OnEval);
         Receive<RunStateChanged>(m =>
@@ -191,6 +193,8 @@ public sealed class MetricsProjector : ReceiveActor, IWithTimers
         TdError = _learner?.MeanAbsTdError,
         ReplayFill = _replay is { } r ? (double)r.Size / r.Capacity : 0,
         MeanStaleness = _pool is { Runners.Count: > 0 } p ? p.Runners.Average(s => (double)s.Staleness) : 0,
+        GateAgreementRate = _external?.Counters.GateAgreementRate,
+        ExperiencePerSecond = _external is { } x ? Math.Round(x.ExperiencePerSecond, 1) : null,
     };
 
     private TrainingStatus Status() => new()
@@ -218,6 +222,7 @@ public sealed class MetricsProjector : ReceiveActor, IWithTimers
         FrameFps = _pool?.FrameFps ?? 30,
         Runners = _pool?.Runners ?? [],
         Members = _pool?.Members ?? [],
+        External = _external is { } x ? ExternalStatus.From(x) : null,
         Error = _error,
     };
 

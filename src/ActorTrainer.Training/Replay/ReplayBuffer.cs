@@ -28,6 +28,9 @@ public sealed class ReplayBuffer : ReceiveActor, IWithTimers
     private readonly ReplayCaptured? _resume;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _rejected;
+    private readonly External.GateBatchCheck? _gateCheck;
+    private readonly System.Diagnostics.Stopwatch _paceClock = new();
+    private double _lastPaceAt;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -47,6 +50,18 @@ public sealed class ReplayBuffer : ReceiveActor, IWithTimers
         Receive<PublishStats>(_ => _controller.Tell(Stats(), Self));
         Receive<CaptureReplay>(m => Sender.Tell(Capture(m.RequestId), Self));
         _resume = setup.Resume?.Replay;
+        if (setup.Gate is { } gate) _gateCheck = new External.GateBatchCheck(gate, config.GateDisagreement, config.GatePenalty);
+        Receive<PaceTick>(_ => OnPaceTick());
+    }
+
+    // min-updates-per-second: sample credit beyond the ratio at a stated rate, capped at a tenth of a second's worth.
+    private void OnPaceTick()
+    {
+        var now = _paceClock.Elapsed.TotalSeconds;
+        var perSecond = _config.MinUpdatesPerSecond * _config.BatchSize;
+        _limiter.AddPaceCredit((now - _lastPaceAt) * perSecond, Math.Max(_config.BatchSize, perSecond * 0.1));
+        _lastPaceAt = now;
+        ServeHeldRequests();
     }
 
     protected override void PreStart()
@@ -59,6 +74,11 @@ public sealed class ReplayBuffer : ReceiveActor, IWithTimers
             _log.Info("replay restored: {Count} transitions", _replay.Count);
         }
         Timers.StartPeriodicTimer(PublishStats.Instance, PublishStats.Instance, StatsInterval);
+        if (_config.MinUpdatesPerSecond > 0)
+        {
+            _paceClock.Start();
+            Timers.StartPeriodicTimer(PaceTick.Instance, PaceTick.Instance, TimeSpan.FromMilliseconds(Math.Clamp(1000 / _config.MinUpdatesPerSecond, 5, 100)));
+        }
     }
 
     private ReplayCaptured Capture(long requestId)
@@ -108,6 +128,7 @@ public sealed class ReplayBuffer : ReceiveActor, IWithTimers
         {
             var (learner, buffers) = _heldRequests.Dequeue();
             _replay.SampleBatch(buffers.Batch, _config.BatchSize);
+            _gateCheck?.Apply(buffers.Batch);
             _limiter.OnSampled(_config.BatchSize);
             learner.Tell(new SampleReady(buffers), Self);
         }
@@ -121,5 +142,10 @@ public sealed class ReplayBuffer : ReceiveActor, IWithTimers
     private sealed class PublishStats
     {
         public static readonly PublishStats Instance = new();
+    }
+
+    private sealed class PaceTick
+    {
+        public static readonly PaceTick Instance = new();
     }
 }

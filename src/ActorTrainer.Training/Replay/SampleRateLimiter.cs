@@ -45,7 +45,16 @@ public sealed class SampleRateLimiter
     /// <summary>How far sampling is behind the target, in samples (negative: ahead).</summary>
     public double Lag => _ratio * Math.Max(0, Inserted - _minSize) - Sampled;
 
-    public bool CanSample(int count) => Inserted >= _minSize && Lag - count >= -_tolerance;
+    public bool CanSample(int count) => Inserted >= _minSize && (Lag - count >= -_tolerance || PaceCredit >= count);
+
+    /// <summary>Samples allowed beyond the ratio by the min-updates-per-second pace (<see cref="AddPaceCredit"/>).</summary>
+    public double PaceCredit { get; private set; }
+
+    /// <summary>
+    /// Grants the learner <paramref name="samples"/> more samples beyond the ratio (the min-updates-per-second pace, so
+    /// training goes on between slow observations), capped at <paramref name="cap"/> so idle time never saves up a burst.
+    /// </summary>
+    public void AddPaceCredit(double samples, double cap) => PaceCredit = Math.Min(cap, PaceCredit + samples);
 
     /// <summary>True while producers may keep inserting without outrunning the learner.</summary>
     public bool InsertsWelcome => Inserted < _minSize || Lag <= _tolerance;
@@ -58,7 +67,12 @@ public sealed class SampleRateLimiter
         if (count > _insertBatch) SetInsertBatch(count);
     }
 
-    public void OnSampled(int count) => Sampled += count;
+    public void OnSampled(int count)
+    {
+        // Samples the ratio would not have allowed are paid from the pace credit.
+        if (Lag < -_tolerance + count) PaceCredit = Math.Max(0, PaceCredit - count);
+        Sampled += count;
+    }
 
     /// <summary>Restores counters from a checkpoint.</summary>
     public void Restore(long inserted, long sampled)

@@ -15,7 +15,7 @@ namespace ActorTrainer.Training.Runners;
 /// ReplayBuffer. Stepping happens in chunks sent as messages to itself, so Pause, Stop and new weights are
 /// handled between chunks, within milliseconds, with no lock and no shared flag.
 /// </summary>
-public sealed class EpisodeRunner : ReceiveActor, IWithTimers
+public sealed class EpisodeRunner : ReceiveActor, IWithTimers, IRunnerLoopSink
 {
     /// <summary>Batches sent but not yet acknowledged; at the limit the runner waits (the replay's backpressure).</summary>
     public const int MaxBatchesInFlight = 2;
@@ -28,16 +28,7 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
     private readonly IActorRef _replay;
     private readonly IActorRef _controller;
 
-    private VectorEnvironment _envs = null!;
-    private VectorStepBuffers _step = null!;
-    private QNetwork _policy = null!;
-    private ExperienceRecorder _batch = null!;
-    private int[] _actions = [];
-    private double[] _epsilon = [];
-    private double[] _episodeReturn = [];
-    private int[] _episodeLength = [];
-    private int[] _episodeLines = [];
-    private Random _random = null!;
+    private RunnerLoop _loop = null!;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -45,8 +36,6 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
     private bool _running;
     private bool _chunkScheduled;
     private int _inFlight;
-    private long _envSteps;
-    private long _episodes;
     private bool _watching;
     private double _fps = 30;
     private readonly Stopwatch _frameClock = Stopwatch.StartNew();
@@ -80,7 +69,7 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
             _lastFrameAt = double.NegativeInfinity;
         });
         Receive<Stop>(_ => OnStop());
-        Receive<PublishStats>(_ => _controller.Tell(new RunnerStats(_id, _envSteps, _episodes, _version), Self));
+        Receive<PublishStats>(_ => _controller.Tell(new RunnerStats(_id, _loop.EnvSteps, _loop.Episodes, _version), Self));
     }
 
     /// <summary>Env slots across all runners share one Ape-X epsilon ladder.</summary>
@@ -89,25 +78,7 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var spec = _setup.NetworkSpec;
-        var envCount = _config.EnvsPerRunner;
-        _envs = VectorEnvironment.Make(_setup.Registry, _config.Env, envCount, TrainingEnvironment.Options(_config));
-        _step = _envs.CreateBuffers();
-        _policy = new QNetwork(spec);
-        _batch = new ExperienceRecorder(_id, spec, envCount, _config.NSteps, (float)_config.Gamma, _config.ExperienceBatch, _policy, nextMask: ObservationMasks.For(_setup.Registry, _config));
-        _actions = new int[envCount];
-        _epsilon = new double[envCount];
-        for (var i = 0; i < envCount; i++) _epsilon[i] = EpsilonFor(_id, i, _config);
-        _episodeReturn = new double[envCount];
-        _episodeLength = new int[envCount];
-        _episodeLines = new int[envCount];
-        // Distinct, reproducible streams per runner. A restarted runner starts again from the same seed; its
-        // experience differs anyway because it acts with newer weights.
-        var seed = unchecked(_config.Seed * 1_000_003 + _id * 7919);
-        _random = new Random(seed);
-        _envs.Reset(seed, _step.Observations);
-        _batch.Begin(_step.Observations);
-
+        _loop = new RunnerLoop(_id, _config, _setup);
         Timers.StartPeriodicTimer(PublishStats.Instance, PublishStats.Instance, StatsInterval);
         _controller.Tell(new RunnerStarted(_id), Self);
     }
@@ -117,10 +88,8 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
         if (m.Version <= _version) return; // latest only: an older broadcast that arrived late is ignored
         // Every batch is produced by one version, so staleness is exact per transition.
         Flush();
-        _policy.CopyFrom(m.Snapshot);
+        _loop.AdoptWeights(m.Snapshot);
         _version = m.Version;
-        _batch.WeightsVersion = m.Version;
-        _batch.Refresh(_step.Observations);
         ScheduleChunk();
     }
 
@@ -144,62 +113,20 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
         ScheduleChunk();
     }
 
-    private void StepOnce()
+    private void StepOnce() => _loop.StepOnce(this);
+
+    void IRunnerLoopSink.OnEpisodeFinished(EpisodeFinished episode) => _controller.Tell(episode, Self);
+
+    void IRunnerLoopSink.OnBatch(ExperienceBatch batch)
     {
-        var obsSize = _envs.ObservationSize;
-        var actionCount = _envs.ActionSpace.N;
-        var n = _envs.Count;
-        if (_envs.HasActionMask) _envs.GetActionMasks(_step.ActionMasks);
-
-        for (var i = 0; i < n; i++)
-        {
-            var mask = _envs.HasActionMask ? _step.ActionMasks.AsSpan(i * actionCount, actionCount) : default;
-            _actions[i] = _random.NextDouble() < _epsilon[i]
-                ? RandomAction(mask, actionCount)
-                : QNetwork.ArgmaxOf(_batch.QValues(i), mask);
-        }
-
-        _envs.Step(_actions, _step);
-        _envSteps += n;
-
-        for (var i = 0; i < n; i++)
-        {
-            var terminated = _step.Terminated[i];
-            var truncated = _step.Truncated[i];
-            var done = terminated || truncated;
-            _batch.Record(i, _actions[i], _step.Rewards[i], terminated, truncated, _step.Observations.AsSpan(i * obsSize, obsSize),
-                done ? _step.FinalObservations.AsSpan(i * obsSize, obsSize) : default);
-            _episodeReturn[i] += _step.Rewards[i];
-            _episodeLength[i]++;
-            _episodeLines[i] += _step.LinesCleared[i];
-            if (done)
-            {
-                _episodes++;
-                _controller.Tell(new EpisodeFinished(_id, _episodeReturn[i], _episodeLength[i], _version, _episodeLines[i]), Self);
-                _episodeReturn[i] = 0;
-                _episodeLength[i] = 0;
-                _episodeLines[i] = 0;
-            }
-            if (_batch.IsFull) Flush();
-        }
-    }
-
-    private int RandomAction(ReadOnlySpan<bool> mask, int actionCount)
-    {
-        if (mask.IsEmpty) return _random.Next(actionCount);
-        var allowed = 0;
-        foreach (var m in mask) if (m) allowed++;
-        if (allowed == 0) return 0;
-        var pick = _random.Next(allowed);
-        for (var a = 0; a < actionCount; a++)
-            if (mask[a] && pick-- == 0) return a;
-        return 0;
+        _replay.Tell(batch, Self);
+        _inFlight++;
     }
 
     private void Flush()
     {
-        if (!_batch.HasExperience) return;
-        _replay.Tell(_batch.Build(), Self);
+        if (_loop.TakeBatch() is not { } batch) return;
+        _replay.Tell(batch, Self);
         _inFlight++;
     }
 
@@ -208,14 +135,14 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers
         var now = _frameClock.Elapsed.TotalSeconds;
         if (now - _lastFrameAt < 1.0 / _fps) return;
         _lastFrameAt = now;
-        _controller.Tell(new FrameRendered(_id, _envSteps, _envs[0].Render()), Self);
+        _controller.Tell(new FrameRendered(_id, _loop.EnvSteps, _loop.Render()), Self);
     }
 
     private void OnStop()
     {
         _running = false;
         Flush();
-        _controller.Tell(new RunnerStopped(_id, _envSteps), Self);
+        _controller.Tell(new RunnerStopped(_id, _loop.EnvSteps), Self);
         Timers.CancelAll();
         // Not Context.Stop(Self): the backoff supervisor would start a new runner. The Controller stops the supervisor.
         Become(() => ReceiveAny(_ => { }));

@@ -64,6 +64,9 @@ public sealed class TrainingRun : IAsyncDisposable
 
     public bool IsStarted => _controller is not null;
 
+    /// <summary>The external episodes the dashboard serves (DashboardOptions.External), once started; null when the run has no external environment.</summary>
+    public External.ExternalEpisodeTable? External { get; private set; }
+
     /// <summary>
     /// Validates <paramref name="config"/> (every problem at once, as <see cref="InvalidConfigException"/>) and creates
     /// or reopens the run directory. Nothing trains until the run is started in an actor system
@@ -73,7 +76,9 @@ public sealed class TrainingRun : IAsyncDisposable
     {
         options ??= new TrainingRunOptions();
         var registry = options.Registry ?? EnvironmentRegistry.Default;
+        var (external, externalProblems) = ExternalRunSetup.Resolve(config, options, ref registry);
         var problems = TrainingConfigValidator.Validate(config, id => DescribeUnknownEnv(registry, id)).ToList();
+        problems.AddRange(externalProblems);
         if (registry.Contains(config.Env)) problems.AddRange(TrainingEnvironment.Problems(registry, config));
         if (problems.Count > 0) throw new InvalidConfigException(problems);
 
@@ -95,7 +100,9 @@ public sealed class TrainingRun : IAsyncDisposable
 
         var setup = new TrainingSetup(networkSpec, config.SolveThreshold ?? envSpec.RewardThreshold ?? double.PositiveInfinity, registry, resume)
         {
-            LocalRunners = options.LocalRunners,
+            LocalRunners = external is null ? options.LocalRunners : 0,
+            External = external,
+            Gate = external?.Gate is { } gate ? new External.SerializedGate(gate) : null,
         };
         return new TrainingRun(config, run, setup, new TrainingEvents(), options);
     }
@@ -132,6 +139,7 @@ public sealed class TrainingRun : IAsyncDisposable
         var clock = new RunClock(_setup.Resume?.Counters.ElapsedSeconds ?? 0);
         var children = ControllerChildren.Default(Config, Directory, _setup, Events, clock);
         _controller = system.ActorOf(Props.Create(() => new Controller(Config, Directory, _setup, clock, children, _completion)), "controller");
+        if (_setup.External is { } external) External = ExternalRunSetup.Start(system, _controller, Config, _setup, external);
         // Akka's graceful shutdown (host stop, Ctrl+C, CoordinatedShutdown.Run) ends the run with its final checkpoint.
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "actortrainer-final-checkpoint", async () =>
         {

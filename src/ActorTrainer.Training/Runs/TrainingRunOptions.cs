@@ -17,4 +17,8 @@ public sealed record TrainingRunOptions
 
     /// <summary>Runners to host in this process instead of the config's count (a cluster learner node: 0 or more; remote runners join over the broker).</summary>
     public int? LocalRunners { get; init; }
+
+    /// <summary>Train on a game outside the trainer (its experience comes over the external-episodes API). Registered in
+    /// the registry if it is not there yet. A run whose env is External-v0 gets one from observation-size and actions.</summary>
+    public External.ExternalEnvironment? External { get; init; }
 }

@@ -13,4 +13,13 @@ public sealed record TrainingSetup(NetworkSpec NetworkSpec, double RewardThresho
 {
     /// <summary>Runners the Controller creates in this process; null means <see cref="Configuration.TrainingConfig.EffectiveRunners"/>. A cluster learner node may run none.</summary>
     public int? LocalRunners { get; init; }
+
+    /// <summary>The game outside the trainer this run learns from, or null. Its greedy episodes are the evaluations.</summary>
+    public External.ExternalEnvironment? External { get; init; }
+
+    /// <summary>Evaluations come from greedy external episodes, not from the Evaluator stepping the environment.</summary>
+    public bool EvaluatesOutside => External is not null;
+
+    /// <summary>The external environment's gate, serialized: acting and the replay's batch re-check share it.</summary>
+    public External.IActionGate? Gate { get; init; }
 }

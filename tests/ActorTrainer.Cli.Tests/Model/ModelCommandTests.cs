@@ -1,7 +1,4 @@
 using System.Text.Json;
-using ActorTrainer.Cli.Commands.Bench;
-using ActorTrainer.Cli.Commands.Model;
-using ActorTrainer.Cli.Parsing;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Learning.Safetensors;
 
@@ -21,14 +18,20 @@ public sealed class ModelCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CliHost.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
 
     [Fact]
     public async Task Inspect_json_lists_architecture_tensors_and_metadata()
     {
-        var stdout = new StringWriter();
-        var code = await new ModelInspectCommand(stdout, new StringWriter()).RunAsync(new ArgReader([_file, "--json"]), CancellationToken.None);
+        var (code, stdout, _) = await Run("model", "inspect", _file, "--json");
         Assert.Equal(0, code);
-        using var doc = JsonDocument.Parse(stdout.ToString());
+        using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
         Assert.Equal(_net.Spec.ParameterCount, root.GetProperty("parameter_count").GetInt32());
         Assert.True(root.GetProperty("architecture").GetProperty("dueling").GetBoolean());
@@ -40,9 +43,8 @@ public sealed class ModelCommandTests : IDisposable
     [Fact]
     public async Task Inspect_text_shows_shapes_and_parameter_count()
     {
-        var stdout = new StringWriter();
-        Assert.Equal(0, await new ModelInspectCommand(stdout, new StringWriter()).RunAsync(new ArgReader([_file]), CancellationToken.None));
-        var text = stdout.ToString();
+        var (code, text, _) = await Run("model", "inspect", _file);
+        Assert.Equal(0, code);
         Assert.Contains("layers.0.weight", text);
         Assert.Contains("[16, 4]", text);
         Assert.Contains($"parameters:   {_net.Spec.ParameterCount}", text);
@@ -52,12 +54,11 @@ public sealed class ModelCommandTests : IDisposable
     [Fact]
     public async Task Q_json_matches_the_network_and_its_argmax()
     {
-        var stdout = new StringWriter();
-        var code = await new ModelQCommand(stdout, new StringWriter()).RunAsync(new ArgReader([_file, "--obs", "0.1,-0.2,0.03,0.5", "--json"]), CancellationToken.None);
+        var (code, stdout, _) = await Run("model", "q", _file, "--obs", "0.1,-0.2,0.03,0.5", "--json");
         Assert.Equal(0, code);
         var expected = new float[2];
         _net.Forward([0.1f, -0.2f, 0.03f, 0.5f], expected);
-        using var doc = JsonDocument.Parse(stdout.ToString());
+        using var doc = JsonDocument.Parse(stdout);
         var q = doc.RootElement.GetProperty("q").EnumerateArray().Select(e => e.GetSingle()).ToArray();
         Assert.Equal(expected, q);
         Assert.Equal(QNetwork.ArgmaxOf(expected), doc.RootElement.GetProperty("argmax").GetInt32());
@@ -70,8 +71,10 @@ public sealed class ModelCommandTests : IDisposable
         var code = await CliHost.RunAsync(["model", "q", _file, "--obs", "1,2,3"], new StringWriter(), stderr);
         Assert.Equal(CliHost.ExitUsage, code);
         Assert.Contains("--obs has 3 values; this model expects 4", stderr.ToString());
-        var ex = await Assert.ThrowsAsync<UsageException>(() => new ModelQCommand(new StringWriter(), new StringWriter()).RunAsync(new ArgReader([_file]), CancellationToken.None));
-        Assert.Contains("missing --obs", ex.Message);
+        var missing = await Run("model", "q", _file);
+        Assert.Equal(CliHost.ExitUsage, missing.Code);
+        Assert.Contains("--obs", missing.Err);
+        Assert.Contains("required", missing.Err);
     }
 
     [Fact]
@@ -79,23 +82,25 @@ public sealed class ModelCommandTests : IDisposable
     {
         var bad = Path.Combine(_dir, "bad.safetensors");
         await File.WriteAllBytesAsync(bad, [1, 2, 3]);
-        var stderr = new StringWriter();
-        Assert.Equal(CliHost.ExitFailure, await new ModelInspectCommand(new StringWriter(), stderr).RunAsync(new ArgReader([bad]), CancellationToken.None));
-        Assert.Contains("8-byte", stderr.ToString());
+        var inspect = await Run("model", "inspect", bad);
+        Assert.Equal(CliHost.ExitFailure, inspect.Code);
+        Assert.Contains("8-byte", inspect.Err);
 
-        stderr = new StringWriter();
-        Assert.Equal(CliHost.ExitFailure, await new ModelQCommand(new StringWriter(), stderr).RunAsync(new ArgReader([Path.Combine(_dir, "none.safetensors"), "--obs", "1,2,3,4"]), CancellationToken.None));
-        Assert.Contains("no such file", stderr.ToString());
+        var q = await Run("model", "q", Path.Combine(_dir, "none.safetensors"), "--obs", "1,2,3,4");
+        Assert.Equal(CliHost.ExitFailure, q.Code);
+        Assert.Contains("no such file", q.Err);
 
-        Assert.Equal(CliHost.ExitUsage, await CliHost.RunAsync(["model", "inspect"], new StringWriter(), new StringWriter()));
+        var noFile = await Run("model", "inspect");
+        Assert.Equal(CliHost.ExitUsage, noFile.Code);
+        Assert.Contains("FILE", noFile.Err);
     }
 
     [Fact]
     public async Task Bench_nn_json_prints_every_named_figure()
     {
-        var stdout = new StringWriter();
-        Assert.Equal(0, await new BenchNnCommand(stdout).RunAsync(new ArgReader(["--json", "--seconds", "0.05"]), CancellationToken.None));
-        using var doc = JsonDocument.Parse(stdout.ToString());
+        var (code, stdout, err) = await Run("bench", "nn", "--json", "--seconds", "0.05");
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(stdout);
         foreach (var name in new[] { "train_step_us_b64", "train_step_us_b256", "forward1_us", "forward_b64_us", "gflops_b256" })
             Assert.True(doc.RootElement.GetProperty(name).GetDouble() > 0, name);
         Assert.True(doc.RootElement.TryGetProperty("alloc_bytes_per_step", out _));

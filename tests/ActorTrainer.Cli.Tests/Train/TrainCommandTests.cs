@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using ActorTrainer.Cli.Tests.Commands;
 
 namespace ActorTrainer.Cli.Tests.Train;
 
@@ -216,5 +219,48 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(after.RootElement.GetProperty("weights_version").GetInt64() >= before.RootElement.GetProperty("weights_version").GetInt64());
         Assert.True(after.RootElement.GetProperty("updates").GetInt64() >= before.RootElement.GetProperty("updates").GetInt64());
         Assert.Contains("replay restored", await File.ReadAllTextAsync(Path.Combine(runDir, "log", "actortrainer.log")));
+    }
+
+    [Fact]
+    public async Task Akka_and_cli_log_lines_land_in_the_runs_log_file_in_one_format()
+    {
+        var summaryFile = Path.Combine(_dir, "log.json");
+        var (code, _, err) = await Run(ShortRun("--summary-json", summaryFile));
+        Assert.True(code == CliHost.ExitOk, $"exit {code}: {err}");
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryFile));
+        var log = Path.Combine(summary.RootElement.GetProperty("run_dir").GetString()!, "log", "actortrainer.log");
+        var lines = await File.ReadAllLinesAsync(log);
+
+        // timestamp, level, source, message: the file sink's one template, whoever logged.
+        var format = new Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} (VRB|DBG|INF|WRN|ERR|FTL) (?<source>\S+) \S");
+        var sources = new HashSet<string>();
+        foreach (var line in lines.Where(l => l.Length > 0 && !char.IsWhiteSpace(l[0]) && !l.StartsWith("---", StringComparison.Ordinal)))
+        {
+            var m = format.Match(line);
+            Assert.True(m.Success, $"a log line not in the common format: {line}");
+            sources.Add(m.Groups["source"].Value);
+        }
+        Assert.Contains("ActorTrainer.Cli.Commands.Train.TrainCommand", sources);   // ours, through ILogger
+        Assert.Contains("ActorTrainer.Training.Control.Controller", sources);       // an actor, through Akka's ILoggingAdapter
+        Assert.Contains("Akka.Actor.CoordinatedShutdown", sources);                 // Akka's own
+        Assert.Contains(lines, l => l.Contains("Akka.Actor.CoordinatedShutdown CoordinatedShutdown invoked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_training_gracefully_with_a_final_checkpoint_and_exit_code_0()
+    {
+        using var train = CliProcess.Start("train", "--env", "CartPole-v1", "--plain", "--run-dir", _dir, "--hidden", "32,32",
+            "--runners", "1", "--max-seconds", "300", "--checkpoint-interval-seconds", "3600");
+        await train.LineAsync(l => l.Contains("] running ", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
+
+        using (var kill = Process.Start("kill", ["-INT", train.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+
+        Assert.Equal(CliHost.ExitOk, await train.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        Assert.Contains("stopped (requested)", train.Output);
+        var runDir = Assert.Single(Directory.GetDirectories(_dir));
+        // The periodic checkpoint is an hour away, so this one was written by the graceful stop.
+        Assert.True(File.Exists(Path.Combine(runDir, "latest", "COMPLETE")), train.Output);
+        Assert.True(File.Exists(Path.Combine(runDir, "latest", "model.safetensors")));
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ActorTrainer.Cli.Commands.Dashboard;
 using ActorTrainer.Cli.Parsing;
 
@@ -7,10 +8,13 @@ public sealed class DashboardArgsTests
 {
     private static DashboardOptions? Read(params string[] args)
     {
-        var reader = new ArgReader(args);
-        var options = DashboardArgs.Read(reader);
-        reader.EnsureAllUsed();
-        return options;
+        var dashboard = new DashboardArgs();
+        var command = new Command("train");
+        foreach (var option in dashboard.All) command.Options.Add(option);
+        var parse = command.Parse(args);
+        // Parse errors (a bad number, a value out of range) are usage errors too: the CLI prints them and exits 2.
+        if (parse.Errors.Count > 0) throw new UsageException(string.Join("; ", parse.Errors.Select(e => e.Message)));
+        return dashboard.Read(parse);
     }
 
     [Fact]

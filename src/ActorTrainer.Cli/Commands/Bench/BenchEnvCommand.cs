@@ -11,25 +11,27 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// `actortrainer bench env [--json] [--seconds S] [--env ID [--env-settings K=V,...]]`: random-policy steps per second
 /// for each built-in environment (or one, with its settings), one scalar env and a vector of 64, on this thread.
 /// </summary>
-public sealed class BenchEnvCommand : ICommand
+public static class BenchEnvCommand
 {
     public const int VectorSize = 64;
 
-    public string Name => "bench env";
-    public string Summary => "random-policy environment steps per second, scalar and vectorised (N=64)";
-
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
-        RunAsync(args, Console.Out, Console.Error, cancellationToken);
-
-    public Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var json = args.Flag("--json");
-        var seconds = args.Double("--seconds") ?? 1.0;
-        var only = args.String("--env");
-        var settings = args.String("--env-settings");
-        args.EnsureAllUsed();
-        if (seconds is < 0.01 or > 600)
-            throw new UsageException($"--seconds must be between 0.01 and 600 (time per measurement), got {seconds}");
+        var json = CliOptions.Flag("--json", "one JSON object keyed by environment id");
+        var seconds = CliOptions.Double("--seconds", "time per measurement", 1.0, 0.01, 600, "S");
+        var env = CliOptions.Text("--env", "measure only this environment [default: every built-in one]", "ID");
+        var settings = CliOptions.Text("--env-settings", "settings of the --env environment as key=value,...", "K=V,...");
+        var command = new CliCommand("env", $"random-policy environment steps per second, scalar and vectorised (N={VectorSize})",
+            "actortrainer bench env", "actortrainer bench env --env Tetris-v0 --env-settings observation=placements --seconds 3 --json")
+        {
+            json, seconds, env, settings,
+        };
+        command.SetRun(ctx => Run(ctx.Get(json), ctx.Get(seconds), ctx.Get(env), ctx.Get(settings), ctx.Out, ctx.Cancellation));
+        return command;
+    }
+
+    private static Task<int> Run(bool json, double seconds, string? only, string? settings, TextWriter stdout, CancellationToken cancellationToken)
+    {
         if (settings is not null && only is null)
             throw new UsageException("--env-settings applies to one environment: give --env ID too");
         EnvironmentOptions? options = null;

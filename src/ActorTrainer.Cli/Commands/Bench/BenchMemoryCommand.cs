@@ -12,24 +12,28 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// set: the child's own figure from its --summary-json (VmHWM at the end of the run) and the parent's view of the
 /// child's VmHWM, read from /proc while it runs.
 /// </summary>
-public sealed class BenchMemoryCommand : ICommand
+public static class BenchMemoryCommand
 {
     /// <summary>Enough steps to fill the default 100k-transition replay, where the peak is reached.</summary>
     public const long DefaultSteps = 120_000;
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    public string Name => "bench memory";
-    public string Summary => "peak resident memory of training each built-in environment with its defaults (fresh process each)";
-
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) => RunAsync(args, Console.Out, Console.Error, cancellationToken);
-
-    public async Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var json = args.Flag("--json");
-        var steps = args.Long("--steps", 1, 100_000_000) ?? DefaultSteps;
-        var envs = (args.String("--env") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        args.EnsureAllUsed();
+        var json = CliOptions.Flag("--json", "one JSON object (progress goes to stderr)");
+        var steps = CliOptions.Int("--steps", "env steps each training takes", (int)DefaultSteps, 1, 100_000_000);
+        var env = CliOptions.Text("--env", "comma-separated environment ids [default: every built-in one]", "ID,...");
+        var command = new CliCommand("memory", "peak resident memory of training each built-in environment with its defaults (fresh process each)",
+            "actortrainer bench memory", "actortrainer bench memory --env CartPole-v1 --steps 20000 --json") { json, steps, env };
+        command.SetRun(ctx => RunAsync(ctx.Get(json), ctx.Get(steps),
+            (ctx.Get(env) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+            ctx.Out, ctx.Error, ctx.Cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(bool json, long steps, List<string> envs, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         var registry = EnvironmentRegistry.Default;
         foreach (var id in envs)
         {

@@ -9,18 +9,22 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// `bench nn [--json] [--seconds S] [--peer] [--python PATH]`: train-step and forward timings of the learning core on
 /// one core, this core's FMA peak, and with --peer the same figures from PyTorch measured right after ours.
 /// </summary>
-public sealed class BenchNnCommand(TextWriter? stdout = null) : ICommand
+public static class BenchNnCommand
 {
-    public string Name => "bench nn";
-
-    public string Summary => "benchmark the neural-network core (4-256-256-2 dueling and Tetris's per-action net, one core)";
-
-    public string? Usage =>
-        "  --seconds S     time budget per figure (default 2, 0.05..600)\n" +
-        "  --json          one JSON object instead of text\n" +
-        "  --peer          also time the same networks and train step with PyTorch (bench/pytorch_peer.py) and print the ratio\n" +
-        $"  --python PATH   the python that runs the peer (default {PytorchPeer.DefaultPython}; needs `import torch`)\n" +
-        "  example: actortrainer bench nn --peer --seconds 1";
+    public static CliCommand Create()
+    {
+        var json = CliOptions.Flag("--json", "one JSON object instead of text");
+        var seconds = CliOptions.Double("--seconds", "time budget per figure", 2.0, 0.05, 600, "S");
+        var peer = CliOptions.Flag("--peer", "also time the same networks and train step with PyTorch (bench/pytorch_peer.py) and print the ratio");
+        var python = CliOptions.Text("--python", $"the python that runs the peer (needs `import torch`) [default: {PytorchPeer.DefaultPython}]", "PATH");
+        var command = new CliCommand("nn", "benchmark the neural-network core (4-256-256-2 dueling and Tetris's per-action net, one core)",
+            "actortrainer bench nn", "actortrainer bench nn --peer --seconds 1", "actortrainer bench nn --seconds 5 --json")
+        {
+            json, seconds, peer, python,
+        };
+        command.SetRun(ctx => Run(ctx.Get(json), ctx.Get(seconds), ctx.Get(peer), ctx.Get(python), ctx.Out, ctx.Cancellation));
+        return command;
+    }
 
     // The machine is often shared; the load average says how much the figures were disturbed.
     private static string? LoadAverage()
@@ -35,26 +39,18 @@ public sealed class BenchNnCommand(TextWriter? stdout = null) : ICommand
         }
     }
 
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
+    private static Task<int> Run(bool json, double seconds, bool peer, string? python, TextWriter output, CancellationToken cancellationToken)
     {
-        var json = args.Flag("--json");
-        var seconds = args.Double("--seconds") ?? 2.0;
-        if (seconds is < 0.05 or > 600)
-            throw new UsageException($"--seconds must be between 0.05 and 600 (time per figure), got {seconds.ToString(CultureInfo.InvariantCulture)}");
-        var peer = args.Flag("--peer");
-        var python = args.String("--python");
         if (python is not null && !peer)
             throw new UsageException("--python only applies with --peer (it names the python that runs the PyTorch peer)");
         if (python is { Length: 0 })
             throw new UsageException("--python needs the path of a python executable, e.g. /usr/bin/python3");
-        args.EnsureAllUsed();
 
         var loadBefore = LoadAverage();
         var r = new NnBenchmark(seconds).Run();
         var peerResult = peer
             ? new PytorchPeer(python ?? PytorchPeer.DefaultPython, seconds).Run(NnBenchmark.PeerRequest(), cancellationToken)
             : null;
-        var output = stdout ?? Console.Out;
         if (json) WriteJson(output, r, peerResult, loadBefore);
         else WriteText(output, r, peerResult, loadBefore);
         return Task.FromResult(CliHost.ExitOk);

@@ -20,6 +20,10 @@ public static class BenchRollout
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
+    // Akka's start and shutdown notices would land in the middle of --json output; warnings and errors still show.
+    private static readonly Akka.Configuration.Config BenchConfig =
+        Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(TrainingHocon.Config);
+
     public static TrainingConfig ConfigFor(string env, int runners) => TrainingDefaults.For(env) with { Runners = runners };
 
     /// <summary>Env steps per second of <paramref name="runners"/> runners that are never throttled.</summary>
@@ -27,7 +31,7 @@ public static class BenchRollout
     {
         var config = ConfigFor(env, runners);
         var setup = Setup(config);
-        var system = ActorSystem.Create("bench-rollout", TrainingHocon.Config);
+        var system = ActorSystem.Create("bench-rollout", BenchConfig);
         try
         {
             var weights = QNetwork.Create(setup.NetworkSpec, config.Seed).Snapshot(0);
@@ -53,6 +57,37 @@ public static class BenchRollout
     }
 
     /// <summary>
+    /// Env steps per second of one runner's work (vector env step, Q forward, n-step recording, batch building,
+    /// priorities) in a plain loop on one thread, with no actor and no messages: the ceiling `actor_overhead_ratio` compares
+    /// one EpisodeRunner against. Batches are released at once, as the stand-in replay acks them at once.
+    /// </summary>
+    public static async Task<double> BareLoopStepsPerSecond(string env, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    {
+        var config = ConfigFor(env, 1);
+        var setup = Setup(config);
+        var loop = new RunnerLoop(0, config, setup);
+        loop.AdoptWeights(QNetwork.Create(setup.NetworkSpec, config.Seed).Snapshot(0));
+        var sink = new ReleasingSink();
+        // A thread of its own, like a runner on the pinned dispatcher.
+        return await Task.Factory.StartNew(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < warmup && !ct.IsCancellationRequested) loop.StepOnce(sink);
+            var start = loop.EnvSteps;
+            clock.Restart();
+            while (clock.Elapsed < duration && !ct.IsCancellationRequested) loop.StepOnce(sink);
+            return (loop.EnvSteps - start) / clock.Elapsed.TotalSeconds;
+        }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    private sealed class ReleasingSink : IRunnerLoopSink
+    {
+        public void OnEpisodeFinished(EpisodeFinished episode) { }
+
+        public void OnBatch(ExperienceBatch batch) => batch.Release();
+    }
+
+    /// <summary>
     /// Learner updates per second while <paramref name="runners"/> runners feed a real ReplayBuffer under the
     /// configured samples-per-insert ratio (the same actors and limits as training, minus the Controller).
     /// </summary>
@@ -60,7 +95,7 @@ public static class BenchRollout
     {
         var config = ConfigFor(env, runners);
         var setup = Setup(config);
-        var system = ActorSystem.Create("bench-learner", TrainingHocon.Config);
+        var system = ActorSystem.Create("bench-learner", BenchConfig);
         try
         {
             var controller = system.ActorOf(Props.Create(() => new BenchRolloutController(null)), "controller");

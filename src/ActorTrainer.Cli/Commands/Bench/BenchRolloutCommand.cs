@@ -8,24 +8,25 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// <summary>
 /// `actortrainer bench rollout [--json] [--env ID] [--seconds S]`: env steps per second of 1, 2 and one-per-core
 /// EpisodeRunners driven by their policy (learner idle, never throttled), the scaling ratios, and the learner's
-/// updates per second while one-per-core runners feed it through a real ReplayBuffer.
+/// updates per second while one-per-core runners feed it through a real ReplayBuffer, and the same runner work in a
+/// bare loop without actors (`actor_overhead_ratio` = one runner / bare loop).
 /// </summary>
-public sealed class BenchRolloutCommand : ICommand
+public static class BenchRolloutCommand
 {
-    public string Name => "bench rollout";
-    public string Summary => "policy-driven env steps/s with 1, 2 and all-core runners, scaling, learner updates/s with runners";
-
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
-        RunAsync(args, Console.Out, Console.Error, cancellationToken);
-
-    public async Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var json = args.Flag("--json");
-        var env = args.String("--env") ?? "CartPole-v1";
-        var seconds = args.Double("--seconds") ?? 3.0;
-        args.EnsureAllUsed();
-        if (seconds is < 0.2 or > 600)
-            throw new UsageException($"--seconds must be between 0.2 and 600 (time per measurement), got {seconds}");
+        var json = CliOptions.Flag("--json", "one JSON object with every figure");
+        var env = CliOptions.Text("--env", "environment id", "ID");
+        env.DefaultValueFactory = _ => "CartPole-v1";
+        var seconds = CliOptions.Double("--seconds", "time per measurement", 3.0, 0.2, 600, "S");
+        var command = new CliCommand("rollout", "policy-driven env steps/s with 1, 2 and all-core runners, scaling, learner updates/s with runners",
+            "actortrainer bench rollout", "actortrainer bench rollout --env Acrobot-v1 --seconds 5 --json") { json, env, seconds };
+        command.SetRun(ctx => Run(ctx.Get(json), ctx.Get(env)!, ctx.Get(seconds), ctx.Out, ctx.Cancellation));
+        return command;
+    }
+
+    private static async Task<int> Run(bool json, string env, double seconds, TextWriter stdout, CancellationToken cancellationToken)
+    {
         if (!EnvironmentRegistry.Default.Contains(env))
         {
             var ids = EnvironmentRegistry.Default.Ids;
@@ -43,9 +44,11 @@ public sealed class BenchRolloutCommand : ICommand
             if (!json) stdout.WriteLine($"{env}: {n} runner(s), learner idle: {stepsPerSecond[n],12:N0} env steps/s");
         }
         var updates = await BenchRollout.LearnerUpdatesPerSecond(env, cores, warmup, duration, cancellationToken).ConfigureAwait(false);
+        var bare = await BenchRollout.BareLoopStepsPerSecond(env, warmup, duration, cancellationToken).ConfigureAwait(false);
         var one = stepsPerSecond[1];
         if (!json)
         {
+            stdout.WriteLine($"{env}: the same work in a bare loop, no actors: {bare,12:N0} env steps/s (1 runner / bare loop: {one / bare:F2})");
             stdout.WriteLine($"scaling 2/1: {stepsPerSecond[2] / one:F2}   scaling {cores}/1: {stepsPerSecond[cores] / one:F2}");
             stdout.WriteLine($"learner with {cores} runner(s) feeding it: {updates:N0} updates/s");
             return CliHost.ExitOk;
@@ -62,6 +65,8 @@ public sealed class BenchRolloutCommand : ICommand
             j.WriteNumber($"{prefix}_runners_all_steps_per_s", Math.Round(stepsPerSecond[cores]));
             j.WriteNumber("scaling_2_over_1", Math.Round(stepsPerSecond[2] / one, 3));
             j.WriteNumber("scaling_all_over_1", Math.Round(stepsPerSecond[cores] / one, 3));
+            j.WriteNumber("bare_loop_steps_per_s", Math.Round(bare));
+            j.WriteNumber("actor_overhead_ratio", Math.Round(one / bare, 3));
             j.WriteNumber("learner_updates_per_s_with_runners", Math.Round(updates, 1));
             j.WriteNumber("learner_runners", cores);
             j.WriteNumber("seconds_per_measurement", seconds);

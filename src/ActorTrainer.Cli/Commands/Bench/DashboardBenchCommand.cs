@@ -22,23 +22,26 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// the cost of watching far better than separate runs on a shared machine. Env steps are counted exactly: the run
 /// is paused between windows and the count read once the runners' last reports are in.
 /// </summary>
-public sealed class DashboardBenchCommand : ICommand
+public static class DashboardBenchCommand
 {
     private const double WatchFps = 30;
 
-    public string Name => "bench dashboard";
-    public string Summary => "env steps/s of a real training unwatched vs watched by a never-reading client [--seconds S] [--pairs N] [--env E] [--json]";
-
-    public async Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var seconds = args.Double("--seconds") ?? 3.0;
-        var warmup = args.Double("--warmup") ?? 3.0;
-        var pairs = args.Int("--pairs", 1, 50) ?? 6;
-        var env = args.String("--env") ?? "CartPole-v1";
-        var json = args.Flag("--json");
-        args.EnsureAllUsed();
-        if (seconds is < 1 or > 120) throw new UsageException($"--seconds must be between 1 and 120, got {seconds}");
-        if (warmup is < 0 or > 60) throw new UsageException($"--warmup must be between 0 and 60, got {warmup}");
+        var seconds = CliOptions.Double("--seconds", "length of each window", 3.0, 1, 120, "S");
+        var warmup = CliOptions.Double("--warmup", "watched warm-up before the first window", 3.0, 0, 60, "S");
+        var pairs = CliOptions.Int("--pairs", "pairs of windows (unwatched, watched)", 6, 1, 50);
+        var env = CliOptions.Text("--env", "environment id", "ID");
+        env.DefaultValueFactory = _ => "CartPole-v1";
+        var json = CliOptions.Flag("--json", "one JSON object with every figure");
+        var command = new CliCommand("dashboard", "env steps/s of a real training unwatched vs watched by a never-reading client",
+            "actortrainer bench dashboard", "actortrainer bench dashboard --pairs 3 --seconds 5 --json") { seconds, warmup, pairs, env, json };
+        command.SetRun(ctx => Run(ctx.Get(seconds), ctx.Get(warmup), ctx.Get(pairs), ctx.Get(env)!, ctx.Get(json), ctx.Out, ctx.Cancellation));
+        return command;
+    }
+
+    private static async Task<int> Run(double seconds, double warmup, int pairs, string env, bool json, TextWriter stdout, CancellationToken cancellationToken)
+    {
 
         var root = Directory.CreateTempSubdirectory("actortrainer-bench-dashboard-").FullName;
         var config = TrainingDefaults.For(env) with
@@ -150,12 +153,12 @@ public sealed class DashboardBenchCommand : ICommand
         };
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(result));
+            stdout.WriteLine(JsonSerializer.Serialize(result));
         }
         else
         {
             foreach (var (k, v) in result)
-                Console.WriteLine($"{k,-42} {(v is Array a ? string.Join(", ", a.Cast<object>().Select(x => Convert.ToString(x, CultureInfo.InvariantCulture))) : Convert.ToString(v, CultureInfo.InvariantCulture))}");
+                stdout.WriteLine($"{k,-42} {(v is Array a ? string.Join(", ", a.Cast<object>().Select(x => Convert.ToString(x, CultureInfo.InvariantCulture))) : Convert.ToString(v, CultureInfo.InvariantCulture))}");
         }
         return CliHost.ExitOk;
     }

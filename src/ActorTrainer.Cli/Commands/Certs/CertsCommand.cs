@@ -7,28 +7,29 @@ namespace ActorTrainer.Cli.Commands.Certs;
 /// `actortrainer certs --out DIR [--nodes learner,runner] [--days N]`: the cluster's CA and one certificate per node
 /// name, for mutual TLS between nodes (docs/cluster.md). An existing CA in DIR is reused, so nodes can be added later.
 /// </summary>
-public sealed class CertsCommand : ICommand
+public static class CertsCommand
 {
     public const string DefaultNodes = "learner,runner";
     public const int DefaultDays = 365;
 
-    public string Name => "certs";
-    public string Summary => "make the cluster CA and node certificates for mutual TLS (--out DIR [--nodes learner,runner] [--days N])";
-
-    public string? Usage => $"""
-          --out DIR       folder for ca.crt, ca.key, NODE.pfx and pfx-password (created; an existing CA there is reused)
-          --nodes LIST    comma-separated node names (default {DefaultNodes}); scaled replicas of one service share one name
-          --days N        certificate lifetime in days, 1..3650 (default {DefaultDays})
-        """;
-
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) => RunAsync(args, Console.Out, Console.Error, cancellationToken);
-
-    public Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var output = args.String("--out") ?? throw new UsageException("--out DIR is required: the folder to write the certificates to");
-        var nodes = (args.String("--nodes") ?? DefaultNodes).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var days = args.Int("--days", 1, 3650) ?? DefaultDays;
-        args.EnsureAllUsed();
+        var outDir = CliOptions.Text("--out", "folder for ca.crt, ca.key, NODE.pfx and pfx-password (created; an existing CA there is reused)", "DIR", required: true);
+        var nodes = CliOptions.Text("--nodes", "comma-separated node names; scaled replicas of one service share one name", "LIST");
+        nodes.DefaultValueFactory = _ => DefaultNodes;
+        var days = CliOptions.Int("--days", "certificate lifetime in days", DefaultDays, 1, 3650);
+        var command = new CliCommand("certs", "make the cluster CA and node certificates for mutual TLS",
+            "actortrainer certs --out certs", "actortrainer certs --out certs --nodes learner,runner-1,runner-2 --days 90")
+        {
+            outDir, nodes, days,
+        };
+        command.SetRun(ctx => Run(ctx.Get(outDir)!,
+            ctx.Get(nodes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), ctx.Get(days), ctx.Out));
+        return command;
+    }
+
+    private static Task<int> Run(string output, string[] nodes, int days, TextWriter stdout)
+    {
 
         CertificateFolder.Result result;
         try

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.CommandLine;
 using ActorTrainer.Cli.Parsing;
 using ActorTrainer.Dashboard;
 using ActorTrainer.Dashboard.Client;
@@ -11,39 +12,40 @@ namespace ActorTrainer.Cli.Commands.Ctl;
 /// Exit codes: 0 done, 1 refused (409 wrong state, 400 bad argument, or another HTTP error), 2 usage,
 /// 3 unreachable, 4 unauthorized (401).
 /// </summary>
-public sealed class CtlCommand : ICommand
+public static class CtlCommand
 {
     public const int ExitOk = 0;
     public const int ExitRefused = 1;
     public const int ExitUnreachable = 3;
     public const int ExitUnauthorized = 4;
 
-    private readonly TextWriter? _stdout;
-    private readonly TextWriter? _stderr;
-
-    public CtlCommand() { }
-
-    internal CtlCommand(TextWriter stdout, TextWriter stderr)
+    public static CliCommand Create()
     {
-        _stdout = stdout;
-        _stderr = stderr;
+        var verbs = ControlApiClient.Commands.Keys.ToArray();
+        var verb = new Argument<string>("command") { Description = $"what to do: {string.Join(", ", verbs)}" };
+        verb.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !verbs.Contains(r.Tokens[0].Value))
+                r.AddError($"unknown ctl command '{r.Tokens[0].Value}'; allowed: {string.Join(", ", verbs)}");
+        });
+        verb.CompletionSources.Add(verbs);
+        var url = CliOptions.Text("--url", "the dashboard's address", "URL");
+        url.DefaultValueFactory = _ => DashboardOptions.DefaultUrls;
+        var token = CliOptions.Text("--token", $"the control token [default: ${DashboardOptions.TokenEnvironmentVariable}]", "TOKEN");
+        var json = CliOptions.Flag("--json", "print the API's JSON answer as it is");
+        var command = new CliCommand("ctl", "status|pause|resume|stop|save a running training through its dashboard's control API",
+            "actortrainer ctl status", "actortrainer ctl pause --url http://127.0.0.1:5088",
+            $"{DashboardOptions.TokenEnvironmentVariable}=secret actortrainer ctl stop --url http://10.0.0.5:5088 --json")
+        {
+            verb, url, token, json,
+        };
+        command.SetRun(ctx => RunAsync(ctx.Get(verb)!, ctx.Get(url)!, ctx.Get(token) ?? Environment.GetEnvironmentVariable(DashboardOptions.TokenEnvironmentVariable),
+            ctx.Get(json), ctx.Out, ctx.Error, ctx.Cancellation));
+        return command;
     }
 
-    public string Name => "ctl";
-    public string Summary => "status|pause|resume|stop|save a running training [--url U] [--token T] [--json]";
-
-    public async Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string verb, string urlText, string? token, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var stdout = _stdout ?? Console.Out;
-        var stderr = _stderr ?? Console.Error;
-        var verb = args.NextPositional()
-            ?? throw new UsageException($"ctl needs a command: {string.Join("|", ControlApiClient.Commands.Keys)}");
-        if (!ControlApiClient.Commands.ContainsKey(verb))
-            throw new UsageException($"unknown ctl command '{verb}'; allowed: {string.Join(", ", ControlApiClient.Commands.Keys)}");
-        var urlText = args.String("--url") ?? DashboardOptions.DefaultUrls;
-        var token = args.String("--token") ?? Environment.GetEnvironmentVariable(DashboardOptions.TokenEnvironmentVariable);
-        var json = args.Flag("--json");
-        args.EnsureAllUsed();
         if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             throw new UsageException($"--url must be an http(s) URL like http://127.0.0.1:5088, got '{urlText}'");
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ActorTrainer.Cli.Parsing;
 using ActorTrainer.Dashboard;
 
@@ -5,24 +6,46 @@ namespace ActorTrainer.Cli.Commands.Dashboard;
 
 /// <summary>
 /// The dashboard options of `actortrainer train` (and `node` on the learner): --dashboard, --port,
-/// --dashboard-urls, --control-token, --allowed-hosts, --allowed-origins, --max-ws-clients. Pass the result to
-/// <see cref="DashboardServer.StartAsync"/>.
+/// --dashboard-urls, --control-token, --allowed-hosts, --allowed-origins, --max-ws-clients. Add <see cref="All"/> to
+/// the command and pass the result of <see cref="Read"/> to <see cref="DashboardServer.StartAsync"/>.
 /// </summary>
-public static class DashboardArgs
+public sealed class DashboardArgs
 {
+    public Option<bool> Dashboard { get; } = CliOptions.Flag("--dashboard", "serve the web dashboard and control API while training");
+
+    public Option<int?> Port { get; } = CliOptions.OptionalInt("--port", "dashboard port on 127.0.0.1 [default: 5088]", 1, 65535);
+
+    public Option<string> Urls { get; } = CliOptions.Text("--dashboard-urls",
+        "dashboard addresses instead of --port, e.g. http://0.0.0.0:5088 (needs --control-token off loopback)", "URLS");
+
+    public Option<string> ControlToken { get; } = CliOptions.Text("--control-token",
+        $"bearer token the API and WebSocket require [default: ${DashboardOptions.TokenEnvironmentVariable}]", "TOKEN");
+
+    public Option<string> AllowedHosts { get; } = CliOptions.Text("--allowed-hosts",
+        "more Host names the dashboard answers, comma-separated, e.g. trainer.example.com,localhost:8080 [default: the bound addresses]", "HOSTS");
+
+    public Option<string> AllowedOrigins { get; } = CliOptions.Text("--allowed-origins",
+        "more origins allowed to send commands, comma-separated, e.g. https://trainer.example.com [default: the dashboard's own]", "ORIGINS");
+
+    public Option<int?> MaxWebSocketClients { get; } = CliOptions.OptionalInt("--max-ws-clients",
+        $"WebSocket clients at once; more get 503 [default: {DashboardOptions.DefaultMaxWebSocketClients}]", 1, 10_000);
+
+    public IEnumerable<Option> All => [Dashboard, Port, Urls, ControlToken, AllowedHosts, AllowedOrigins, MaxWebSocketClients];
+
     /// <summary>
     /// Null when --dashboard is absent; throws <see cref="UsageException"/> for contradictory or invalid options
     /// (the same checks as <see cref="DashboardServer.Validate"/>).
     /// </summary>
-    public static DashboardOptions? Read(ArgReader args)
+    /// <param name="alwaysOn">The run needs the dashboard (train --external serves its API there), --dashboard or not.</param>
+    public DashboardOptions? Read(ParseResult parse, bool alwaysOn = false)
     {
-        var on = args.Flag("--dashboard");
-        var port = args.Int("--port", 1, 65535);
-        var urls = args.String("--dashboard-urls");
-        var token = args.String("--control-token");
-        var hosts = List(args, "--allowed-hosts", "trainer.example.com,localhost:8080");
-        var origins = List(args, "--allowed-origins", "https://trainer.example.com");
-        var maxClients = args.Int("--max-ws-clients", 1, 10_000);
+        var on = parse.GetValue(Dashboard) || alwaysOn;
+        var port = parse.GetValue(Port);
+        var urls = parse.GetValue(Urls);
+        var token = parse.GetValue(ControlToken);
+        var hosts = List(parse, AllowedHosts, "trainer.example.com,localhost:8080");
+        var origins = List(parse, AllowedOrigins, "https://trainer.example.com");
+        var maxClients = parse.GetValue(MaxWebSocketClients);
         if (!on)
         {
             if (port is not null || urls is not null || token is not null || hosts is not null || origins is not null || maxClients is not null)
@@ -48,11 +71,11 @@ public static class DashboardArgs
     }
 
     // Comma-separated; each entry's form is checked by DashboardServer.Validate, which names the bad entry.
-    private static string[]? List(ArgReader args, string name, string example)
+    private static string[]? List(ParseResult parse, Option<string> option, string example)
     {
-        var text = args.String(name);
+        var text = parse.GetValue(option);
         if (text is null) return null;
         var items = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return items.Length > 0 ? items : throw new UsageException($"{name} needs one or more comma-separated entries, e.g. {name} {example}");
+        return items.Length > 0 ? items : throw new UsageException($"{option.Name} needs one or more comma-separated entries, e.g. {option.Name} {example}");
     }
 }

@@ -7,18 +7,19 @@ using ActorTrainer.Environments;
 namespace ActorTrainer.Cli.Commands.Env;
 
 /// <summary>`actortrainer env list [--json]`: registered environment ids with their spaces and thresholds.</summary>
-public sealed class EnvListCommand : ICommand
+public static class EnvListCommand
 {
-    public string Name => "env list";
-    public string Summary => "list environment ids with spaces, time limits and reward thresholds";
-
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
-        RunAsync(args, Console.Out, Console.Error, cancellationToken);
-
-    public Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var json = args.Flag("--json");
-        args.EnsureAllUsed();
+        var json = CliOptions.Flag("--json", "one JSON array instead of a table");
+        var command = new CliCommand("list", "list environment ids with spaces, time limits and reward thresholds",
+            "actortrainer env list", "actortrainer env list --json") { json };
+        command.SetRun(ctx => Run(ctx.Get(json), ctx.Out));
+        return command;
+    }
+
+    private static Task<int> Run(bool json, TextWriter stdout)
+    {
         var specs = EnvironmentRegistry.Default.Specs;
         if (json) stdout.WriteLine(ToJson(specs));
         else WriteTable(stdout, specs);

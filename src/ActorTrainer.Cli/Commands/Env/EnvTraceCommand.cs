@@ -11,22 +11,27 @@ namespace ActorTrainer.Cli.Commands.Env;
 /// and prints one line per step, stopping after the first terminated or truncated step. Observations are float32
 /// printed in their shortest round-trip form.
 /// </summary>
-public sealed class EnvTraceCommand : ICommand
+public static class EnvTraceCommand
 {
-    public string Name => "env trace";
-    public string Summary => "apply actions from a given state and print each step (compare dynamics with Gymnasium)";
-
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
-        RunAsync(args, Console.Out, Console.Error, cancellationToken);
-
-    public Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var id = args.RequiredString("--env", "an environment id; see `actortrainer env list`");
-        var state = args.Doubles("--state");
-        var actions = args.Ints("--actions") ?? throw new UsageException("missing --actions (comma-separated action numbers, e.g. 0,1,1)");
-        var seed = args.Int("--seed") ?? 0;
-        var json = args.Flag("--json");
-        args.EnsureAllUsed();
+        var env = CliOptions.Text("--env", "an environment id; see `actortrainer env list`", "ID", required: true);
+        var state = CliOptions.Doubles("--state", "the internal state in Gymnasium's variables (see `env list`), set after the reset");
+        var actions = CliOptions.Ints("--actions", "the actions to apply, in order", required: true);
+        var seed = CliOptions.Int("--seed", "seed of the reset before the state is set", 0);
+        var json = CliOptions.Flag("--json", "one JSON object per step");
+        var command = new CliCommand("trace", "apply actions from a given state and print each step (compare dynamics with Gymnasium)",
+            "actortrainer env trace --env CartPole-v1 --state 0,0,0.05,0 --actions 1,1,0",
+            "actortrainer env trace --env Acrobot-v1 --actions 0,2,2 --seed 3 --json")
+        {
+            env, state, actions, seed, json,
+        };
+        command.SetRun(ctx => Run(ctx.Get(env)!, ctx.Given(state) ? ctx.Get(state) : null, ctx.Get(actions)!, ctx.Get(seed), ctx.Get(json), ctx.Out, ctx.Cancellation));
+        return command;
+    }
+
+    private static Task<int> Run(string id, double[]? state, int[] actions, int seed, bool json, TextWriter stdout, CancellationToken cancellationToken)
+    {
 
         var registry = EnvironmentRegistry.Default;
         EnvironmentSpec spec;

@@ -4,20 +4,22 @@ using ActorTrainer.Cli.Parsing;
 namespace ActorTrainer.Cli.Commands.Model;
 
 /// <summary>`model inspect FILE [--json]`: metadata, tensor names and shapes, parameter count of a saved Q-network.</summary>
-public sealed class ModelInspectCommand(TextWriter? stdout = null, TextWriter? stderr = null) : ICommand
+public static class ModelInspectCommand
 {
-    private const string Usage = "actortrainer model inspect FILE [--json]";
-
-    public string Name => "model inspect";
-    public string Summary => "show a saved model's architecture, tensors and metadata";
-
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var json = args.Flag("--json");
-        var file = ModelLoading.RequireFile(args, Usage);
-        args.EnsureAllUsed();
-        var output = stdout ?? Console.Out;
-        var model = ModelLoading.TryLoad(file, stderr ?? Console.Error);
+        var file = ModelLoading.FileArgument();
+        var json = CliOptions.Flag("--json", "one JSON object: file, architecture, parameter_count, metadata, tensors");
+        var command = new CliCommand("inspect", "show a saved model's architecture, tensors and metadata",
+            "actortrainer model inspect runs/CartPole-v1-20261203-101500/best/model.safetensors",
+            "actortrainer model inspect model.safetensors --json") { file, json };
+        command.SetRun(ctx => Run(ctx.Get(file)!, ctx.Get(json), ctx.Out, ctx.Error));
+        return command;
+    }
+
+    private static Task<int> Run(string file, bool json, TextWriter output, TextWriter stderr)
+    {
+        var model = ModelLoading.TryLoad(file, stderr);
         if (model is null) return Task.FromResult(CliHost.ExitFailure);
 
         var spec = model.Network.Spec;

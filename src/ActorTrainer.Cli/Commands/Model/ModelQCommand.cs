@@ -6,20 +6,23 @@ using ActorTrainer.Learning.Networks;
 namespace ActorTrainer.Cli.Commands.Model;
 
 /// <summary>`model q FILE --obs v1,v2,... [--json]`: Q-values of a saved model for one observation.</summary>
-public sealed class ModelQCommand(TextWriter? stdout = null, TextWriter? stderr = null) : ICommand
+public static class ModelQCommand
 {
-    private const string Usage = "actortrainer model q FILE --obs v1,v2,... [--json]";
-
-    public string Name => "model q";
-    public string Summary => "print a saved model's Q-values for one observation";
-
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var json = args.Flag("--json");
-        var obs = args.Doubles("--obs") ?? throw new UsageException($"missing --obs (comma-separated observation values); usage: {Usage}");
-        var file = ModelLoading.RequireFile(args, Usage);
-        args.EnsureAllUsed();
-        var model = ModelLoading.TryLoad(file, stderr ?? Console.Error);
+        var file = ModelLoading.FileArgument();
+        var obs = CliOptions.Doubles("--obs", "the observation, comma-separated (as many values as the model's obs_size)", required: true);
+        var json = CliOptions.Flag("--json", "one JSON object: q (per action) and argmax");
+        var command = new CliCommand("q", "print a saved model's Q-values for one observation",
+            "actortrainer model q runs/CartPole-v1-20261203-101500/best/model.safetensors --obs 0.1,-0.2,0.03,0.5",
+            "actortrainer model q model.safetensors --obs 0,0,0,0 --json") { file, obs, json };
+        command.SetRun(ctx => Run(ctx.Get(file)!, ctx.Get(obs)!, ctx.Get(json), ctx.Out, ctx.Error));
+        return command;
+    }
+
+    private static Task<int> Run(string file, double[] obs, bool json, TextWriter output, TextWriter stderr)
+    {
+        var model = ModelLoading.TryLoad(file, stderr);
         if (model is null) return Task.FromResult(CliHost.ExitFailure);
 
         var spec = model.Network.Spec;
@@ -29,7 +32,6 @@ public sealed class ModelQCommand(TextWriter? stdout = null, TextWriter? stderr 
         var q = new float[spec.ActionCount];
         model.Network.Forward(x, q);
         var argmax = QNetwork.ArgmaxOf(q);
-        var output = stdout ?? Console.Out;
         if (json)
         {
             output.WriteLine(JsonSerializer.Serialize(new { q, argmax }));

@@ -5,26 +5,26 @@ using ActorTrainer.Cli.Parsing;
 namespace ActorTrainer.Cli.Commands.Models;
 
 /// <summary>`actortrainer eval --model DIR [--env ID] --episodes N [--json]`: greedy evaluation of a saved model.</summary>
-public sealed class EvalCommand : ICommand
+public static class EvalCommand
 {
-    public string Name => "eval";
-    public string Usage => "usage: actortrainer eval --model DIR|FILE [--env ID] [--env-settings K=V,...] [--episodes N (100)] [--seed S] [--json]\n--model takes a .safetensors file, a best/ or latest/ folder, or a run folder (its best/, else latest/); the env and its settings default to the model's own";
-
-    public string Summary => "evaluate a saved model greedily (mean, std, min, max)";
-
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
-        RunAsync(args, Console.Out, Console.Error, cancellationToken);
-
-    public Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var model = args.RequiredString("--model", "a model file, a best/ or latest/ folder, or a run folder");
-        var env = args.String("--env");
-        var envSettings = args.String("--env-settings");
-        var episodes = args.Int("--episodes", 1, 1_000_000) ?? 100;
-        var seed = args.Int("--seed") ?? 10_000;
-        var json = args.Flag("--json");
-        args.EnsureAllUsed();
+        var o = new SavedModelOptions();
+        var episodes = CliOptions.Int("--episodes", "greedy episodes to play", 100, 1, 1_000_000);
+        var seed = CliOptions.Int("--seed", "seed of the first episode (the others follow it)", 10_000);
+        var json = CliOptions.Flag("--json", "one JSON object: env, model, episodes, mean, std, min, max, mean_length, mean_lines");
+        var command = new CliCommand("eval", "evaluate a saved model greedily (mean, std, min, max)",
+            "actortrainer eval --model runs/CartPole-v1-20261203-101500 --episodes 100",
+            "actortrainer eval --model runs/CartPole-v1-20261203-101500/best/model.safetensors --json")
+        {
+            o.Model, o.Env, o.EnvSettings, episodes, seed, json,
+        };
+        command.SetRun(ctx => Run(ctx.Get(o.Model)!, ctx.Get(o.Env), ctx.Get(o.EnvSettings), ctx.Get(episodes), ctx.Get(seed), ctx.Get(json), ctx.Out));
+        return command;
+    }
 
+    private static Task<int> Run(string model, string? env, string? envSettings, int episodes, int seed, bool json, TextWriter stdout)
+    {
         var (evaluation, envId, file) = SavedModel.Open(model, env, envSettings);
         var s = evaluation.Run(episodes, seed);
         if (json)

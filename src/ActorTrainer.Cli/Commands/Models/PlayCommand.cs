@@ -6,26 +6,25 @@ using ActorTrainer.Environments;
 namespace ActorTrainer.Cli.Commands.Models;
 
 /// <summary>`actortrainer play --model DIR [--env ID]`: one greedy episode drawn in the terminal.</summary>
-public sealed class PlayCommand : ICommand
+public static class PlayCommand
 {
-    public string Name => "play";
-    public string Usage => "usage: actortrainer play --model DIR|FILE [--env ID] [--env-settings K=V,...] [--seed S] [--fps F (30)]";
-
-    public string Summary => "show one greedy episode of a saved model in the terminal";
-
-    public Task<int> RunAsync(ArgReader args, CancellationToken cancellationToken) =>
-        RunAsync(args, Console.Out, Console.Error, cancellationToken);
-
-    public async Task<int> RunAsync(ArgReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var model = args.RequiredString("--model", "a model file, a best/ or latest/ folder, or a run folder");
-        var env = args.String("--env");
-        var envSettings = args.String("--env-settings");
-        var seed = args.Int("--seed") ?? 0;
-        var fps = args.Double("--fps") ?? 30;
-        if (!(fps > 0 && fps <= 1000)) throw new UsageException($"--fps must be in (0, 1000], got {fps}");
-        args.EnsureAllUsed();
+        var o = new SavedModelOptions();
+        var seed = CliOptions.Int("--seed", "seed of the episode", 0);
+        var fps = CliOptions.Double("--fps", "frames per second drawn in a terminal", 30, 0.01, 1000);
+        var command = new CliCommand("play", "show one greedy episode of a saved model in the terminal",
+            "actortrainer play --model runs/CartPole-v1-20261203-101500",
+            "actortrainer play --model runs/Tetris-v0-20261203-101500/best --fps 10")
+        {
+            o.Model, o.Env, o.EnvSettings, seed, fps,
+        };
+        command.SetRun(ctx => Run(ctx.Get(o.Model)!, ctx.Get(o.Env), ctx.Get(o.EnvSettings), ctx.Get(seed), ctx.Get(fps), ctx.Out, ctx.Cancellation));
+        return command;
+    }
 
+    private static async Task<int> Run(string model, string? env, string? envSettings, int seed, double fps, TextWriter stdout, CancellationToken cancellationToken)
+    {
         var (evaluation, envId, _) = SavedModel.Open(model, env, envSettings);
         var environment = evaluation.Environment;
         environment.Reset(seed, evaluation.Observation);

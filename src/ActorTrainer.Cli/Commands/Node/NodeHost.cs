@@ -58,7 +58,7 @@ public static class NodeHost
         {
             throw new Parsing.UsageException(ex.Message);
         }
-        using var loggerFactory = LoggingSetup.Create(run.Directory.LogDirectory, console: true);
+        using var loggerFactory = new Serilog.Extensions.Logging.SerilogLoggerFactory(LoggingSetup.CreateLogger(run.Directory.LogDirectory, console: true), dispose: true);
         var log = loggerFactory.CreateLogger("Node");
         using var host = BuildHost(settings.Cluster, loggerFactory, akka => akka.WithActorTrainer(run));
         await host.StartAsync(ct);
@@ -102,7 +102,7 @@ public static class NodeHost
 
     private static async Task<int> RunRunnerAsync(NodeSettings settings, CancellationToken ct)
     {
-        using var loggerFactory = LoggingSetup.Create(null, console: true);
+        using var loggerFactory = new Serilog.Extensions.Logging.SerilogLoggerFactory(LoggingSetup.CreateLogger(null, console: true), dispose: true);
         var log = loggerFactory.CreateLogger("Node");
         for (var incarnation = 1; ; incarnation++)
         {

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorTrainer.Cli.Parsing;
@@ -13,9 +13,8 @@ namespace ActorTrainer.Cli.Commands.Train;
 /// </summary>
 public static class TrainingOptionsReader
 {
-    public static TrainingConfig Read(ArgReader args, string? forcedEnv = null)
+    public static TrainingConfig Read(ParseResult parse, TrainingConfigOptions keys, string? configFile, string? forcedEnv = null)
     {
-        var configFile = args.String("--config");
         string? fileJson = null;
         if (configFile is not null)
         {
@@ -23,20 +22,7 @@ public static class TrainingOptionsReader
             fileJson = File.ReadAllText(configFile);
         }
 
-        var flags = new JsonObject();
-        var template = JsonNode.Parse(TrainingConfigJson.Serialize(new TrainingConfig()))!.AsObject();
-        foreach (var key in TrainingConfigJson.Keys)
-        {
-            var flag = "--" + key;
-            if (!args.Has(flag)) continue;
-            flags[key] = template[key]?.GetValueKind() switch
-            {
-                JsonValueKind.True or JsonValueKind.False => JsonValue.Create(args.Flag(flag)),
-                JsonValueKind.Array => new JsonArray((args.Ints(flag) ?? []).Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
-                JsonValueKind.String => JsonValue.Create(args.String(flag)),
-                _ => NumberValue(args, flag),
-            };
-        }
+        var flags = keys.Given(parse);
 
         // The environment decides the defaults, so find it first: flag, then file, then CartPole.
         var env = forcedEnv ?? (string?)flags["env"] ?? EnvFromFile(fileJson, configFile) ?? "CartPole-v1";
@@ -51,14 +37,6 @@ public static class TrainingOptionsReader
             throw new UsageException(ex.Message.Replace("command line: '", "flag '--", StringComparison.Ordinal));
         }
         return forcedEnv is null ? config : config with { Env = forcedEnv };
-    }
-
-    private static JsonNode NumberValue(ArgReader args, string flag)
-    {
-        var s = args.String(flag)!;
-        if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) return JsonValue.Create(d);
-        throw new UsageException($"{flag} must be a number, got '{s}'");
     }
 
     private static string? EnvFromFile(string? json, string? name)
