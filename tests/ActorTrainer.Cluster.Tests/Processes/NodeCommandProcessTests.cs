@@ -106,7 +106,7 @@ public sealed class NodeCommandProcessTests(ITestOutputHelper output) : IDisposa
         {
             await api.WaitForAsync(s => RunnersUp(s, p1) == 2 && s.WeightsVersion > 5, Long, "r1 training", first);
             runDir = Directory.GetDirectories(Path.Combine(_root, "runs")).Single();
-            await api.WaitForAsync(_ => RunDirectory.OpenExisting(runDir).Latest.ResolveReadable() is not null, Long, "a latest/ checkpoint", first);
+            await api.WaitForAsync(_ => File.Exists(Path.Combine(runDir, "latest", "COMPLETE")), Long, "a complete latest/ checkpoint", first);
             first.Kill();
             saved = CheckpointStore.ReadLatestCounters(RunDirectory.OpenExisting(runDir));
         }
