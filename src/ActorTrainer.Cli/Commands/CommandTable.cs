@@ -39,6 +39,7 @@ public static class CommandTable
                 BenchExternalCommand.Create(),
                 DashboardBenchCommand.Create()),
             CertsCommand.Create(),
+            Node.NodeCommand.Create(),
             CompletionCommand.Create(),
         };
         ExamplesHelpAction.Install(root);

@@ -2,7 +2,9 @@ using ActorTrainer.Cluster.Membership;
 using ActorTrainer.Environments;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Learning.Safetensors;
+using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
+using ActorTrainer.Training.Pool;
 using ActorTrainer.Training.Learners;
 using ActorTrainer.Training.Runners;
 using Akka.Actor;
@@ -69,6 +71,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         typeof(ExperienceBatch), typeof(ExperienceAck), typeof(WeightsUpdated), typeof(EpisodeFinished), typeof(RunnerStats),
         typeof(RunnerStarted), typeof(RunnerStopped), typeof(WatchFrames), typeof(FrameRendered),
         typeof(Pause), typeof(Resume), typeof(Stop), typeof(RegisterRunnerNode), typeof(RunnerNodeWelcome),
+        typeof(JoinPool), typeof(PoolJoined), typeof(WeightsReceived),
     ];
 
     private static class Manifests
@@ -87,6 +90,9 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         public const string Stop = "ST";
         public const string RegisterRunnerNode = "NR";
         public const string RunnerNodeWelcome = "NW";
+        public const string JoinPool = "PJ";
+        public const string PoolJoined = "PW";
+        public const string WeightsReceived = "PR";
     }
 
     public override string Manifest(object o) => o switch
@@ -105,6 +111,9 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         Stop => Manifests.Stop,
         RegisterRunnerNode => Manifests.RegisterRunnerNode,
         RunnerNodeWelcome => Manifests.RunnerNodeWelcome,
+        JoinPool => Manifests.JoinPool,
+        PoolJoined => Manifests.PoolJoined,
+        WeightsReceived => Manifests.WeightsReceived,
         _ => throw new ArgumentException($"{o?.GetType().FullName ?? "null"} is not a message ActorTrainerSerializer writes; bound types: {string.Join(", ", BoundTypes.Select(t => t.Name))}", nameof(o)),
     };
 
@@ -144,6 +153,9 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         Stop m => WriteStop(m),
         RegisterRunnerNode m => Fixed(4, m, static (ref PayloadWriter w, RegisterRunnerNode r) => w.WriteInt32(r.Runners)),
         RunnerNodeWelcome m => WriteWelcome(m),
+        JoinPool m => WriteJoinPool(m),
+        PoolJoined m => WritePoolJoined(m),
+        WeightsReceived m => Fixed(8, m, static (ref PayloadWriter w, WeightsReceived r) => w.WriteInt64(r.Version)),
         _ => throw new ArgumentException($"{obj?.GetType().FullName ?? "null"} is not a message ActorTrainerSerializer writes", nameof(obj)),
     };
 
@@ -169,6 +181,9 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
                 Manifests.Stop => new Stop(r.ReadString("stop reason", _limits.MaxReasonBytes)),
                 Manifests.RegisterRunnerNode => new RegisterRunnerNode(r.ReadInt32("runner count", 1, _limits.MaxRunnersPerNode)),
                 Manifests.RunnerNodeWelcome => ReadWelcome(ref r),
+                Manifests.JoinPool => ReadJoinPool(ref r),
+                Manifests.PoolJoined => ReadPoolJoined(ref r),
+                Manifests.WeightsReceived => new WeightsReceived(r.ReadCounter("weights version")),
                 _ => throw new MalformedMessageException($"unknown manifest '{Printable(manifest)}'; this serializer reads {string.Join(", ", AllManifests)}"),
             };
             r.EnsureEnd();
@@ -186,6 +201,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         Manifests.ExperienceBatch, Manifests.ExperienceAck, Manifests.WeightsUpdated, Manifests.EpisodeFinished, Manifests.RunnerStats,
         Manifests.RunnerStarted, Manifests.RunnerStopped, Manifests.WatchFrames, Manifests.FrameRendered, Manifests.Pause,
         Manifests.Resume, Manifests.Stop, Manifests.RegisterRunnerNode, Manifests.RunnerNodeWelcome,
+        Manifests.JoinPool, Manifests.PoolJoined, Manifests.WeightsReceived,
     ];
 
     private void Reject(string manifest, int length, MalformedMessageException e)
@@ -457,5 +473,79 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         if ((long)first + count > ladder)
             throw new MalformedMessageException($"runner ids {first}..{first + count - 1} do not fit an epsilon ladder of {ladder}");
         return new RunnerNodeWelcome(first, count, ladder, running, json);
+    }
+
+    // ---------------------------------------------------------------- runner pool
+
+    // Node names are short labels ("runner-1@10.0.0.5:4053"); more than this is not a label.
+    private const int MaxNodeNameBytes = 256;
+    // An actor path with its address; Akka's own limit on a path element is far below this.
+    private const int MaxActorPathBytes = 1024;
+
+    // node name string, runner count i32.
+    private byte[] WriteJoinPool(JoinPool m)
+    {
+        var node = m.Node ?? "";
+        if (System.Text.Encoding.UTF8.GetByteCount(node) > MaxNodeNameBytes)
+            throw new ArgumentException($"node name of more than {MaxNodeNameBytes} bytes", nameof(m));
+        var bytes = new byte[PayloadWriter.StringSize(node) + 4];
+        var w = new PayloadWriter(bytes);
+        w.WriteString(node);
+        w.WriteInt32(m.Runners);
+        return bytes;
+    }
+
+    private JoinPool ReadJoinPool(ref PayloadReader r)
+    {
+        var node = r.ReadString("node name", MaxNodeNameBytes);
+        var runners = r.ReadInt32("runner count", 1, _limits.MaxRunnersPerNode);
+        return new JoinPool(node, runners);
+    }
+
+    // first runner i32, runner count i32, ladder i32, run state byte, replay actor path string, config JSON string.
+    private byte[] WritePoolJoined(PoolJoined m)
+    {
+        var path = Akka.Serialization.Serialization.SerializedActorPath(m.Replay);
+        var json = TrainingConfigJson.Serialize(m.Config);
+        var jsonBytes = System.Text.Encoding.UTF8.GetByteCount(json);
+        if (jsonBytes > _limits.MaxConfigBytes)
+            throw new ArgumentException($"training config of {jsonBytes} bytes; the limit is {_limits.MaxConfigBytes}", nameof(m));
+        var bytes = new byte[13 + PayloadWriter.StringSize(path) + PayloadWriter.StringSize(json)];
+        var w = new PayloadWriter(bytes);
+        w.WriteInt32(m.FirstRunnerId);
+        w.WriteInt32(m.RunnerCount);
+        w.WriteInt32(m.LadderSize);
+        w.WriteByte((byte)m.State);
+        w.WriteString(path);
+        w.WriteString(json);
+        return bytes;
+    }
+
+    private PoolJoined ReadPoolJoined(ref PayloadReader r)
+    {
+        var first = r.ReadInt32("first runner id", 0, int.MaxValue);
+        var count = r.ReadInt32("runner count", 1, _limits.MaxRunnersPerNode);
+        var ladder = r.ReadInt32("epsilon ladder size", 1, int.MaxValue);
+        var stateByte = r.ReadByte();
+        if (!Enum.IsDefined(typeof(RunState), (int)stateByte))
+            throw new MalformedMessageException($"run state {stateByte}; allowed {string.Join(", ", Enum.GetValues<RunState>().Select(v => $"{(int)v} ({v})"))}");
+        var path = r.ReadString("replay actor path", MaxActorPathBytes);
+        var json = r.ReadString("training config", _limits.MaxConfigBytes);
+        if ((long)first + count > ladder)
+            throw new MalformedMessageException($"runner ids {first}..{first + count - 1} do not fit an epsilon ladder of {ladder}");
+        if (_system is null) throw new MalformedMessageException("a PoolJoined needs an actor system to resolve its replay reference");
+        if (!ActorPath.TryParse(path, out _))
+            throw new MalformedMessageException($"replay actor path '{Printable(path)}' is not an actor path");
+        TrainingConfig config;
+        try
+        {
+            config = TrainingConfigJson.Overlay(new TrainingConfig(), json, "PoolJoined training config");
+        }
+        catch (InvalidConfigException ex)
+        {
+            throw new MalformedMessageException($"training config: {string.Join("; ", ex.Problems)}");
+        }
+        var replay = _system.Provider.ResolveActorRef(path);
+        return new PoolJoined(first, count, ladder, replay, config, (RunState)stateByte);
     }
 }

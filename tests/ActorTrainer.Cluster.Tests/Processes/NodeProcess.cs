@@ -24,8 +24,8 @@ public sealed class NodeProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public int Id => _process.Id;
 
-    /// <summary>Starts `actortrainer args...`; <paramref name="brokerUrl"/> goes in ACTORTRAINER_BROKER (never on the command line).</summary>
-    public static NodeProcess Start(string name, string? brokerUrl, params string[] args)
+    /// <summary>Starts `actortrainer args...` with no ACTORTRAINER_* cluster variables inherited (flags only).</summary>
+    public static NodeProcess Start(string name, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -35,8 +35,7 @@ public sealed class NodeProcess : IAsyncDisposable
         };
         psi.ArgumentList.Add(CliDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        if (brokerUrl is not null) psi.Environment["ACTORTRAINER_BROKER"] = brokerUrl;
-        else psi.Environment.Remove("ACTORTRAINER_BROKER");
+        foreach (var variable in ActorTrainer.Cluster.Hosting.ClusterEnvironment.All) psi.Environment.Remove(variable);
         psi.Environment["DOTNET_TieredPGO"] = "0";
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
         var node = new NodeProcess(name, process);

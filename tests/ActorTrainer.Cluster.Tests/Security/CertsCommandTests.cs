@@ -15,7 +15,7 @@ public sealed class CertsCommandTests : IDisposable
     public async Task Certs_writes_a_CA_and_node_certificates_that_load_and_validate()
     {
         var output = Path.Combine(_dir.Path, "certs");
-        await using var process = NodeProcess.Start("certs", null, "certs", "--out", output, "--nodes", "learner,runner-1", "--days", "30");
+        await using var process = NodeProcess.Start("certs", "certs", "--out", output, "--nodes", "learner,runner-1", "--days", "30");
         Assert.Equal(0, await process.WaitForExitAsync(Bound));
         Assert.Contains("new CA CN=ActorTrainer cluster CA", process.Output);
         Assert.Contains(Path.Combine(output, "runner-1.pfx"), process.Output);
@@ -24,7 +24,7 @@ public sealed class CertsCommandTests : IDisposable
         Assert.Null(new ClusterCaValidator(ca).Check(node));
         Assert.True(node.NotAfter < DateTime.Now.AddDays(31));
 
-        await using var again = NodeProcess.Start("certs-again", null, "certs", "--out", output, "--nodes", "runner-2");
+        await using var again = NodeProcess.Start("certs-again", "certs", "--out", output, "--nodes", "runner-2");
         Assert.Equal(0, await again.WaitForExitAsync(Bound));
         Assert.Contains("reused CA", again.Output);
     }
@@ -35,7 +35,7 @@ public sealed class CertsCommandTests : IDisposable
     [InlineData("--node", "learner", "unknown option --node")]
     public async Task Bad_input_exits_2_and_says_what_is_allowed(string option, string value, string message)
     {
-        await using var process = NodeProcess.Start("certs-bad", null, "certs", "--out", Path.Combine(_dir.Path, "x"), option, value);
+        await using var process = NodeProcess.Start("certs-bad", "certs", "--out", Path.Combine(_dir.Path, "x"), option, value);
         Assert.Equal(2, await process.WaitForExitAsync(Bound));
         Assert.Contains(message, process.Output);
     }

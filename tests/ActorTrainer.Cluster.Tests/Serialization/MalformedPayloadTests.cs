@@ -106,6 +106,22 @@ public sealed class MalformedPayloadTests : IDisposable
         var welcome = _serializer.ToBinary(new ActorTrainer.Cluster.Membership.RunnerNodeWelcome(14, 4, 16, true, "{}"));
         Assert.Contains("do not fit an epsilon ladder of 16", Rejects(welcome, "NW").Message);
 
+        var joined = _serializer.ToBinary(SampleMessages.Joined(ActorRefs.Nobody));
+        joined[12] = 9;
+        Assert.Contains("run state 9; allowed", Rejects(joined, "PW").Message);
+        var overLadder = _serializer.ToBinary(SampleMessages.Joined(ActorRefs.Nobody));
+        BinaryPrimitives.WriteInt32LittleEndian(overLadder, 14);
+        Assert.Contains("do not fit an epsilon ladder of 16", Rejects(overLadder, "PW").Message);
+        var badConfig = _serializer.ToBinary(new Training.Pool.PoolJoined(0, 1, 1, ActorRefs.Nobody, new Training.Configuration.TrainingConfig(), Training.Control.RunState.Running));
+        var text = System.Text.Encoding.UTF8.GetString(badConfig);
+        var at = text.IndexOf("\"env\"", StringComparison.Ordinal);
+        badConfig[at + 1] = (byte)'q';
+        Assert.Contains("training config: PoolJoined training config: unknown key 'qnv'", Rejects(badConfig, "PW").Message);
+        Assert.Contains("runner count 0", Rejects([0, 0, 0, 0, 0, 0, 0, 0], "PJ").Message);
+        var negative = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(negative, -1);
+        Assert.Contains("weights version", Rejects(negative, "PR").Message);
+
         var register = new byte[4];
         Assert.Contains("runner count 0", Rejects(register, "NR").Message);
     }

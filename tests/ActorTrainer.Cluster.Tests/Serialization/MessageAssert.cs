@@ -1,3 +1,6 @@
+using ActorTrainer.Training.Configuration;
+using Akka.Actor;
+using ActorTrainer.Training.Pool;
 using ActorTrainer.Cluster.Membership;
 using ActorTrainer.Training.Control;
 using ActorTrainer.Training.Learners;
@@ -42,7 +45,14 @@ internal static class MessageAssert
                 break;
             case Pause or Resume:
                 break;
-            case ExperienceAck or EpisodeFinished or RunnerStats or RunnerStarted or RunnerStopped or WatchFrames or Stop or RegisterRunnerNode or RunnerNodeWelcome:
+            case PoolJoined j:
+                var k = (PoolJoined)actual;
+                Assert.Equal((j.FirstRunnerId, j.RunnerCount, j.LadderSize, j.State), (k.FirstRunnerId, k.RunnerCount, k.LadderSize, k.State));
+                // Nobody has no path of its own and comes back as dead letters; a live replay is checked in SerializerRoundTripTests.
+                if (!j.Replay.IsNobody()) Assert.Equal(j.Replay, k.Replay);
+                Assert.Equal(TrainingConfigJson.Serialize(j.Config), TrainingConfigJson.Serialize(k.Config));
+                break;
+            case ExperienceAck or EpisodeFinished or RunnerStats or RunnerStarted or RunnerStopped or WatchFrames or Stop or RegisterRunnerNode or RunnerNodeWelcome or JoinPool or WeightsReceived:
                 // Records of scalars and strings: value equality is exact.
                 Assert.Equal(expected, actual);
                 break;

@@ -1,7 +1,9 @@
 using ActorTrainer.Cluster.Membership;
 using ActorTrainer.Environments;
 using ActorTrainer.Learning.Networks;
+using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
+using ActorTrainer.Training.Pool;
 using ActorTrainer.Training.Learners;
 using ActorTrainer.Training.Runners;
 
@@ -52,5 +54,11 @@ internal static class SampleMessages
         new Stop("Ctrl+C on the learner"),
         new RegisterRunnerNode(4),
         new RunnerNodeWelcome(8, 4, 16, true, """{"env":"CartPole-v1","runners":16}"""),
+        new JoinPool("runner-1@127.0.0.1:4053", 4),
+        Joined(Akka.Actor.ActorRefs.Nobody),
+        new WeightsReceived(41),
     ];
+
+    public static PoolJoined Joined(Akka.Actor.IActorRef replay) =>
+        new(8, 4, 16, replay, new TrainingConfig { Env = "CartPole-v1", Runners = 4, EnvsPerRunner = 4, Seed = 11 }, RunState.Paused);
 }

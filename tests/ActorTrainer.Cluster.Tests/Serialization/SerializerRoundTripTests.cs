@@ -53,6 +53,17 @@ public sealed class SerializerRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void PoolJoined_carries_a_replay_reference_that_resolves_to_the_same_actor_and_the_whole_config()
+    {
+        var replay = _system.ActorOf(Props.Empty, "replay");
+        var joined = SampleMessages.Joined(replay);
+        var back = (Training.Pool.PoolJoined)RoundTrip(joined);
+        Assert.Equal(replay, back.Replay);
+        Assert.Equal(Training.Configuration.TrainingConfigJson.Serialize(joined.Config), Training.Configuration.TrainingConfigJson.Serialize(back.Config));
+        Assert.Equal(Training.Control.RunState.Paused, back.State);
+    }
+
+    [Fact]
     public void An_overlong_stop_reason_is_cut_to_the_limit_instead_of_failing_the_stop()
     {
         var stop = new Stop(new string('x', 5000));

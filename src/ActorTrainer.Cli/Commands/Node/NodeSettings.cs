@@ -1,0 +1,28 @@
+using ActorTrainer.Cluster.Hosting;
+using ActorTrainer.Dashboard;
+using ActorTrainer.Training.Configuration;
+
+namespace ActorTrainer.Cli.Commands.Node;
+
+/// <summary>Everything `actortrainer node` needs, parsed and checked; the flag syntax lives in <see cref="NodeCommand"/>.</summary>
+public sealed record NodeSettings
+{
+    public required ClusterNodeSettings Cluster { get; init; }
+
+    /// <summary>Runner node: runners it hosts. Learner node: runners it hosts besides the remote ones (may be 0).</summary>
+    public int Runners { get; init; }
+
+    /// <summary>Learner only: the run's configuration.</summary>
+    public TrainingConfig? Training { get; init; }
+
+    /// <summary>Learner only: continue this run folder.</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>Learner only: where to write the summary JSON at the end.</summary>
+    public string? SummaryPath { get; init; }
+
+    /// <summary>Learner only: serve the dashboard.</summary>
+    public DashboardOptions? Dashboard { get; init; }
+
+    public bool IsLearner => Cluster.Role == ClusterRoles.Learner;
+}

@@ -1,0 +1,163 @@
+using ActorTrainer.Cluster.Membership;
+using ActorTrainer.Environments;
+using ActorTrainer.Training.Control;
+using ActorTrainer.Training.Hosting;
+using ActorTrainer.Training.Learners;
+using ActorTrainer.Training.Pool;
+using ActorTrainer.Training.Runners;
+using ActorTrainer.Training.Runs;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Pattern;
+
+namespace ActorTrainer.Cluster.Nodes;
+
+/// <summary>
+/// The one actor of a runner node: finds the learner (<see cref="LearnerLocator"/>), asks its RunnerPool for runner ids
+/// (<see cref="JoinPool"/> via the Controller), starts that many <see cref="EpisodeRunner"/>s with the pool as their
+/// controller, hands the pool's weights to them (latest only: <see cref="WeightsReceived"/> after each), pauses them when
+/// the learner is lost and joins again when a learner appears. When every runner stopped after the pool's Stop, the run
+/// is over: <paramref name="runEnded"/> completes and the node process ends with exit code 0.
+/// </summary>
+public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
+{
+    /// <summary>A JoinPool whose answer got lost (the learner was still starting) is sent again after this long.</summary>
+    public static readonly TimeSpan JoinRetry = TimeSpan.FromSeconds(2);
+
+    private readonly string _nodeName;
+    private readonly int _runners;
+    private readonly EnvironmentRegistry _registry;
+    private readonly TaskCompletionSource<string> _runEnded;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private IActorRef? _controller;
+    private IActorRef? _pool;
+    private int _generation;
+    private readonly Dictionary<IActorRef, int> _children = [];
+    private readonly HashSet<int> _stoppedRunners = [];
+    private int _expectedRunners;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string nodeName, int runners, TaskCompletionSource<string> runEnded, EnvironmentRegistry? registry = null) =>
+        Akka.Actor.Props.Create(() => new RunnerNodeAgent(nodeName, runners, registry ?? EnvironmentRegistry.Default, runEnded));
+
+    public RunnerNodeAgent(string nodeName, int runners, EnvironmentRegistry registry, TaskCompletionSource<string> runEnded)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(runners, 1);
+        _nodeName = nodeName;
+        _runners = runners;
+        _registry = registry;
+        _runEnded = runEnded;
+
+        Receive<LearnerFound>(OnLearnerFound);
+        Receive<LearnerLost>(OnLearnerLost);
+        Receive<RetryJoin>(_ => SendJoin());
+        Receive<PoolJoined>(OnJoined);
+        Receive<WeightsUpdated>(OnWeights);
+        // The runners' "controller" is this agent, which forwards (keeping the runner as sender, so the pool talks to and
+        // watches the runner itself) and sees each RunnerStopped: that is how the node learns the run ended.
+        Receive<RunnerStarted>(m => _pool?.Forward(m));
+        Receive<RunnerStats>(m => _pool?.Forward(m));
+        Receive<EpisodeFinished>(m => _pool?.Forward(m));
+        Receive<FrameRendered>(m => _pool?.Forward(m));
+        Receive<RunnerStopped>(OnRunnerStopped);
+        Receive<Terminated>(OnChildTerminated);
+    }
+
+    protected override void PreStart()
+    {
+        Context.ActorOf(LearnerLocator.Props(Self), "learner-locator");
+        _log.Info("Runner node {0} with {1} runners: looking for the learner", _nodeName, _runners);
+    }
+
+    private void OnLearnerFound(LearnerFound found)
+    {
+        _log.Info("Learner found at {0}; joining its runner pool with {1} runners", found.Node, _runners);
+        StopRunners();
+        _controller = found.Actor;
+        _pool = null;
+        SendJoin();
+    }
+
+    private void SendJoin()
+    {
+        if (_controller is null || _pool is not null) return;
+        _controller.Tell(new JoinPool(_nodeName, _runners), Self);
+        Timers.StartSingleTimer("join", RetryJoin.Instance, JoinRetry);
+    }
+
+    private void OnJoined(PoolJoined joined)
+    {
+        if (_pool is not null && _pool.Equals(Sender)) return; // a repeated answer to a repeated hello
+        Timers.Cancel("join");
+        _pool = Sender;
+        _generation++;
+        // EpsilonFor spreads epsilons over Runners * EnvsPerRunner slots: give the runners a config whose ladder is the
+        // pool's, so ids beyond the learner's own runners stay on it.
+        var config = joined.Config with { Runners = Math.Max(1, joined.LadderSize / Math.Max(1, joined.Config.EnvsPerRunner)) };
+        var network = TrainingEnvironment.NetworkSpec(_registry, config);
+        var spec = _registry.GetSpec(config.Env);
+        var setup = new TrainingSetup(network, config.SolveThreshold ?? spec.RewardThreshold ?? double.PositiveInfinity, _registry, null);
+        var agent = Self;
+        _stoppedRunners.Clear();
+        _expectedRunners = joined.RunnerCount;
+        var replay = joined.Replay;
+        for (var id = joined.FirstRunnerId; id < joined.FirstRunnerId + joined.RunnerCount; id++)
+        {
+            var runnerId = id;
+            var runner = Akka.Actor.Props.Create(() => new EpisodeRunner(runnerId, config, setup, replay, agent)).WithDispatcher(TrainingDispatchers.Pinned);
+            // The pool watches the runner itself, so a restarted incarnation says RunnerStarted again and is re-watched.
+            var options = Backoff.OnFailure(runner, $"runner-{runnerId}", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), 0.2, 10);
+            var child = Context.ActorOf(BackoffSupervisor.Props(options), $"runner-{runnerId}-g{_generation}");
+            Context.Watch(child);
+            _children[child] = _generation;
+        }
+        _log.Info("Joined the runner pool: runners {0}..{1} on an epsilon ladder of {2}, run {3}",
+            joined.FirstRunnerId, joined.FirstRunnerId + joined.RunnerCount - 1, joined.LadderSize, joined.State);
+    }
+
+    private void OnWeights(WeightsUpdated weights)
+    {
+        if (_pool is null || !_pool.Equals(Sender)) return;
+        foreach (var child in _children.Keys) child.Tell(weights, Self);
+        Sender.Tell(new WeightsReceived(weights.Version), Self);
+    }
+
+    private void OnLearnerLost(LearnerLost lost)
+    {
+        _log.Warning("learner gone ({0}: {1}); waiting for it to come back", lost.Node, lost.Reason);
+        foreach (var child in _children.Keys) child.Tell(new Pause(), Self);
+        _controller = null;
+        _pool = null;
+        Timers.Cancel("join");
+    }
+
+    private void StopRunners()
+    {
+        foreach (var child in _children.Keys) Context.Stop(child);
+    }
+
+    private void OnRunnerStopped(RunnerStopped m)
+    {
+        if (_pool is null) return;
+        _pool.Forward(m);
+        // A runner stops only on the pool's Stop, i.e. when the run ends.
+        _stoppedRunners.Add(m.RunnerId);
+        if (_stoppedRunners.Count < _expectedRunners) return;
+        _log.Info("All {0} runners stopped: the learner ended the run", _expectedRunners);
+        _runEnded.TrySetResult("all runners stopped by the learner");
+    }
+
+    private void OnChildTerminated(Terminated t)
+    {
+        if (!_children.Remove(t.ActorRef, out var generation) || generation != _generation) return;
+        // A runner supervisor that gave up (crash loop): the pool sees its runner go down; say so here too.
+        _log.Error("Runner supervisor {0} stopped: its runner crashed more often than its restart budget", t.ActorRef.Path.Name);
+    }
+
+    private sealed class RetryJoin
+    {
+        public static readonly RetryJoin Instance = new();
+    }
+}
