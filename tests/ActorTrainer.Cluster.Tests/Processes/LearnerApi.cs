@@ -25,7 +25,7 @@ public sealed class LearnerApi(int port) : IDisposable
         }
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds; throws with the last status otherwise.</summary>
+    /// <summary>Asks again each time the learner prints (its status changes are what it logs) until <paramref name="condition"/> holds; throws with the last status otherwise.</summary>
     public async Task<Status> WaitForAsync(Func<Status, bool> condition, TimeSpan timeout, string what, NodeProcess learner)
     {
         var until = DateTime.UtcNow + timeout;
@@ -35,7 +35,7 @@ public sealed class LearnerApi(int port) : IDisposable
             last = await TryStatusAsync() ?? last;
             if (last is not null && condition(last)) return last;
             if (learner.HasExited) break;
-            await Task.Delay(250);
+            await learner.NextOutputAsync(TimeSpan.FromSeconds(2));
         }
         throw new TimeoutException($"no {what} within {timeout.TotalSeconds} s; last status: {last?.Root.ToString() ?? "none"}\nlearner output:\n{learner.Tail()}");
     }

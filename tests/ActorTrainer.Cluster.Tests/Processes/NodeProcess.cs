@@ -84,6 +84,9 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the process to print its next line (or exit), at most <paramref name="max"/>: the learner logs every second or so.</summary>
+    public Task NextOutputAsync(TimeSpan max) => _process.HasExited ? Task.CompletedTask : _changed.WaitAsync(max);
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
