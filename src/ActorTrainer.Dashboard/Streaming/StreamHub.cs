@@ -128,7 +128,7 @@ internal sealed class StreamHub : IDisposable
                 }
             }
         }
-        catch (OperationCanceledException) { }
+        catch (OperationCanceledException) { } // Dispose cancelled the loop: the only way it ends
     }
 
     /// <summary>Times the status loop could not get the training status (the first is logged).</summary>

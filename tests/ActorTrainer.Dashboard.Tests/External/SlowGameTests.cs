@@ -1,3 +1,4 @@
+using ActorTrainer.Training.Tests.Support;
 using ActorTrainer.Dashboard.Client;
 using ActorTrainer.Dashboard.Tests.Harness;
 using ActorTrainer.Training.Control;

@@ -1,3 +1,4 @@
+using ActorTrainer.Training.Tests.Support;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
 using ActorTrainer.Training.Runs;

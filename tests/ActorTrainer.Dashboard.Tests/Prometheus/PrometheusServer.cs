@@ -1,3 +1,4 @@
+using ActorTrainer.Training.Tests.Support;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

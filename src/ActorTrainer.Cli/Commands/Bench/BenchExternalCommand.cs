@@ -75,7 +75,7 @@ public static class BenchExternalCommand
         }
         finally
         {
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+            BenchScratch.Delete(root);
         }
     }
 

@@ -119,8 +119,7 @@ public static class DashboardBenchCommand
         }
         finally
         {
-            try { Directory.Delete(root, recursive: true); }
-            catch (IOException) { }
+            BenchScratch.Delete(root);
         }
 
         var ratios = unwatched.Zip(watched, (u, w) => w / u).Order().ToList();
@@ -276,8 +275,12 @@ public static class DashboardBenchCommand
                     if (r.MessageType == WebSocketMessageType.Binary && r.EndOfMessage) Interlocked.Increment(ref _frames);
                 }
             }
-            catch (OperationCanceledException) { }
-            catch (WebSocketException) { }
+            catch (OperationCanceledException) { } // the bench ended and cancelled the reader: the normal way out
+            catch (WebSocketException ex)
+            {
+                // A client cut off mid-measurement counts fewer frames: say so, the figures are then suspect.
+                Console.Error.WriteLine($"warning: a bench WebSocket client lost its connection: {ex.Message}");
+            }
         }
 
         public async ValueTask DisposeAsync()
