@@ -22,6 +22,7 @@ public sealed class ExternalEpisodeTable
     private readonly NetworkSpec _spec;
     private readonly Func<double> _clock;
     private readonly ConcurrentDictionary<string, Episode> _episodes = new(StringComparer.Ordinal);
+    private readonly EndedEpisodeIds _ended = new(4096);
     private readonly TaskCompletionSource _firstWeights = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _evalGate = new();
     private volatile WeightsSnapshot? _latest;
@@ -103,7 +104,7 @@ public sealed class ExternalEpisodeTable
     /// <summary>Chooses an action for <paramref name="observation"/> and records the step.</summary>
     public async Task<ActOutcome> ActAsync(string id, float[] observation, bool[]? mask)
     {
-        if (!_episodes.TryGetValue(id, out var ep)) return new ActOutcome(UnknownEpisode(id));
+        if (!_episodes.TryGetValue(id, out var ep)) return new ActOutcome(Missing(id));
         if (_closedReason is { } why) return new ActOutcome(Unavailable(why));
         if (CheckObservation(observation, "observation") is { } bad) return new ActOutcome(bad);
         if (mask is not null)
@@ -140,7 +141,7 @@ public sealed class ExternalEpisodeTable
 
     public StepLogResult LogReturns(string id, double reward, long? step)
     {
-        if (!_episodes.TryGetValue(id, out var ep)) return UnknownEpisode(id);
+        if (!_episodes.TryGetValue(id, out var ep)) return Missing(id);
         if (!double.IsFinite(reward)) return Invalid("reward", $"reward must be a finite number, got {reward}");
         lock (ep.Gate)
         {
@@ -153,7 +154,7 @@ public sealed class ExternalEpisodeTable
     /// <summary>Records an action the game chose itself (off-policy data); returns the step index.</summary>
     public StepLogResult LogAction(string id, float[] observation, int action)
     {
-        if (!_episodes.TryGetValue(id, out var ep)) return UnknownEpisode(id);
+        if (!_episodes.TryGetValue(id, out var ep)) return Missing(id);
         if (_closedReason is { } why) return Unavailable(why);
         if (CheckObservation(observation, "observation") is { } bad) return bad;
         if ((uint)action >= (uint)_spec.ActionCount) return Invalid("action", $"action must be between 0 and {_spec.ActionCount - 1}, got {action}");
@@ -170,7 +171,7 @@ public sealed class ExternalEpisodeTable
     /// <summary>Ends an episode; its steps stay open for rewards until max-reward-delay has passed. Returns the return so far.</summary>
     public StepLogResult End(string id, float[] observation, bool terminated)
     {
-        if (!_episodes.TryGetValue(id, out var ep)) return UnknownEpisode(id);
+        if (!_episodes.TryGetValue(id, out var ep)) return Missing(id);
         if (CheckObservation(observation, "observation") is { } bad) return bad;
         lock (ep.Gate)
         {
@@ -197,6 +198,7 @@ public sealed class ExternalEpisodeTable
             {
                 if (!ep.Log.Ended && (force || now - ep.LastActivity > _config.ExternalEpisodeTimeout))
                 {
+                    ep.Expired = !force;
                     ep.Log.Expire();
                     EndedOne(ep);
                 }
@@ -205,6 +207,7 @@ public sealed class ExternalEpisodeTable
                 dropped += ep.Log.Dropped;
                 if (!ep.Log.Finished) continue;
                 _episodes.TryRemove(id, out _);
+                _ended.Add(id, ep.Expired);
                 _droppedOfRemoved += ep.Log.Dropped;
                 finished.Add(new FinishedEpisode(ep.Training, ep.Log.Return, (int)ep.Log.StepCount, ep.WeightsVersion, ep.Training ? null : ep.Pinned));
             }
@@ -252,6 +255,12 @@ public sealed class ExternalEpisodeTable
 
     private static StepLogResult Invalid(string field, string message) => StepLogResult.Fail(ExternalErrorKind.InvalidArgument, field, message);
 
+    // An episode collected a moment ago has ended rather than being unknown: every call on it is a 409.
+    private StepLogResult Missing(string id) => _ended.TryGet(id, out var expired)
+        ? StepLogResult.Fail(ExternalErrorKind.Conflict, "id",
+            $"episode '{id}' has ended{(expired ? $" (idle longer than external-episode-timeout, {_config.ExternalEpisodeTimeout:0.###} s)" : "")} and all its steps are final; start a new one with POST /api/external/episodes")
+        : UnknownEpisode(id);
+
     private static StepLogResult UnknownEpisode(string id) =>
         StepLogResult.Fail(ExternalErrorKind.UnknownEpisode, "id", $"no open episode '{id}'; start one with POST /api/external/episodes (episodes end, and expire after external-episode-timeout)");
 
@@ -270,6 +279,7 @@ public sealed class ExternalEpisodeTable
         public double LastActivity { get; set; } = now;
         public long WeightsVersion { get; set; } = -1;
         public WeightsSnapshot? Pinned { get; set; }
+        public bool Expired { get; set; }
     }
 
     private sealed class DiscardingSink : ITransitionSink

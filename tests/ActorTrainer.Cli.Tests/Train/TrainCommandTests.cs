@@ -257,7 +257,8 @@ public sealed class TrainCommandTests : IDisposable
             await kill.WaitForExitAsync();
 
         Assert.Equal(CliHost.ExitOk, await train.WaitForExitAsync(TimeSpan.FromSeconds(120)));
-        Assert.Contains("stopped (requested)", train.Output);
+        // "stopped (requested)", or "solved (requested)" on a fast machine where the final evaluation already scores 475+.
+        Assert.Matches(@"(stopped|solved) \(requested\) after", train.Output);
         var runDir = Assert.Single(Directory.GetDirectories(_dir));
         // The periodic checkpoint is an hour away, so this one was written by the graceful stop.
         Assert.True(File.Exists(Path.Combine(runDir, "latest", "COMPLETE")), train.Output);

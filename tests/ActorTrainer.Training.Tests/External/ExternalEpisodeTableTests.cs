@@ -61,6 +61,26 @@ public sealed class ExternalEpisodeTableTests
     }
 
     [Fact]
+    public async Task An_ended_episode_stays_409_after_the_trainer_collected_it()
+    {
+        var t = Table();
+        t.Start(true, out var id);
+        await t.ActAsync(id, [0f, 1f], null);
+        t.End(id, [1f, 1f], true);
+        var finished = new List<FinishedEpisode>();
+        t.Collect(new RecordingSink(), finished);
+        Assert.Single(finished); // gone from the table, remembered as ended
+
+        foreach (var r in new[] { (await t.ActAsync(id, [0f, 1f], null)).Result, t.LogReturns(id, 1, 0), t.LogAction(id, [0f, 0f], 0), t.End(id, [0f, 0f], true) })
+        {
+            Assert.Equal((ExternalErrorKind.Conflict, "id"), (r.Kind, r.Field));
+            Assert.Contains("has ended", r.Error);
+            Assert.DoesNotContain("timeout", r.Error);
+        }
+        Assert.Equal(ExternalErrorKind.UnknownEpisode, t.LogReturns("never-started", 1, null).Kind);
+    }
+
+    [Fact]
     public void More_open_episodes_than_the_limit_are_refused_until_one_ends()
     {
         var t = Table();
@@ -127,7 +147,9 @@ public sealed class ExternalEpisodeTableTests
         Assert.Single(finished);
         Assert.Equal([0f, 1f], Assert.Single(sink.Items).Obs);
         Assert.Equal(1, counters.DroppedSteps);
-        Assert.Equal(ExternalErrorKind.UnknownEpisode, (await t.ActAsync(id, [0f, 1f], null)).Result.Kind);
+        var late = (await t.ActAsync(id, [0f, 1f], null)).Result;
+        Assert.Equal((ExternalErrorKind.Conflict, "id"), (late.Kind, late.Field));
+        Assert.Contains("external-episode-timeout", late.Error);
     }
 
     [Fact]
