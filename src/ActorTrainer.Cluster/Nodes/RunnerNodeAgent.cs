@@ -93,9 +93,13 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         Timers.Cancel("join");
         _pool = Sender;
         _generation++;
-        // EpsilonFor spreads epsilons over Runners * EnvsPerRunner slots: give the runners a config whose ladder is the
-        // pool's, so ids beyond the learner's own runners stay on it.
-        var config = joined.Config with { Runners = Math.Max(1, joined.LadderSize / Math.Max(1, joined.Config.EnvsPerRunner)) };
+        // A runner starts with epsilons from its id on a ladder of Runners * EnvsPerRunner slots and takes its real place
+        // from the pool's LadderPlace before it steps. Ids keep growing as nodes come and go, so the config's ladder must
+        // reach past this node's last id for that first guess to be a valid one.
+        var config = joined.Config with
+        {
+            Runners = Math.Max(joined.FirstRunnerId + joined.RunnerCount, joined.LadderSize / Math.Max(1, joined.Config.EnvsPerRunner)),
+        };
         var network = TrainingEnvironment.NetworkSpec(_registry, config);
         var spec = _registry.GetSpec(config.Env);
         var setup = new TrainingSetup(network, config.SolveThreshold ?? spec.RewardThreshold ?? double.PositiveInfinity, _registry, null);

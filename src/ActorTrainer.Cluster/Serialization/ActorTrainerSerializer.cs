@@ -71,7 +71,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         typeof(ExperienceBatch), typeof(ExperienceAck), typeof(WeightsUpdated), typeof(EpisodeFinished), typeof(RunnerStats),
         typeof(RunnerStarted), typeof(RunnerStopped), typeof(WatchFrames), typeof(FrameRendered),
         typeof(Pause), typeof(Resume), typeof(Stop), typeof(RegisterRunnerNode), typeof(RunnerNodeWelcome),
-        typeof(JoinPool), typeof(PoolJoined), typeof(WeightsReceived),
+        typeof(JoinPool), typeof(PoolJoined), typeof(WeightsReceived), typeof(LadderPlace),
     ];
 
     private static class Manifests
@@ -93,6 +93,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         public const string JoinPool = "PJ";
         public const string PoolJoined = "PW";
         public const string WeightsReceived = "PR";
+        public const string LadderPlace = "LP";
     }
 
     public override string Manifest(object o) => o switch
@@ -114,6 +115,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         JoinPool => Manifests.JoinPool,
         PoolJoined => Manifests.PoolJoined,
         WeightsReceived => Manifests.WeightsReceived,
+        LadderPlace => Manifests.LadderPlace,
         _ => throw new ArgumentException($"{o?.GetType().FullName ?? "null"} is not a message ActorTrainerSerializer writes; bound types: {string.Join(", ", BoundTypes.Select(t => t.Name))}", nameof(o)),
     };
 
@@ -156,6 +158,11 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         JoinPool m => WriteJoinPool(m),
         PoolJoined m => WritePoolJoined(m),
         WeightsReceived m => Fixed(8, m, static (ref PayloadWriter w, WeightsReceived r) => w.WriteInt64(r.Version)),
+        LadderPlace m => Fixed(8, m, static (ref PayloadWriter w, LadderPlace p) =>
+        {
+            w.WriteInt32(p.FirstSlot);
+            w.WriteInt32(p.LadderSize);
+        }),
         _ => throw new ArgumentException($"{obj?.GetType().FullName ?? "null"} is not a message ActorTrainerSerializer writes", nameof(obj)),
     };
 
@@ -184,6 +191,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
                 Manifests.JoinPool => ReadJoinPool(ref r),
                 Manifests.PoolJoined => ReadPoolJoined(ref r),
                 Manifests.WeightsReceived => new WeightsReceived(r.ReadCounter("weights version")),
+                Manifests.LadderPlace => ReadLadderPlace(ref r),
                 _ => throw new MalformedMessageException($"unknown manifest '{Printable(manifest)}'; this serializer reads {string.Join(", ", AllManifests)}"),
             };
             r.EnsureEnd();
@@ -201,7 +209,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         Manifests.ExperienceBatch, Manifests.ExperienceAck, Manifests.WeightsUpdated, Manifests.EpisodeFinished, Manifests.RunnerStats,
         Manifests.RunnerStarted, Manifests.RunnerStopped, Manifests.WatchFrames, Manifests.FrameRendered, Manifests.Pause,
         Manifests.Resume, Manifests.Stop, Manifests.RegisterRunnerNode, Manifests.RunnerNodeWelcome,
-        Manifests.JoinPool, Manifests.PoolJoined, Manifests.WeightsReceived,
+        Manifests.JoinPool, Manifests.PoolJoined, Manifests.WeightsReceived, Manifests.LadderPlace,
     ];
 
     private void Reject(string manifest, int length, MalformedMessageException e)
@@ -488,10 +496,11 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         var node = m.Node ?? "";
         if (System.Text.Encoding.UTF8.GetByteCount(node) > MaxNodeNameBytes)
             throw new ArgumentException($"node name of more than {MaxNodeNameBytes} bytes", nameof(m));
-        var bytes = new byte[PayloadWriter.StringSize(node) + 4];
+        var bytes = new byte[PayloadWriter.StringSize(node) + 5];
         var w = new PayloadWriter(bytes);
         w.WriteString(node);
         w.WriteInt32(m.Runners);
+        w.WriteBoolean(m.OnLadder);
         return bytes;
     }
 
@@ -499,7 +508,17 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     {
         var node = r.ReadString("node name", MaxNodeNameBytes);
         var runners = r.ReadInt32("runner count", 1, _limits.MaxRunnersPerNode);
-        return new JoinPool(node, runners);
+        return new JoinPool(node, runners, r.ReadBoolean());
+    }
+
+    // first slot i32, ladder size i32: the size is bounded (a runner sizes nothing from it, but computes with it), and the
+    // first slot must lie on the ladder.
+    private LadderPlace ReadLadderPlace(ref PayloadReader r)
+    {
+        var first = r.ReadInt32("first ladder slot", 0, int.MaxValue);
+        var size = r.ReadInt32("ladder size", 1, _limits.MaxLadderSlots);
+        if (first >= size) throw new MalformedMessageException($"ladder place {first} of a ladder of {size} env slots; expected 0 <= first < size");
+        return new LadderPlace(first, size);
     }
 
     // first runner i32, runner count i32, ladder i32, run state byte, replay actor path string, config JSON string.
@@ -525,14 +544,12 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     {
         var first = r.ReadInt32("first runner id", 0, int.MaxValue);
         var count = r.ReadInt32("runner count", 1, _limits.MaxRunnersPerNode);
-        var ladder = r.ReadInt32("epsilon ladder size", 1, int.MaxValue);
+        var ladder = r.ReadInt32("epsilon ladder size", 1, _limits.MaxLadderSlots);
         var stateByte = r.ReadByte();
         if (!Enum.IsDefined(typeof(RunState), (int)stateByte))
             throw new MalformedMessageException($"run state {stateByte}; allowed {string.Join(", ", Enum.GetValues<RunState>().Select(v => $"{(int)v} ({v})"))}");
         var path = r.ReadString("replay actor path", MaxActorPathBytes);
         var json = r.ReadString("training config", _limits.MaxConfigBytes);
-        if ((long)first + count > ladder)
-            throw new MalformedMessageException($"runner ids {first}..{first + count - 1} do not fit an epsilon ladder of {ladder}");
         if (_system is null) throw new MalformedMessageException("a PoolJoined needs an actor system to resolve its replay reference");
         if (!ActorPath.TryParse(path, out _))
             throw new MalformedMessageException($"replay actor path '{Printable(path)}' is not an actor path");
@@ -545,6 +562,10 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         {
             throw new MalformedMessageException($"training config: {string.Join("; ", ex.Problems)}");
         }
+        // Runner ids keep growing as nodes come and go while the ladder holds only the runners there are now: what must
+        // fit is this host's env slots, not its ids.
+        if ((long)count * config.EnvsPerRunner > ladder)
+            throw new MalformedMessageException($"{count} runners x {config.EnvsPerRunner} envs do not fit an epsilon ladder of {ladder}");
         var replay = _system.Provider.ResolveActorRef(path);
         return new PoolJoined(first, count, ladder, replay, config, (RunState)stateByte);
     }

@@ -15,6 +15,9 @@ public sealed record PayloadLimits
 
     public int MaxWeightsBytes { get; init; } = 16 * 1024 * 1024;
     public int MaxRunnersPerNode { get; init; } = 1024;
+
+    /// <summary>Env slots of the whole epsilon ladder (every runner of every node times its envs).</summary>
+    public int MaxLadderSlots { get; init; } = 1 << 20;
     public int MaxConfigBytes { get; init; } = 64 * 1024;
     public int MaxReasonBytes { get; init; } = 1024;
 

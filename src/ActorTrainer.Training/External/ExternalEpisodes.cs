@@ -65,7 +65,7 @@ public sealed class ExternalEpisodes : ReceiveActor, IWithTimers, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    protected override void PreStart() => _controller.Tell(new JoinPool("external", 1), Self);
+    protected override void PreStart() => _controller.Tell(new JoinPool("external", 1, OnLadder: false), Self);
 
     private void OnJoined(PoolJoined m)
     {

@@ -14,12 +14,15 @@ namespace ActorTrainer.Training.Pool;
 /// </summary>
 /// <param name="Node">How status shows the host, e.g. "runner-1@10.0.0.5:4053" or "external".</param>
 /// <param name="Runners">Runners it will start (at least 1).</param>
-public sealed record JoinPool(string Node, int Runners);
+/// <param name="OnLadder">Whether its runners take places on the Ape-X epsilon ladder (runner nodes do; the external
+/// episodes endpoint, which picks an epsilon per episode from the whole ladder, does not).</param>
+public sealed record JoinPool(string Node, int Runners, bool OnLadder = true);
 
 /// <summary>
 /// Runner ids <paramref name="FirstRunnerId"/>..+<paramref name="RunnerCount"/>−1 are the host's; runners send
 /// experience to <paramref name="Replay"/>. <paramref name="LadderSize"/> is the number of env slots of the Ape-X
-/// epsilon ladder the host's runners take their places on. <paramref name="Config"/> is the run's configuration, so
+/// epsilon ladder right after this join; each runner learns its own place with a <c>LadderPlace</c> once it started,
+/// and again whenever a join or leave changes the ladder. <paramref name="Config"/> is the run's configuration, so
 /// a host needs no training flags of its own. Weights follow as <c>WeightsUpdated</c> to the host (one at a time:
 /// the next only after <see cref="WeightsReceived"/>, so a slow link never queues stale weights).
 /// </summary>

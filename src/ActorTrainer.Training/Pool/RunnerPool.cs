@@ -40,6 +40,7 @@ public sealed class RunnerPool : ReceiveActor
     private int? _watched;
     private double _fps = 30;
     private bool _allStoppedReported;
+    private int _ladderSize;
 
     /// <param name="runnerProps">Props of local runner <c>id</c> reporting to the pool (the second argument); a test may hand in something else.</param>
     public RunnerPool(TrainingConfig config, int localRunners, IActorRef replay, IActorRef controller, TrainingEvents events, Func<int, IActorRef, Props> runnerProps)
@@ -80,6 +81,7 @@ public sealed class RunnerPool : ReceiveActor
             Context.Watch(supervisor);
             _slots[id] = new RunnerSlot(id, "local", supervisor, host: null);
         }
+        Reladder();
     }
 
     // ---------------------------------------------------------------- decisions of the Controller
@@ -163,22 +165,56 @@ public sealed class RunnerPool : ReceiveActor
             Sender.Tell(Joined(known), Self);
             return;
         }
-        var host = new RunnerHost(Sender, m.Node, _nextRunnerId, m.Runners);
+        var host = new RunnerHost(Sender, m.Node, _nextRunnerId, m.Runners, m.OnLadder);
         _nextRunnerId += m.Runners;
         _hosts[Sender] = host;
         for (var id = host.FirstRunnerId; id < host.FirstRunnerId + host.Count; id++) _slots[id] = new RunnerSlot(id, m.Node, Sender, host);
         Context.Watch(Sender);
+        Reladder();
         Sender.Tell(Joined(host), Self);
         SendWeights(host);
         _log.Info("{0} joined with runners {1}..{2}", m.Node, host.FirstRunnerId, host.FirstRunnerId + host.Count - 1);
         Report();
     }
 
+    // A host off the ladder (external episodes) cycles through a whole ladder itself: the current one, or the
+    // configured one while no runner holds env slots.
     private PoolJoined Joined(RunnerHost host) =>
-        new(host.FirstRunnerId, host.Count, LadderSize, _replay, _config, _state);
+        new(host.FirstRunnerId, host.Count, _ladderSize > 0 ? _ladderSize : _config.EffectiveRunners * _config.EnvsPerRunner, _replay, _config, _state);
 
-    // The Ape-X ladder spans every env slot the run has or has promised: local runners and every host's.
-    private int LadderSize => Math.Max(_nextRunnerId, _config.EffectiveRunners) * _config.EnvsPerRunner;
+    // ---------------------------------------------------------------- the Ape-X epsilon ladder
+
+    // The rule (docs/cluster.md): the runners that hold env slots now (local runners the pool has not given up on, and
+    // the runners of every host that is up and on the ladder), in runner-id order, take EnvsPerRunner consecutive
+    // places each, from place 0; the ladder is exactly as long as the places taken. Run again on every join and leave,
+    // so late joiners never duplicate a place and a gone node leaves no gap. A runner that restarts on its own keeps
+    // its place (it is told again when it says RunnerStarted).
+    private void Reladder()
+    {
+        var place = 0;
+        foreach (var slot in _slots.Values)
+        {
+            if (!OnLadder(slot)) continue;
+            slot.LadderFirst = place;
+            place += _config.EnvsPerRunner;
+        }
+        _ladderSize = place;
+        foreach (var slot in _slots.Values)
+        {
+            if (!OnLadder(slot)) continue;
+            slot.Epsilon = ApexEpsilon.For(slot.LadderFirst, _ladderSize, _config.EpsilonBase, _config.EpsilonAlpha);
+            if (slot.Up && (slot.SentFirst != slot.LadderFirst || slot.SentSize != _ladderSize)) SendPlace(slot);
+        }
+    }
+
+    private static bool OnLadder(RunnerSlot s) => s.Host is null ? !s.Stopped : s.Host.Up && s.Host.OnLadder;
+
+    private void SendPlace(RunnerSlot slot)
+    {
+        slot.SentFirst = slot.LadderFirst;
+        slot.SentSize = _ladderSize;
+        slot.Ref.Tell(new LadderPlace(slot.LadderFirst, _ladderSize), Self);
+    }
 
     // Latest-only: at most one weights message in flight per host; newer weights wait for its WeightsReceived.
     private void SendWeights(RunnerHost host)
@@ -213,6 +249,8 @@ public sealed class RunnerPool : ReceiveActor
             Sender.Tell(new Stop(_stopReason), Self);
             return;
         }
+        // Its place first: a fresh incarnation starts from its config's ladder, and Resume below lets it step.
+        if (OnLadder(slot)) SendPlace(slot);
         if (_latest is { } w) Sender.Tell(w, Self);
         if (_state == RunState.Running && _latest is not null) Sender.Tell(new Resume(), Self);
         if (_watched == m.RunnerId) Sender.Tell(new WatchFrames(true, _fps), Self);
@@ -255,6 +293,7 @@ public sealed class RunnerPool : ReceiveActor
             host.Up = false;
             _log.Warning("{0} is gone; its runners {1}..{2} are down", host.Node, host.FirstRunnerId, host.FirstRunnerId + host.Count - 1);
             for (var id = host.FirstRunnerId; id < host.FirstRunnerId + host.Count; id++) LoseRunner(id);
+            if (host.OnLadder && _state != RunState.Stopping) Reladder();
             Report();
             ReportIfAllStopped();
             return;
@@ -267,6 +306,7 @@ public sealed class RunnerPool : ReceiveActor
                 var error = $"runner {slot.Id} crashed {MaxRunnerRestarts + 1} times without {StableAfter.TotalSeconds:F0} s of stable running; its exceptions are in the log";
                 _log.Error(error);
                 slot.Stopped = true;
+                Reladder();
                 _controller.Tell(new RunnerPoolFailed(error), Self);
                 return;
             }
@@ -308,16 +348,10 @@ public sealed class RunnerPool : ReceiveActor
     private void Report()
     {
         var runners = _slots.Values.Select(s => new RunnerStatus(s.Id, s.Node, s.EnvSteps + s.StepsOfEarlierIncarnations, s.Episodes, s.WeightsVersion,
-            s.Staleness, EpsilonOf(s), _watched == s.Id, s.Up)).ToArray();
+            s.Staleness, s.Epsilon, _watched == s.Id, s.Up)).ToArray();
         var members = _hosts.Values.Select(h => new MemberStatus(h.Node, "runner", h.Count, h.LastSeen, h.Up)).ToArray();
         _controller.Tell(new PoolReport(EnvSteps, runners, members, _watched, _fps), Self);
     }
-
-    // A joined runner's id lies beyond the local runners' ladder (EpsilonFor would throw and restart the pool,
-    // losing every host): it takes its place on the ladder the pool told its host, LadderSize.
-    private double EpsilonOf(RunnerSlot s) => s.Host is null
-        ? EpisodeRunner.EpsilonFor(s.Id, 0, _config)
-        : ApexEpsilon.For(s.Id * _config.EnvsPerRunner, LadderSize, _config.EpsilonBase, _config.EpsilonAlpha);
 
     private void Broadcast(object message)
     {
@@ -350,10 +384,19 @@ public sealed class RunnerPool : ReceiveActor
         public long Staleness { get; set; }
         public bool Up { get; set; }
         public bool Stopped { get; set; }
+
+        /// <summary>Its first place on the epsilon ladder, and the place and ladder size it was last told.</summary>
+        public int LadderFirst { get; set; }
+        public int SentFirst { get; set; } = -1;
+        public int SentSize { get; set; } = -1;
+
+        /// <summary>Epsilon of its first env slot, as of its latest ladder place (0 for a host off the ladder).</summary>
+        public double Epsilon { get; set; }
     }
 
-    private sealed class RunnerHost(IActorRef host, string node, int firstRunnerId, int count)
+    private sealed class RunnerHost(IActorRef host, string node, int firstRunnerId, int count, bool onLadder)
     {
+        public bool OnLadder { get; } = onLadder;
         public IActorRef Ref { get; } = host;
         public string Node { get; } = node;
         public int FirstRunnerId { get; } = firstRunnerId;

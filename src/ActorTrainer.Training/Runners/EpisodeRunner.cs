@@ -7,6 +7,7 @@ using ActorTrainer.Training.Exploration;
 using ActorTrainer.Training.Learners;
 using ActorTrainer.Training.Runs;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorTrainer.Training.Runners;
 
@@ -40,6 +41,7 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers, IRunnerLoopSink
     private double _fps = 30;
     private readonly Stopwatch _frameClock = Stopwatch.StartNew();
     private double _lastFrameAt = double.NegativeInfinity;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public EpisodeRunner(int id, TrainingConfig config, TrainingSetup setup, IActorRef replay, IActorRef controller)
     {
@@ -64,9 +66,16 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers, IRunnerLoopSink
         });
         Receive<WatchFrames>(m =>
         {
+            // Said once per change: a node's log then shows that a watch or speed command reached this runner.
+            if (m.On != _watching || (m.On && m.Fps != _fps))
+                _log.Info(m.On ? "runner {0}: frames on at {1} fps" : "runner {0}: frames off", _id, m.Fps);
             _watching = m.On;
             _fps = m.Fps;
             _lastFrameAt = double.NegativeInfinity;
+        });
+        Receive<LadderPlace>(m =>
+        {
+            if (_loop.TakeLadderPlace(m.FirstSlot, m.LadderSize) is { } problem) _log.Error("ignored a ladder place: {0}", problem);
         });
         Receive<Stop>(_ => OnStop());
         Receive<PublishStats>(_ => _controller.Tell(new RunnerStats(_id, _loop.EnvSteps, _loop.Episodes, _version), Self));

@@ -113,6 +113,14 @@ public sealed record RunnerStarted(int RunnerId);
 /// <summary>A runner flushed its experience and is about to stop (answer to Stop).</summary>
 public sealed record RunnerStopped(int RunnerId, long EnvSteps);
 
+/// <summary>
+/// This runner's place on the run's Ape-X epsilon ladder: its env slot j acts with epsilon number
+/// <paramref name="FirstSlot"/> + j of a ladder of <paramref name="LadderSize"/> (see <c>ApexEpsilon</c>). The RunnerPool
+/// sends it when the runner starts and again when runners join or leave, so the ladder stays even over the env slots
+/// the run has now.
+/// </summary>
+public sealed record LadderPlace(int FirstSlot, int LadderSize);
+
 /// <summary>Turns this runner's frame stream on or off, at most <paramref name="Fps"/> frames per second.</summary>
 public sealed record WatchFrames(bool On, double Fps);
 

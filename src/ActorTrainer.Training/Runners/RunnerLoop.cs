@@ -1,6 +1,7 @@
 using ActorTrainer.Environments;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Training.Configuration;
+using ActorTrainer.Training.Exploration;
 using ActorTrainer.Training.Runs;
 
 namespace ActorTrainer.Training.Runners;
@@ -19,6 +20,8 @@ public sealed class RunnerLoop
     private readonly ExperienceRecorder _batch;
     private readonly int[] _actions;
     private readonly double[] _epsilon;
+    private readonly double _epsilonBase;
+    private readonly double _epsilonAlpha;
     private readonly double[] _episodeReturn;
     private readonly int[] _episodeLength;
     private readonly int[] _episodeLines;
@@ -36,6 +39,8 @@ public sealed class RunnerLoop
             nextMask: ObservationMasks.For(setup.Registry, config));
         _actions = new int[envCount];
         _epsilon = new double[envCount];
+        _epsilonBase = config.EpsilonBase;
+        _epsilonAlpha = config.EpsilonAlpha;
         for (var i = 0; i < envCount; i++) _epsilon[i] = EpisodeRunner.EpsilonFor(id, i, config);
         _episodeReturn = new double[envCount];
         _episodeLength = new int[envCount];
@@ -61,6 +66,21 @@ public sealed class RunnerLoop
         WeightsVersion = weights.Version;
         _batch.WeightsVersion = weights.Version;
         _batch.Refresh(_step.Observations);
+    }
+
+    /// <summary>Epsilon of env slot <paramref name="slot"/> (for tests and status).</summary>
+    public double EpsilonOf(int slot) => _epsilon[slot];
+
+    /// <summary>
+    /// Takes places <paramref name="firstSlot"/>.. of an epsilon ladder of <paramref name="ladderSize"/> env slots (the
+    /// pool's <see cref="LadderPlace"/>). Null when taken; otherwise why not, and the epsilons stay as they were.
+    /// </summary>
+    public string? TakeLadderPlace(int firstSlot, int ladderSize)
+    {
+        if (ladderSize < 1 || firstSlot < 0 || (long)firstSlot + _epsilon.Length > ladderSize)
+            return $"ladder place {firstSlot} of {ladderSize} env slots cannot hold runner {_id}'s {_epsilon.Length} envs; expected 0 <= first and first + {_epsilon.Length} <= ladder size";
+        for (var i = 0; i < _epsilon.Length; i++) _epsilon[i] = ApexEpsilon.For(firstSlot + i, ladderSize, _epsilonBase, _epsilonAlpha);
+        return null;
     }
 
     /// <summary>The experience recorded so far, if any (an episode boundary or a version change may leave a partial batch).</summary>

@@ -110,8 +110,13 @@ public sealed class MalformedPayloadTests : IDisposable
         joined[12] = 9;
         Assert.Contains("run state 9; allowed", Rejects(joined, "PW").Message);
         var overLadder = _serializer.ToBinary(SampleMessages.Joined(ActorRefs.Nobody));
-        BinaryPrimitives.WriteInt32LittleEndian(overLadder, 14);
-        Assert.Contains("do not fit an epsilon ladder of 16", Rejects(overLadder, "PW").Message);
+        BinaryPrimitives.WriteInt32LittleEndian(overLadder.AsSpan(8), 12);
+        Assert.Contains("4 runners x 4 envs do not fit an epsilon ladder of 12", Rejects(overLadder, "PW").Message);
+        var place = _serializer.ToBinary(new Training.Runners.LadderPlace(16, 24));
+        BinaryPrimitives.WriteInt32LittleEndian(place, 24);
+        Assert.Contains("ladder place 24 of a ladder of 24 env slots", Rejects(place, "LP").Message);
+        BinaryPrimitives.WriteInt32LittleEndian(place.AsSpan(4), 0);
+        Assert.Contains("ladder size 0", Rejects(place, "LP").Message);
         var badConfig = _serializer.ToBinary(new Training.Pool.PoolJoined(0, 1, 1, ActorRefs.Nobody, new Training.Configuration.TrainingConfig(), Training.Control.RunState.Running));
         var text = System.Text.Encoding.UTF8.GetString(badConfig);
         var at = text.IndexOf("\"env\"", StringComparison.Ordinal);

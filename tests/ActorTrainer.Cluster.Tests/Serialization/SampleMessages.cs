@@ -57,6 +57,8 @@ internal static class SampleMessages
         new JoinPool("runner-1@127.0.0.1:4053", 4),
         Joined(Akka.Actor.ActorRefs.Nobody),
         new WeightsReceived(41),
+        new JoinPool("external", 1, OnLadder: false),
+        new LadderPlace(16, 24),
     ];
 
     public static PoolJoined Joined(Akka.Actor.IActorRef replay) =>
