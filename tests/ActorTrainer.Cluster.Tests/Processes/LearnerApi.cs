@@ -63,6 +63,7 @@ public sealed class LearnerApi(int port) : IDisposable
         public long Updates => Get("updates").GetInt64();
         public long EnvSteps => Get("envSteps").GetInt64();
         public string State => Get("state").ToString().ToLowerInvariant();
+        public double FrameFps => Get("frameFps").GetDouble();
         public int? WatchedRunner => Get("watchedRunner") is { ValueKind: JsonValueKind.Number } w ? w.GetInt32() : null;
 
         public IEnumerable<(string Node, string Role, int Runners, bool Up)> Members =>
