@@ -75,7 +75,14 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers, IRunnerLoopSink
         });
         Receive<LadderPlace>(m =>
         {
-            if (_loop.TakeLadderPlace(m.FirstSlot, m.LadderSize) is { } problem) _log.Error("ignored a ladder place: {0}", problem);
+            if (_loop.TakeLadderPlace(m.FirstSlot, m.LadderSize) is { } problem)
+            {
+                _log.Error("runner {0} ignored a ladder place: {1}", _id, problem);
+                return;
+            }
+            // Rare (a join or leave somewhere in the cluster), and the one place a node's log shows which epsilons it explores with.
+            _log.Info("runner {0}: epsilon ladder places {1}..{2} of {3} (epsilon {4:F4} .. {5:F4})", _id, m.FirstSlot,
+                m.FirstSlot + _config.EnvsPerRunner - 1, m.LadderSize, _loop.EpsilonOf(0), _loop.EpsilonOf(_config.EnvsPerRunner - 1));
         });
         Receive<Stop>(_ => OnStop());
         Receive<PublishStats>(_ => _controller.Tell(new RunnerStats(_id, _loop.EnvSteps, _loop.Episodes, _version), Self));

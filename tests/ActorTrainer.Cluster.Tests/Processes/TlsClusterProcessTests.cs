@@ -93,6 +93,29 @@ public sealed class TlsClusterProcessTests(TlsLearnerFixture cluster, ITestOutpu
         output.WriteLine($"watched runner {id} on {cluster.RunnerNode}: frames {first.Sequence} and {later.Sequence}");
     }
 
+    [Fact]
+    public async Task The_runner_nodes_runners_hold_the_whole_epsilon_ladder_and_were_told_their_places_over_the_wire()
+    {
+        // No local runners on the learner and 2 runners x 8 envs on the node: a ladder of 16 env slots, places 0 and 8.
+        var status = await cluster.Api.WaitForAsync(s => s.Runners.Count(r => r.Node == cluster.RunnerNode && r.Up) == 2, Long, "the node's runners up", cluster.Learner);
+        var ids = status.Runners.Where(r => r.Node == cluster.RunnerNode).Select(r => r.Id).Order().ToArray();
+        var defaults = new ActorTrainer.Training.Configuration.TrainingConfig();
+        double Epsilon(int slot) => ActorTrainer.Training.Exploration.ApexEpsilon.For(slot, 16, defaults.EpsilonBase, defaults.EpsilonAlpha);
+        var shown = status.Root.GetProperty("runners").EnumerateArray().Where(r => r.GetProperty("node").GetString() == cluster.RunnerNode)
+            .Select(r => r.GetProperty("epsilon").GetDouble()).Order().ToArray();
+        Assert.Equal(new[] { Epsilon(8), Epsilon(0) }, shown, new ToleranceComparer(1e-9));
+        // Each runner on the node says which places it took (the LadderPlace came over TLS through the binary serializer).
+        await cluster.Runner.WaitForLineAsync(l => l.Contains($"runner {ids[0]}: epsilon ladder places 0..7 of 16"), Long, "the first runner's place");
+        await cluster.Runner.WaitForLineAsync(l => l.Contains($"runner {ids[1]}: epsilon ladder places 8..15 of 16"), Long, "the second runner's place");
+        Assert.DoesNotContain(cluster.Runner.Lines, l => l.Contains("ignored a ladder place") || l.Contains("Dropped a malformed"));
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(double obj) => 0;
+    }
+
     private sealed record Frame(int Runner, long Sequence, string Env, float[] Values);
 
     /// <summary>The next binary frame of <paramref name="runner"/> on the stream (text status messages are skipped).</summary>
