@@ -132,6 +132,14 @@ public static class NodeHost
                 await host.StopAsync(CancellationToken.None);
                 return CliHost.ExitOk;
             }
+            // SIGTERM (docker stop, Kubernetes) runs CoordinatedShutdown through the runtime's exit hook. That is a stop, not a
+            // downing: starting a new ActorSystem here would leave a process that no further SIGTERM ends.
+            if (CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClrExitReason)
+            {
+                log.LogInformation("Runner node stopping (SIGTERM)");
+                await host.StopAsync(CancellationToken.None);
+                return CliHost.ExitOk;
+            }
             // Downed by the cluster (the learner's side of a partition keeps the cluster): this ActorSystem can never rejoin.
             log.LogWarning("The cluster removed this node (learner gone or unreachable); waiting for it to come back: starting a new actor system to rejoin {Seeds}",
                 string.Join(", ", settings.Cluster.SeedNodes));
