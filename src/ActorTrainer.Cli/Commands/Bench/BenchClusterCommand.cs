@@ -47,7 +47,19 @@ public static class BenchClusterCommand
     private static async Task<int> Run(ClusterBenchOptions options, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var loadBefore = LoadAverage();
-        var result = await new ClusterBench(options, json ? stderr : stdout).RunAsync(ct);
+        ClusterBench.Result result;
+        var console = Console.Out;
+        // Akka writes a few lines of its own to the console while actor systems shut down ("Remoting shut down"), past
+        // any logger: with --json they go to stderr, and stdout carries the JSON object alone.
+        if (json) Console.SetOut(Console.Error);
+        try
+        {
+            result = await new ClusterBench(options, json ? stderr : stdout).RunAsync(ct);
+        }
+        finally
+        {
+            if (json) Console.SetOut(console);
+        }
         var loadAfter = LoadAverage();
         if (!json)
         {

@@ -222,8 +222,6 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         builder.Services.AddAkka(settings.SystemName, akka =>
         {
             akka.ConfigureLoggers(l => l.ClearLoggers().AddLoggerFactory());
-            // Akka prints its shutdown lines ("Remoting shut down") on stdout once the loggers are gone: stdout is the JSON's.
-            akka.AddHocon("akka.stdout-loglevel = WARNING", HoconAddMode.Prepend);
             akka.WithActorTrainerCluster(settings);
             configure(akka);
         });
