@@ -94,8 +94,13 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         _pool = Sender;
         _generation++;
         // EpsilonFor spreads epsilons over Runners * EnvsPerRunner slots: give the runners a config whose ladder is the
-        // pool's, so ids beyond the learner's own runners stay on it.
-        var config = joined.Config with { Runners = Math.Max(1, joined.LadderSize / Math.Max(1, joined.Config.EnvsPerRunner)) };
+        // pool's, so ids beyond the learner's own runners stay on it. Their batches are remote-experience-batch long: a
+        // runner waits for the replay's ack once two batches are out, and over the network each ack costs a round trip.
+        var config = joined.Config with
+        {
+            Runners = Math.Max(1, joined.LadderSize / Math.Max(1, joined.Config.EnvsPerRunner)),
+            ExperienceBatch = joined.Config.RemoteExperienceBatch,
+        };
         var network = TrainingEnvironment.NetworkSpec(_registry, config);
         var spec = _registry.GetSpec(config.Env);
         var setup = new TrainingSetup(network, config.SolveThreshold ?? spec.RewardThreshold ?? double.PositiveInfinity, _registry, null);

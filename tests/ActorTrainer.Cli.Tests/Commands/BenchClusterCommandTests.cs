@@ -34,7 +34,7 @@ public sealed class BenchClusterCommandTests
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
 
-        foreach (var key in new[] { "seconds_per_point", "weights_frame_bytes", "weights_latency_p50_ms", "weights_latency_p99_ms", "weights_samples",
+        foreach (var key in new[] { "seconds_per_point", "remote_experience_batch", "weights_frame_bytes", "weights_latency_p50_ms", "weights_latency_p99_ms", "weights_samples",
                      "ping_round_trip_p50_ms", "ping_round_trip_p99_ms", "processor_count" })
             Assert.True(root.GetProperty(key).GetDouble() > 0, $"{key} is {root.GetProperty(key)}");
         Assert.Equal(0, root.GetProperty("settle_seconds").GetDouble());

@@ -20,12 +20,14 @@ public static class BenchClusterCommand
         var seconds = CliOptions.Double("--seconds", "measurement window per point", 5.0, 1, 600, "S");
         var settle = CliOptions.Double("--settle", "running time before each window, once every runner steps", 3.0, 0, 60, "S");
         var samples = CliOptions.Int("--weights-samples", "weights versions timed (after 20 untimed)", 200, 10, 100_000);
+        var remoteBatch = CliOptions.Int("--remote-experience-batch", "transitions per batch from a runner node (the run's key of that name)",
+            new ClusterBenchOptions().RemoteExperienceBatch, 1, 65_536);
         var command = new CliCommand("cluster",
             "Akka.Cluster on loopback: env steps/s from 1, 2, 4 runner processes vs as many local runners, weights round trip to a runner node",
             "actortrainer bench cluster --json",
             "actortrainer bench cluster --runners 4 --seconds 10 --settle 5")
         {
-            json, runners, seconds, settle, samples,
+            json, runners, seconds, settle, samples, remoteBatch,
         };
         command.SetRun(async ctx =>
         {
@@ -38,6 +40,7 @@ public static class BenchClusterCommand
                 Window = TimeSpan.FromSeconds(ctx.Get(seconds)),
                 Settle = TimeSpan.FromSeconds(ctx.Get(settle)),
                 WeightsSamples = ctx.Get(samples),
+                RemoteExperienceBatch = ctx.Get(remoteBatch),
             };
             return await Run(options, ctx.Get(json), ctx.Out, ctx.Error, ctx.Cancellation);
         });
@@ -72,6 +75,7 @@ public static class BenchClusterCommand
             transport = "Akka.Remote (DotNetty TCP, no TLS) on loopback; learner in-process, runners are node --role runner --runners 1 processes",
             seconds_per_point = options.Window.TotalSeconds,
             settle_seconds = options.Settle.TotalSeconds,
+            remote_experience_batch = options.RemoteExperienceBatch,
             ingest = result.Ingest.Select(p => new
             {
                 runner_processes = p.RunnerProcesses,

@@ -43,10 +43,11 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
     // A high samples-per-insert would make ingest a measure of the learner; 0.05 lets the learner take what it can
     // while experience flows at the rate the runners and the transport allow. Evaluations and checkpoints are pushed out
     // of the window; the network is CartPole's default 4-256-256-2 dueling, so weights broadcasts are real-sized.
-    private static TrainingConfig Config(string runDir, int runners) => TrainingDefaults.For("CartPole-v1") with
+    private TrainingConfig Config(string runDir, int runners) => TrainingDefaults.For("CartPole-v1") with
     {
         RunDir = runDir,
         Runners = runners,
+        RemoteExperienceBatch = options.RemoteExperienceBatch,
         SamplesPerInsert = 0.05,
         EvalIntervalSeconds = 3600,
         CheckpointIntervalSeconds = 3600,

@@ -19,4 +19,7 @@ public sealed record ClusterBenchOptions
     public int WeightsSamples { get; init; } = 200;
 
     public int WeightsWarmup { get; init; } = 20;
+
+    /// <summary>Transitions per batch a runner node's runners send (the run's remote-experience-batch).</summary>
+    public int RemoteExperienceBatch { get; init; } = new Training.Configuration.TrainingConfig().RemoteExperienceBatch;
 }
