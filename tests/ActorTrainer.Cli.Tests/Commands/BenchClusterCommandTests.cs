@@ -52,6 +52,22 @@ public sealed class BenchClusterCommandTests
     }
 
     [Fact]
+    public void Solve_mode_reports_both_times_to_solve_with_one_runner_process()
+    {
+        var (code, stdout, stderr) = RunCli("bench", "cluster", "--solve", "--runners", "1", "--json");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal(1, root.GetProperty("runner_processes").GetInt32());
+        var point = Assert.Single(root.GetProperty("solve").EnumerateArray());
+        Assert.Equal(1, point.GetProperty("seed").GetInt32());
+        foreach (var key in new[] { "local_seconds_to_solve", "cluster_seconds_to_solve", "cluster_to_local_time_ratio" })
+            Assert.True(point.GetProperty(key).GetDouble() > 0, $"{key} is {point.GetProperty(key)}");
+        Assert.Equal(point.GetProperty("cluster_to_local_time_ratio").GetDouble(), root.GetProperty("median_cluster_to_local_time_ratio").GetDouble());
+        Assert.Contains("seed 1, 1 runner process(es): training until solved", stderr);
+    }
+
+    [Fact]
     public void Bad_runner_counts_are_refused_with_what_is_allowed()
     {
         var (code, _, stderr) = RunCli("bench", "cluster", "--runners", "1,0");
@@ -60,6 +76,9 @@ public sealed class BenchClusterCommandTests
         (code, _, stderr) = RunCli("bench", "cluster", "--runners", "2,x");
         Assert.Equal(2, code);
         Assert.Contains("--runners: item 2 must be a whole number, got 'x'", stderr);
+        (code, _, stderr) = RunCli("bench", "cluster", "--seeds", "1,2");
+        Assert.Equal(2, code);
+        Assert.Contains("--seeds only applies with --solve", stderr);
         (code, _, stderr) = RunCli("bench", "cluster", "--seconds", "0.5");
         Assert.Equal(2, code);
         Assert.Contains("--seconds must be between 1 and 600, got 0.5", stderr);

@@ -214,7 +214,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
     // ---------------------------------------------------------------- hosting
 
     /// <summary>A learner-role cluster node on 127.0.0.1 with a free port, hosted as `node --role learner` hosts one.</summary>
-    private static async Task<IHost> StartLearnerAsync(ILoggerFactory loggerFactory, Action<AkkaConfigurationBuilder> configure, CancellationToken ct)
+    internal static async Task<IHost> StartLearnerAsync(ILoggerFactory loggerFactory, Action<AkkaConfigurationBuilder> configure, CancellationToken ct)
     {
         var settings = new ClusterNodeSettings { Role = ClusterRoles.Learner, Port = 0 };
         var builder = Host.CreateApplicationBuilder([]);
@@ -231,7 +231,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         return host;
     }
 
-    private static int LearnerPort(IHost host) =>
+    internal static int LearnerPort(IHost host) =>
         AkkaCluster.Get(host.Services.GetRequiredService<ActorSystem>()).SelfAddress.Port
         ?? throw new InvalidOperationException("the learner's actor system has no bound port");
 }
