@@ -95,10 +95,12 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         _generation++;
         // A runner starts with epsilons from its id on a ladder of Runners * EnvsPerRunner slots and takes its real place
         // from the pool's LadderPlace before it steps. Ids keep growing as nodes come and go, so the config's ladder must
-        // reach past this node's last id for that first guess to be a valid one.
+        // reach past this node's last id for that first guess to be a valid one. Batches are remote-experience-batch
+        // long: a runner waits for the replay's ack once two batches are out, and over the network each ack costs a round trip.
         var config = joined.Config with
         {
             Runners = Math.Max(joined.FirstRunnerId + joined.RunnerCount, joined.LadderSize / Math.Max(1, joined.Config.EnvsPerRunner)),
+            ExperienceBatch = joined.Config.RemoteExperienceBatch,
         };
         var network = TrainingEnvironment.NetworkSpec(_registry, config);
         var spec = _registry.GetSpec(config.Env);

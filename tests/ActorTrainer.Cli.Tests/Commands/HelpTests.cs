@@ -85,7 +85,7 @@ public sealed class HelpTests
 
         var bench = await Run("bench", "--help");
         Assert.Equal(CliHost.ExitOk, bench.Code);
-        foreach (var name in new[] { "env", "nn", "rollout", "memory", "dashboard" })
+        foreach (var name in new[] { "env", "nn", "rollout", "memory", "dashboard", "cluster" })
             Assert.Contains($"  {name}", bench.Out);
     }
 

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using ActorTrainer.Cli.Parsing;
+
+namespace ActorTrainer.Cli.Commands.Bench;
+
+/// <summary>
+/// `actortrainer bench cluster [--json] [--runners 1,2,4] [--seconds S] [--settle S] [--weights-samples N]`: env steps
+/// per second that reach an in-process learner from N `node --role runner` processes on loopback against N runners in
+/// the learner's own process (<c>remote_to_local_ratio</c>), and the weights round trip to a runner node with a
+/// 4-256-256-2 network (see <see cref="ClusterBench"/>).
+/// </summary>
+public static class BenchClusterCommand
+{
+    public const int MaxRunnerProcesses = 16;
+
+    public static CliCommand Create()
+    {
+        var json = CliOptions.Flag("--json", "one JSON object: ingest per runner-process count, remote_to_local_ratio, weights latency p50/p99, load average");
+        var runners = CliOptions.Ints("--runners", $"runner-process counts to measure, each 1..{MaxRunnerProcesses} (default 1,2,4)");
+        var seconds = CliOptions.Double("--seconds", "measurement window per point", 5.0, 1, 600, "S");
+        var settle = CliOptions.Double("--settle", "running time before each window, once every runner steps", 3.0, 0, 60, "S");
+        var samples = CliOptions.Int("--weights-samples", "weights versions timed (after 20 untimed)", 200, 10, 100_000);
+        var solve = CliOptions.Flag("--solve", "instead: CartPole until solved with the largest --runners count (default 4) of runner processes vs as many local runners");
+        var seeds = CliOptions.Ints("--seeds", "with --solve: the seeds to train (default 1)");
+        var remoteBatch = CliOptions.Int("--remote-experience-batch", "transitions per batch from a runner node (the run's key of that name)",
+            new ClusterBenchOptions().RemoteExperienceBatch, 1, 65_536);
+        var command = new CliCommand("cluster",
+            "Akka.Cluster on loopback: env steps/s from 1, 2, 4 runner processes vs as many local runners, weights round trip to a runner node",
+            "actortrainer bench cluster --json",
+            "actortrainer bench cluster --runners 4 --seconds 10 --settle 5",
+            "actortrainer bench cluster --solve --seeds 1,2,3 --json")
+        {
+            json, runners, seconds, settle, samples, solve, seeds, remoteBatch,
+        };
+        command.SetRun(async ctx =>
+        {
+            var counts = ctx.Get(runners) is { Length: > 0 } given ? given : [1, 2, 4];
+            foreach (var n in counts)
+                if (n is < 1 or > MaxRunnerProcesses) throw new UsageException($"--runners: each count must be between 1 and {MaxRunnerProcesses}, got {n}");
+            if (ctx.Get(solve))
+            {
+                var seedList = ctx.Get(seeds) is { Length: > 0 } s ? s : [1];
+                return await RunSolve(seedList, ctx.Given(runners) ? counts.Max() : 4, ctx.Get(json), ctx.Out, ctx.Error, ctx.Cancellation);
+            }
+            if (ctx.Given(seeds)) throw new UsageException("--seeds only applies with --solve");
+            var options = new ClusterBenchOptions
+            {
+                RunnerProcesses = [.. counts.Distinct().Order()],
+                Window = TimeSpan.FromSeconds(ctx.Get(seconds)),
+                Settle = TimeSpan.FromSeconds(ctx.Get(settle)),
+                WeightsSamples = ctx.Get(samples),
+                RemoteExperienceBatch = ctx.Get(remoteBatch),
+            };
+            return await Run(options, ctx.Get(json), ctx.Out, ctx.Error, ctx.Cancellation);
+        });
+        return command;
+    }
+
+    private static async Task<int> Run(ClusterBenchOptions options, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var loadBefore = LoadAverage();
+        ClusterBench.Result result;
+        var console = Console.Out;
+        // Akka writes a few lines of its own to the console while actor systems shut down ("Remoting shut down"), past
+        // any logger: with --json they go to stderr, and stdout carries the JSON object alone.
+        if (json) Console.SetOut(Console.Error);
+        try
+        {
+            result = await new ClusterBench(options, json ? stderr : stdout).RunAsync(ct);
+        }
+        finally
+        {
+            if (json) Console.SetOut(console);
+        }
+        var loadAfter = LoadAverage();
+        if (!json)
+        {
+            stdout.WriteLine($"load average {loadBefore} before, {loadAfter} after, on {Environment.ProcessorCount} cores");
+            return CliHost.ExitOk;
+        }
+        var w = result.Weights;
+        stdout.WriteLine(JsonSerializer.Serialize(new
+        {
+            transport = "Akka.Remote (DotNetty TCP, no TLS) on loopback; learner in-process, runners are node --role runner --runners 1 processes",
+            seconds_per_point = options.Window.TotalSeconds,
+            settle_seconds = options.Settle.TotalSeconds,
+            remote_experience_batch = options.RemoteExperienceBatch,
+            ingest = result.Ingest.Select(p => new
+            {
+                runner_processes = p.RunnerProcesses,
+                remote_env_steps_per_s = Math.Round(p.RemoteEnvStepsPerSecond),
+                local_env_steps_per_s = Math.Round(p.LocalEnvStepsPerSecond),
+                remote_to_local_ratio = Math.Round(p.Ratio, 2),
+            }),
+            weights_network = w.Network,
+            weights_frame_bytes = w.FrameBytes,
+            weights_latency_kind = "round trip: WeightsUpdated from the learner to a runner node, WeightsReceived back",
+            weights_latency_p50_ms = Math.Round(w.P50Ms, 2),
+            weights_latency_p99_ms = Math.Round(w.P99Ms, 2),
+            weights_samples = w.Samples,
+            ping_round_trip_p50_ms = Math.Round(w.PingP50Ms, 3),
+            ping_round_trip_p99_ms = Math.Round(w.PingP99Ms, 3),
+            processor_count = Environment.ProcessorCount,
+            load_average_before = loadBefore,
+            load_average = loadAfter,
+        }));
+        return CliHost.ExitOk;
+    }
+
+    private static async Task<int> RunSolve(int[] seeds, int processes, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var loadBefore = LoadAverage();
+        IReadOnlyList<ClusterSolveBench.SolvePoint> points;
+        var console = Console.Out;
+        if (json) Console.SetOut(Console.Error); // as in Run: Akka's own console lines stay off the JSON
+        try
+        {
+            points = await new ClusterSolveBench(seeds, processes, json ? stderr : stdout).RunAsync(ct);
+        }
+        finally
+        {
+            if (json) Console.SetOut(console);
+        }
+        var ratios = points.Select(p => p.Ratio).Order().ToArray();
+        var median = ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[ratios.Length / 2 - 1] + ratios[ratios.Length / 2]) / 2;
+        var loadAfter = LoadAverage();
+        if (!json)
+        {
+            stdout.WriteLine($"median cluster / local time to solve: {median:F2} over {points.Count} seed(s); load average {loadBefore} before, {loadAfter} after");
+            return CliHost.ExitOk;
+        }
+        stdout.WriteLine(JsonSerializer.Serialize(new
+        {
+            env = "CartPole-v1",
+            runner_processes = processes,
+            solve = points.Select(p => new
+            {
+                seed = p.Seed,
+                local_seconds_to_solve = Math.Round(p.LocalSeconds, 2),
+                cluster_seconds_to_solve = Math.Round(p.ClusterSeconds, 2),
+                cluster_to_local_time_ratio = Math.Round(p.Ratio, 2),
+            }),
+            median_cluster_to_local_time_ratio = Math.Round(median, 2),
+            processor_count = Environment.ProcessorCount,
+            load_average_before = loadBefore,
+            load_average = loadAfter,
+        }));
+        return CliHost.ExitOk;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+}

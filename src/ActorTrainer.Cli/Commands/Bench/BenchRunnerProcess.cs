@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using ActorTrainer.Cluster.Hosting;
+
+namespace ActorTrainer.Cli.Commands.Bench;
+
+/// <summary>
+/// One `actortrainer node --role runner` process started by `bench cluster`: this same executable (or dll under dotnet),
+/// on loopback, joining the learner at <c>127.0.0.1:learnerPort</c>. Its output is kept (the last lines) to explain a
+/// failure; none of it is printed while things go well.
+/// </summary>
+internal sealed class BenchRunnerProcess : IAsyncDisposable
+{
+    private const int KeptLines = 200;
+    private readonly Process _process;
+    private readonly Queue<string> _lines = new();
+
+    private BenchRunnerProcess(Process process) => _process = process;
+
+    public static BenchRunnerProcess Start(int learnerPort, int runners)
+    {
+        var self = Environment.ProcessPath ?? "dotnet";
+        var psi = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(BenchRunnerProcess).Assembly.Location);
+        foreach (var a in new[] { "node", "--role", "runner", "--port", "0", "--seed-nodes", $"127.0.0.1:{learnerPort}", "--runners", runners.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            psi.ArgumentList.Add(a);
+        // Flags only: a cluster variable set in the user's shell (seeds, TLS, Kubernetes discovery) must not redirect the benchmark.
+        foreach (var variable in ClusterEnvironment.All) psi.Environment.Remove(variable);
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {self} node --role runner");
+        var node = new BenchRunnerProcess(process);
+        process.OutputDataReceived += (_, e) => node.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return node;
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Completes when the process has exited.</summary>
+    public Task Exited => _process.WaitForExitAsync();
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (_lines)
+        {
+            if (_lines.Count == KeptLines) _lines.Dequeue();
+            _lines.Enqueue(line);
+        }
+    }
+
+    /// <summary>The last lines the process printed, for an error message.</summary>
+    public string Tail(int count = 30)
+    {
+        lock (_lines) return string.Join('\n', _lines.TakeLast(count));
+    }
+
+    /// <summary>Waits for the exit the learner's stop causes; the exit code, or null when it had to be killed.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine($"warning: runner process {_process.Id} did not exit within {timeout.TotalSeconds:F0} s of the learner's stop; killing it. Its last lines:\n{Tail()}");
+            Kill();
+            return null;
+        }
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the kill: nothing left to end.
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

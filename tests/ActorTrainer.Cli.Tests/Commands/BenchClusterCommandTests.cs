@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace ActorTrainer.Cli.Tests.Commands;
+
+/// <summary>
+/// Runs the real `actortrainer bench cluster`, which hosts a learner and starts real `node --role runner` processes on
+/// loopback. Only the shape is checked: every figure present and measured (positive); speed targets are the benchmark's.
+/// </summary>
+public sealed class BenchClusterCommandTests
+{
+    private static (int ExitCode, string Stdout, string Stderr) RunCli(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(CliProcess.Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"actortrainer did not exit within 5 minutes; stderr so far:\n{stderr}");
+        }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void Json_has_every_figure_measured_with_one_runner_process()
+    {
+        var (code, stdout, stderr) = RunCli("bench", "cluster", "--json", "--runners", "1", "--seconds", "1", "--settle", "0", "--weights-samples", "10");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        // stdout is the JSON object alone: progress and warnings go to stderr.
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+
+        foreach (var key in new[] { "seconds_per_point", "remote_experience_batch", "weights_frame_bytes", "weights_latency_p50_ms", "weights_latency_p99_ms", "weights_samples",
+                     "ping_round_trip_p50_ms", "ping_round_trip_p99_ms", "processor_count" })
+            Assert.True(root.GetProperty(key).GetDouble() > 0, $"{key} is {root.GetProperty(key)}");
+        Assert.Equal(0, root.GetProperty("settle_seconds").GetDouble());
+        Assert.Equal(10, root.GetProperty("weights_samples").GetInt32());
+        Assert.True(root.GetProperty("weights_latency_p99_ms").GetDouble() >= root.GetProperty("weights_latency_p50_ms").GetDouble());
+        Assert.Equal("4-256-256-2 dueling", root.GetProperty("weights_network").GetString());
+        foreach (var key in new[] { "transport", "weights_latency_kind", "load_average_before", "load_average" })
+            Assert.False(string.IsNullOrWhiteSpace(root.GetProperty(key).GetString()), key);
+
+        var point = Assert.Single(root.GetProperty("ingest").EnumerateArray());
+        Assert.Equal(1, point.GetProperty("runner_processes").GetInt32());
+        foreach (var key in new[] { "remote_env_steps_per_s", "local_env_steps_per_s", "remote_to_local_ratio" })
+            Assert.True(point.GetProperty(key).GetDouble() > 0, $"{key} is {point.GetProperty(key)}");
+        Assert.Contains("1 runner process(es): starting", stderr);
+    }
+
+    [Fact]
+    public void Solve_mode_reports_both_times_to_solve_with_one_runner_process()
+    {
+        var (code, stdout, stderr) = RunCli("bench", "cluster", "--solve", "--runners", "1", "--json");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal(1, root.GetProperty("runner_processes").GetInt32());
+        var point = Assert.Single(root.GetProperty("solve").EnumerateArray());
+        Assert.Equal(1, point.GetProperty("seed").GetInt32());
+        foreach (var key in new[] { "local_seconds_to_solve", "cluster_seconds_to_solve", "cluster_to_local_time_ratio" })
+            Assert.True(point.GetProperty(key).GetDouble() > 0, $"{key} is {point.GetProperty(key)}");
+        Assert.Equal(point.GetProperty("cluster_to_local_time_ratio").GetDouble(), root.GetProperty("median_cluster_to_local_time_ratio").GetDouble());
+        Assert.Contains("seed 1, 1 runner process(es): training until solved", stderr);
+    }
+
+    [Fact]
+    public void Bad_runner_counts_are_refused_with_what_is_allowed()
+    {
+        var (code, _, stderr) = RunCli("bench", "cluster", "--runners", "1,0");
+        Assert.Equal(2, code);
+        Assert.Contains("--runners: each count must be between 1 and 16, got 0", stderr);
+        (code, _, stderr) = RunCli("bench", "cluster", "--runners", "2,x");
+        Assert.Equal(2, code);
+        Assert.Contains("--runners: item 2 must be a whole number, got 'x'", stderr);
+        (code, _, stderr) = RunCli("bench", "cluster", "--seeds", "1,2");
+        Assert.Equal(2, code);
+        Assert.Contains("--seeds only applies with --solve", stderr);
+        (code, _, stderr) = RunCli("bench", "cluster", "--seconds", "0.5");
+        Assert.Equal(2, code);
+        Assert.Contains("--seconds must be between 1 and 600, got 0.5", stderr);
+    }
+}
