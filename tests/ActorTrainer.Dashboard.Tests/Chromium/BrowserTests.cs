@@ -139,7 +139,7 @@ public sealed class BrowserTests(ITestOutputHelper log)
             Assert.True(s.External!.Gate);
             var rate = s.External.GateAgreementRate!.Value;
             Assert.InRange(rate, 0.0, 1.0);
-            var shown = (100 * rate).ToString("N1", System.Globalization.CultureInfo.GetCultureInfo("en-US")) + "%";
+            var shown = (100 * rate).ToString("N1", System.Globalization.CultureInfo.InvariantCulture) + "%";
 
             await using var d = await RunningDashboard.StartAsync(run.Control, configure: o => o with { External = table });
             var screenshot = Path.Combine(RepositoryRoot(), "artifacts", "dashboard-external-gate.png");

@@ -37,7 +37,7 @@ public sealed class BenchExternalCommandTests
         foreach (var name in new[] { "episodes_4", "episodes_1" })
         {
             var m = json.GetProperty(name);
-            Assert.Equal(["act_latency_p50_ms", "act_latency_p99_ms", "acts", "acts_per_s", "cpu_us_per_act"],
+            Assert.Equal(["act_latency_p50_ms", "act_latency_p99_ms", "acts", "acts_per_s", "allocated_bytes_per_act", "cpu_us_per_act"],
                 m.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
             var acts = m.GetProperty("acts").GetInt64();
             var rate = m.GetProperty("acts_per_s").GetDouble();
@@ -48,6 +48,7 @@ public sealed class BenchExternalCommandTests
             Assert.True(rate > 0 && rate <= acts / seconds + 0.5, $"{name}: {rate} acts/s from {acts} acts in at least {seconds} s: {output}");
             Assert.True(p50 > 0 && p99 >= p50, $"{name}: p50 {p50} ms, p99 {p99} ms: {output}");
             Assert.True(m.GetProperty("cpu_us_per_act").GetDouble() > 0, $"{name}: {output}");
+            Assert.True(m.GetProperty("allocated_bytes_per_act").GetDouble() >= 0, $"{name}: {output}");
         }
     }
 

@@ -13,9 +13,10 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// <summary>
 /// `actortrainer bench external [--json] [--seconds S] [--episodes N]`: drives the external-episodes API of a real run
 /// on loopback, first with N (64) concurrent episodes, then with 1, each act followed by a log-returns: acts per
-/// second, act latency p50/p99, process CPU per act, and the experience rate that reached the replay. Client and
+/// second, act latency p50/p99, process CPU and allocation per act, and the experience rate that reached the replay. Client and
 /// server share the machine (one keep-alive connection per episode, see <see cref="BenchHttpConnection"/>), so the
-/// figures include the client's own cost; CPU per act counts everything in the process (client, server, learner).
+/// figures include the client's own cost; CPU and allocation per act count everything in the process (client, server,
+/// learner, the rest of the run).
 /// </summary>
 public static class BenchExternalCommand
 {
@@ -68,8 +69,8 @@ public static class BenchExternalCommand
             }
             else
             {
-                stdout.WriteLine($"{episodes} episodes: {many.ActsPerSecond:N0} acts/s, p50 {many.P50:F3} ms, p99 {many.P99:F3} ms, {many.CpuMicrosPerAct:F1} µs CPU/act; experience {experience:N0} steps/s");
-                stdout.WriteLine($"1 episode: {one.ActsPerSecond:N0} acts/s, p50 {one.P50:F3} ms, p99 {one.P99:F3} ms, {one.CpuMicrosPerAct:F1} µs CPU/act");
+                stdout.WriteLine($"{episodes} episodes: {many.ActsPerSecond:N0} acts/s, p50 {many.P50:F3} ms, p99 {many.P99:F3} ms, {many.CpuMicrosPerAct:F1} µs CPU and {many.BytesPerAct:N0} B allocated per act; experience {experience:N0} steps/s");
+                stdout.WriteLine($"1 episode: {one.ActsPerSecond:N0} acts/s, p50 {one.P50:F3} ms, p99 {one.P99:F3} ms, {one.CpuMicrosPerAct:F1} µs CPU and {one.BytesPerAct:N0} B allocated per act");
                 stdout.WriteLine($"load average {load} on {Environment.ProcessorCount} cores");
             }
             await run.StopAsync(CancellationToken.None);
@@ -97,6 +98,7 @@ public static class BenchExternalCommand
             var latencies = new double[episodes][];
             var counts = new int[episodes];
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated0 = GC.GetTotalAllocatedBytes();
             var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
             var started = Stopwatch.GetTimestamp();
             await Task.WhenAll(Enumerable.Range(0, episodes).Select(w => Task.Run(async () =>
@@ -136,9 +138,10 @@ public static class BenchExternalCommand
             }, ct)));
             var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+            var allocated = GC.GetTotalAllocatedBytes() - allocated0;
             var all = latencies.SelectMany((l, w) => l.Take(counts[w])).Order().ToArray();
             return new Result(episodes, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), elapsed, all.Length,
-                all.Length == 0 ? double.NaN : cpu * 1e6 / all.Length);
+                all.Length == 0 ? double.NaN : cpu * 1e6 / all.Length, all.Length == 0 ? double.NaN : (double)allocated / all.Length);
         }
         finally
         {
@@ -179,7 +182,7 @@ public static class BenchExternalCommand
                 return r.GetString()!;
         throw new InvalidOperationException($"no episode_id in {Encoding.UTF8.GetString(json.Span)}");
     }
-    private sealed record Result(int Episodes, double ActsPerSecond, double P50, double P99, double Seconds, int Acts, double CpuMicrosPerAct)
+    private sealed record Result(int Episodes, double ActsPerSecond, double P50, double P99, double Seconds, int Acts, double CpuMicrosPerAct, double BytesPerAct)
     {
         public Dictionary<string, object> ToJson() => new()
         {
@@ -188,6 +191,7 @@ public static class BenchExternalCommand
             ["act_latency_p99_ms"] = Math.Round(P99, 3),
             ["acts"] = Acts,
             ["cpu_us_per_act"] = Math.Round(CpuMicrosPerAct, 1),
+            ["allocated_bytes_per_act"] = Math.Round(BytesPerAct),
         };
     }
 }
