@@ -137,7 +137,7 @@ internal static class ExternalBodies
                 name = "";
                 return false;
             }
-            name = r.GetString()!;
+            name = KnownName(ref r) ?? r.GetString()!;
             if (!r.Read()) throw new BadRequestBody("body", "body ends before the JSON object is closed");
             return true;
         }
@@ -145,6 +145,20 @@ internal static class ExternalBodies
         {
             throw Malformed(ex);
         }
+    }
+
+    // The field names of the API as literals: reading them allocates no string per request (unknown names still do).
+    private static string? KnownName(ref Utf8JsonReader r)
+    {
+        if (r.ValueIsEscaped) return null;
+        if (r.ValueTextEquals("observation"u8)) return "observation";
+        if (r.ValueTextEquals("reward"u8)) return "reward";
+        if (r.ValueTextEquals("step"u8)) return "step";
+        if (r.ValueTextEquals("action_mask"u8)) return "action_mask";
+        if (r.ValueTextEquals("action"u8)) return "action";
+        if (r.ValueTextEquals("terminated"u8)) return "terminated";
+        if (r.ValueTextEquals("training"u8)) return "training";
+        return null;
     }
 
     // A field given twice keeps the last list, as before (values are overwritten, not appended).
