@@ -24,21 +24,25 @@ internal static class ExternalBodies
         return training;
     }
 
-    public static (float[] Observation, bool[]? Mask) ParseAct(ReadOnlySpan<byte> body)
+    /// <summary>Reads an act body into <paramref name="observation"/> and <paramref name="mask"/> (pooled; the caller disposes both, also after a refusal).</summary>
+    /// <returns>Whether a mask was given.</returns>
+    public static bool ParseAct(ReadOnlySpan<byte> body, ref PooledValues<float> observation, ref PooledValues<bool> mask)
     {
         var r = Open(body, """{"observation": [0.1, 0.2], "action_mask": [true, false]}""");
-        float[]? obs = null;
-        bool[]? mask = null;
+        bool seen = false, masked = false;
         while (NextField(ref r, out var name))
         {
             switch (name)
             {
-                case "observation": obs = ReadFloats(ref r, "observation"); break;
-                case "action_mask": mask = r.TokenType == JsonTokenType.Null ? null : ReadBools(ref r, "action_mask"); break;
+                case "observation": ReadFloats(ref r, "observation", ref observation); seen = true; break;
+                case "action_mask":
+                    masked = r.TokenType != JsonTokenType.Null;
+                    if (masked) ReadBools(ref r, "action_mask", ref mask);
+                    break;
                 default: throw Unknown(name, "observation, action_mask");
             }
         }
-        return (obs ?? throw Missing("observation", "a list of numbers"), mask);
+        return seen ? masked : throw Missing("observation", "a list of numbers");
     }
 
     public static (double Reward, long? Step) ParseLogReturns(ReadOnlySpan<byte> body)
@@ -63,16 +67,17 @@ internal static class ExternalBodies
         return (reward ?? throw Missing("reward", "a finite number"), step);
     }
 
-    public static (float[] Observation, int Action) ParseLogAction(ReadOnlySpan<byte> body)
+    /// <summary>Reads a log-action body; the observation goes into <paramref name="observation"/> (pooled; the caller disposes it).</summary>
+    public static int ParseLogAction(ReadOnlySpan<byte> body, ref PooledValues<float> observation)
     {
         var r = Open(body, """{"observation": [0.1, 0.2], "action": 0}""");
-        float[]? obs = null;
+        var seen = false;
         int? action = null;
         while (NextField(ref r, out var name))
         {
             switch (name)
             {
-                case "observation": obs = ReadFloats(ref r, "observation"); break;
+                case "observation": ReadFloats(ref r, "observation", ref observation); seen = true; break;
                 case "action":
                     if (r.TokenType != JsonTokenType.Number || !r.TryGetInt32(out var a))
                         throw new BadRequestBody("action", $"field 'action' must be a whole number (an action index), got {Raw(ref r)}");
@@ -81,24 +86,26 @@ internal static class ExternalBodies
                 default: throw Unknown(name, "observation, action");
             }
         }
-        return (obs ?? throw Missing("observation", "a list of numbers"), action ?? throw Missing("action", "an action index"));
+        if (!seen) throw Missing("observation", "a list of numbers");
+        return action ?? throw Missing("action", "an action index");
     }
 
-    public static (float[] Observation, bool Terminated) ParseEnd(ReadOnlySpan<byte> body)
+    /// <summary>Reads an end body; the observation goes into <paramref name="observation"/> (pooled; the caller disposes it).</summary>
+    public static bool ParseEnd(ReadOnlySpan<byte> body, ref PooledValues<float> observation)
     {
         var r = Open(body, """{"observation": [0.1, 0.2], "terminated": true}""");
-        float[]? obs = null;
+        var seen = false;
         var terminated = true;
         while (NextField(ref r, out var name))
         {
             switch (name)
             {
-                case "observation": obs = ReadFloats(ref r, "observation"); break;
+                case "observation": ReadFloats(ref r, "observation", ref observation); seen = true; break;
                 case "terminated": terminated = ReadBool(ref r, "terminated"); break;
                 default: throw Unknown(name, "observation, terminated");
             }
         }
-        return (obs ?? throw Missing("observation", "a list of numbers (the last observation)"), terminated);
+        return seen ? terminated : throw Missing("observation", "a list of numbers (the last observation)");
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> body) => body.Trim(" \t\r\n"u8).IsEmpty;
@@ -130,7 +137,7 @@ internal static class ExternalBodies
                 name = "";
                 return false;
             }
-            name = r.GetString()!;
+            name = KnownName(ref r) ?? r.GetString()!;
             if (!r.Read()) throw new BadRequestBody("body", "body ends before the JSON object is closed");
             return true;
         }
@@ -140,10 +147,25 @@ internal static class ExternalBodies
         }
     }
 
-    private static float[] ReadFloats(ref Utf8JsonReader r, string field)
+    // The field names of the API as literals: reading them allocates no string per request (unknown names still do).
+    private static string? KnownName(ref Utf8JsonReader r)
+    {
+        if (r.ValueIsEscaped) return null;
+        if (r.ValueTextEquals("observation"u8)) return "observation";
+        if (r.ValueTextEquals("reward"u8)) return "reward";
+        if (r.ValueTextEquals("step"u8)) return "step";
+        if (r.ValueTextEquals("action_mask"u8)) return "action_mask";
+        if (r.ValueTextEquals("action"u8)) return "action";
+        if (r.ValueTextEquals("terminated"u8)) return "terminated";
+        if (r.ValueTextEquals("training"u8)) return "training";
+        return null;
+    }
+
+    // A field given twice keeps the last list, as before (values are overwritten, not appended).
+    private static void ReadFloats(ref Utf8JsonReader r, string field, ref PooledValues<float> values)
     {
         if (r.TokenType != JsonTokenType.StartArray) throw new BadRequestBody(field, $"field '{field}' must be a list of numbers, got {Raw(ref r)}");
-        var values = new List<float>(16);
+        values.Dispose();
         try
         {
             while (r.Read() && r.TokenType != JsonTokenType.EndArray)
@@ -159,13 +181,12 @@ internal static class ExternalBodies
         {
             throw Malformed(ex);
         }
-        return values.ToArray();
     }
 
-    private static bool[] ReadBools(ref Utf8JsonReader r, string field)
+    private static void ReadBools(ref Utf8JsonReader r, string field, ref PooledValues<bool> values)
     {
         if (r.TokenType != JsonTokenType.StartArray) throw new BadRequestBody(field, $"field '{field}' must be a list of true/false, got {Raw(ref r)}");
-        var values = new List<bool>(16);
+        values.Dispose();
         try
         {
             while (r.Read() && r.TokenType != JsonTokenType.EndArray)
@@ -179,7 +200,6 @@ internal static class ExternalBodies
         {
             throw Malformed(ex);
         }
-        return values.ToArray();
     }
 
     private static bool ReadBool(ref Utf8JsonReader r, string field)

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using ActorTrainer.Training.External;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -29,10 +31,12 @@ internal static class ExternalEndpoints
 
         app.MapPost(Prefix, async (HttpContext ctx) =>
         {
-            if (await ReadAsync(ctx, maxBody) is not { } body) return;
+            var body = await ReadAsync(ctx, maxBody);
+            if (body.Array is null) return;
             bool training;
-            try { training = ExternalBodies.ParseStart(body); }
+            try { training = ExternalBodies.ParseStart(body.Span); }
             catch (BadRequestBody ex) { await WriteBad(ctx, ex); return; }
+            finally { body.Return(); }
             var r = table.Start(training, out var id);
             if (!r.Ok) { await WriteResult(ctx, r); return; }
             await WriteJson(ctx, StatusCodes.Status201Created, $"{{\"episode_id\":\"{id}\",\"training\":{(training ? "true" : "false")}}}");
@@ -40,65 +44,116 @@ internal static class ExternalEndpoints
 
         app.MapPost(Prefix + "/{id}/act", async (HttpContext ctx, string id) =>
         {
-            if (await ReadAsync(ctx, maxBody) is not { } body) return;
-            float[] obs;
-            bool[]? mask;
-            try { (obs, mask) = ExternalBodies.ParseAct(body); }
-            catch (BadRequestBody ex) { await WriteBad(ctx, ex); return; }
-            var o = await table.ActAsync(id, obs, mask);
-            if (!o.Result.Ok) { await WriteResult(ctx, o.Result); return; }
-            await WriteJson(ctx, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture,
-                $"{{\"action\":{o.Action},\"step\":{o.Result.Value},\"weights_version\":{o.WeightsVersion}}}"));
+            var body = await ReadAsync(ctx, maxBody);
+            if (body.Array is null) return;
+            var obs = new PooledValues<float>();
+            var mask = new PooledValues<bool>();
+            try
+            {
+                bool masked;
+                try { masked = ExternalBodies.ParseAct(body.Span, ref obs, ref mask); }
+                catch (BadRequestBody ex) { await WriteBad(ctx, ex); return; }
+                finally { body.Return(); }
+                // ActAsync copies the inputs before it first waits, so the pooled arrays may go back once it returns.
+                var pending = table.ActAsync(id, obs.Memory, masked ? mask.Memory : (ReadOnlyMemory<bool>?)null);
+                obs.Dispose();
+                mask.Dispose();
+                var o = await pending;
+                if (!o.Result.Ok) { await WriteResult(ctx, o.Result); return; }
+                await WriteAct(ctx, o);
+            }
+            finally
+            {
+                obs.Dispose();
+                mask.Dispose();
+            }
         });
 
         app.MapPost(Prefix + "/{id}/log-returns", async (HttpContext ctx, string id) =>
         {
-            if (await ReadAsync(ctx, maxBody) is not { } body) return;
+            var body = await ReadAsync(ctx, maxBody);
+            if (body.Array is null) return;
             double reward;
             long? step;
-            try { (reward, step) = ExternalBodies.ParseLogReturns(body); }
+            try { (reward, step) = ExternalBodies.ParseLogReturns(body.Span); }
             catch (BadRequestBody ex) { await WriteBad(ctx, ex); return; }
+            finally { body.Return(); }
             var r = table.LogReturns(id, reward, step);
             if (!r.Ok) { await WriteResult(ctx, r); return; }
-            await WriteJson(ctx, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"{{\"ok\":true,\"step\":{r.Value}}}"));
+            await WriteLongs(ctx, """{"ok":true,"step":"""u8, r.Value);
         });
 
         app.MapPost(Prefix + "/{id}/log-action", async (HttpContext ctx, string id) =>
         {
-            if (await ReadAsync(ctx, maxBody) is not { } body) return;
-            float[] obs;
-            int action;
-            try { (obs, action) = ExternalBodies.ParseLogAction(body); }
-            catch (BadRequestBody ex) { await WriteBad(ctx, ex); return; }
-            var r = table.LogAction(id, obs, action);
+            var body = await ReadAsync(ctx, maxBody);
+            if (body.Array is null) return;
+            var obs = new PooledValues<float>();
+            StepLogResult r;
+            try
+            {
+                int action;
+                try { action = ExternalBodies.ParseLogAction(body.Span, ref obs); }
+                catch (BadRequestBody ex) { await WriteBad(ctx, ex); return; }
+                finally { body.Return(); }
+                r = table.LogAction(id, obs.Span, action);
+            }
+            finally
+            {
+                obs.Dispose();
+            }
             if (!r.Ok) { await WriteResult(ctx, r); return; }
-            await WriteJson(ctx, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture, $"{{\"step\":{r.Value}}}"));
+            await WriteLongs(ctx, """{"step":"""u8, r.Value);
         });
 
         app.MapPost(Prefix + "/{id}/end", async (HttpContext ctx, string id) =>
         {
-            if (await ReadAsync(ctx, maxBody) is not { } body) return;
-            float[] obs;
-            bool terminated;
-            try { (obs, terminated) = ExternalBodies.ParseEnd(body); }
-            catch (BadRequestBody ex) { await WriteBad(ctx, ex); return; }
-            var r = table.End(id, obs, terminated);
+            var body = await ReadAsync(ctx, maxBody);
+            if (body.Array is null) return;
+            var obs = new PooledValues<float>();
+            StepLogResult r;
+            try
+            {
+                bool terminated;
+                try { terminated = ExternalBodies.ParseEnd(body.Span, ref obs); }
+                catch (BadRequestBody ex) { await WriteBad(ctx, ex); return; }
+                finally { body.Return(); }
+                r = table.End(id, obs.Span, terminated);
+            }
+            finally
+            {
+                obs.Dispose();
+            }
             if (!r.Ok) { await WriteResult(ctx, r); return; }
             await WriteJson(ctx, StatusCodes.Status200OK, string.Create(CultureInfo.InvariantCulture,
                 $"{{\"episode_return\":{r.Number.ToString("R", CultureInfo.InvariantCulture)},\"steps\":{r.Value}}}"));
         });
     }
 
-    // Null when the answer (413) has been written already.
-    private static async Task<byte[]?> ReadAsync(HttpContext ctx, int maxBody)
+    /// <summary>A request body in an array rented from the shared pool; <see cref="Return"/> gives it back (once).</summary>
+    private struct RentedBody(byte[]? array, int length)
+    {
+        public byte[]? Array { get; private set; } = array;
+
+        public readonly ReadOnlySpan<byte> Span => Array.AsSpan(0, length);
+
+        public void Return()
+        {
+            if (Array is not null) ArrayPool<byte>.Shared.Return(Array);
+            Array = null;
+        }
+    }
+
+    // Array null when the answer (413) has been written already.
+    private static async ValueTask<RentedBody> ReadAsync(HttpContext ctx, int maxBody)
     {
         var request = ctx.Request;
         if (request.ContentLength > maxBody)
         {
             await WriteError(ctx, StatusCodes.Status413PayloadTooLarge, $"body is {request.ContentLength} bytes; at most {maxBody} are accepted", "too_large", "body");
-            return null;
+            return default;
         }
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBody + 1, (int)(request.ContentLength ?? 4096) + 1));
+        var keep = false;
         try
         {
             var total = 0;
@@ -109,7 +164,7 @@ internal static class ExternalEndpoints
                     if (total > maxBody)
                     {
                         await WriteError(ctx, StatusCodes.Status413PayloadTooLarge, $"body is larger than the {maxBody} bytes accepted", "too_large", "body");
-                        return null;
+                        return default;
                     }
                     var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(maxBody + 1, buffer.Length * 2));
                     buffer.AsSpan(0, total).CopyTo(bigger);
@@ -122,15 +177,67 @@ internal static class ExternalEndpoints
                 if (total > maxBody)
                 {
                     await WriteError(ctx, StatusCodes.Status413PayloadTooLarge, $"body is larger than the {maxBody} bytes accepted", "too_large", "body");
-                    return null;
+                    return default;
                 }
             }
-            return buffer.AsSpan(0, total).ToArray();
+            keep = true;
+            return new RentedBody(buffer, total);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (!keep) ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    // {"action":1,"step":17,"weights_version":42}, formatted straight into Kestrel's output buffer.
+    private static Task WriteAct(HttpContext ctx, ActOutcome o)
+    {
+        Span<byte> span = stackalloc byte[SmallAnswer];
+        var n = Put(span, 0, """{"action":"""u8);
+        n = PutLong(span, n, o.Action);
+        n = Put(span, n, ""","step":"""u8);
+        n = PutLong(span, n, o.Result.Value);
+        n = Put(span, n, ""","weights_version":"""u8);
+        n = PutLong(span, n, o.WeightsVersion);
+        n = Put(span, n, "}"u8);
+        return Finish(ctx, span[..n]);
+    }
+
+    // A prefix such as {"step": followed by one number and }.
+    private static Task WriteLongs(HttpContext ctx, ReadOnlySpan<byte> prefix, long value)
+    {
+        Span<byte> span = stackalloc byte[SmallAnswer];
+        var n = Put(span, 0, prefix);
+        n = PutLong(span, n, value);
+        n = Put(span, n, "}"u8);
+        return Finish(ctx, span[..n]);
+    }
+
+    private const int SmallAnswer = 128;
+
+    // Headers first (the length must be known before the first byte goes out), then the answer into Kestrel's own buffer.
+    private static Task Finish(HttpContext ctx, ReadOnlySpan<byte> json)
+    {
+        var response = ctx.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        response.ContentLength = json.Length;
+        var writer = response.BodyWriter;
+        writer.Write(json);
+        var flush = writer.FlushAsync(ctx.RequestAborted);
+        return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
+    }
+
+    private static int Put(Span<byte> span, int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(span[at..]);
+        return at + bytes.Length;
+    }
+
+    private static int PutLong(Span<byte> span, int at, long value)
+    {
+        Utf8Formatter.TryFormat(value, span[at..], out var written);
+        return at + written;
     }
 
     private static Task WriteBad(HttpContext ctx, BadRequestBody ex) => WriteError(ctx, StatusCodes.Status400BadRequest, ex.Message, "invalid_argument", ex.Field);
@@ -148,10 +255,14 @@ internal static class ExternalEndpoints
         return WriteError(ctx, code, r.Error ?? kind, kind, r.Field);
     }
 
+    // With its length, like every answer of this API (a client reading by Content-Length needs no chunked decoding).
     private static Task WriteError(HttpContext ctx, int code, string error, string kind, string? field)
     {
+        var json = JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(error, kind, field), DashboardJson.Options);
         ctx.Response.StatusCode = code;
-        return ctx.Response.WriteAsJsonAsync(new ErrorBody(error, kind, field), DashboardJson.Options, ctx.RequestAborted);
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        ctx.Response.ContentLength = json.Length;
+        return ctx.Response.Body.WriteAsync(json, 0, json.Length, ctx.RequestAborted);
     }
 
     private static Task WriteJson(HttpContext ctx, int code, string json)

@@ -99,6 +99,7 @@ function applyStatus(s) {
   $('replay-fill').textContent = fmt(100 * s.replay_size / Math.max(1, s.replay_capacity), 1) + '% of ' + fmt(s.replay_capacity);
   $('loss').textContent = fmt(s.loss, 4);
   $('elapsed').textContent = fmt(s.elapsed_seconds) + ' s elapsed';
+  applyExternal(s.external || null);
 
   const live = s.state === 'running' || s.state === 'paused';
   $('btn-pause').disabled = s.state !== 'running';
@@ -113,6 +114,20 @@ function applyStatus(s) {
   renderRunners(s);
   renderMembers(s.members || []);
   if (s.error) showMessage('training error: ' + s.error, true);
+}
+
+// External runs only; the gate box only when the run has an action gate. A falling agreement rate shows the
+// policy drifting from the game's rules.
+function applyExternal(ext) {
+  $('external-stat').hidden = !ext;
+  $('gate-stat').hidden = !(ext && ext.gate);
+  if (!ext) return;
+  $('external-open').textContent = fmt(ext.open_episodes) + ' open';
+  $('external-rate').textContent = fmt(ext.experience_per_second, 1) + ' transitions/s';
+  if (!ext.gate) return;
+  const rate = ext.gate_agreement_rate;
+  $('gate-agreement').textContent = rate === null || rate === undefined ? '–' : fmt(100 * rate, 1) + '%';
+  $('gate-checks').textContent = fmt(ext.gate_checks) + ' actions checked';
 }
 
 function renderRunners(s) {

@@ -54,8 +54,10 @@ public sealed class BatchedPolicy
     public long Requests => Interlocked.Read(ref _requests);
 
     /// <summary>Chooses the action for <paramref name="request"/>, batched with whatever else is waiting.</summary>
-    public Task<ActRequest> ChooseAsync(ActRequest request)
+    public ValueTask<ActRequest> ChooseAsync(ActRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var completion = request.Completion;
         _queue.Enqueue(request);
         while (Interlocked.CompareExchange(ref _busy, 1, 0) == 0)
         {
@@ -70,7 +72,7 @@ public sealed class BatchedPolicy
             // A request queued after the last check but before the release would wait for the next caller: look again.
             if (_queue.IsEmpty) break;
         }
-        return request.Completion;
+        return completion;
     }
 
     private void RunOnePass()
@@ -101,11 +103,17 @@ public sealed class BatchedPolicy
         }
         catch (Exception ex)
         {
+            // Nothing has been answered yet (answers go out below, after every group ran): fail them all.
             for (var i = 0; i < count; i++) _batch[i].Fail(ex);
-        }
-        finally
-        {
             Array.Clear(_batch, 0, count);
+            return;
+        }
+        // A caller may reuse its request as soon as it is answered, so the batch lets go of each one first.
+        for (var i = 0; i < count; i++)
+        {
+            var r = _batch[i];
+            _batch[i] = null!;
+            r.Complete();
         }
     }
 
@@ -123,7 +131,6 @@ public sealed class BatchedPolicy
             var proposed = r.Epsilon > 0 && _random.NextDouble() < r.Epsilon ? RandomAllowed(r.Mask, a) : QNetwork.ArgmaxOf(q, r.Mask);
             r.Action = proposed;
             if (_gate is not null) ApplyGate(r, q, proposed);
-            r.Complete();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Learning.Replay;
@@ -25,6 +26,8 @@ public sealed class ExternalEpisodeTable
     private readonly EndedEpisodeIds _ended = new(4096);
     private readonly TaskCompletionSource _firstWeights = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _evalGate = new();
+    // Reused act requests (each with its own buffers): an act allocates neither a request nor a task.
+    private readonly ConcurrentQueue<ActRequest> _requests = new();
     private volatile WeightsSnapshot? _latest;
     private WeightsSnapshot? _pinnedForGreedy;
     private int _openGreedy;
@@ -102,16 +105,24 @@ public sealed class ExternalEpisodeTable
     }
 
     /// <summary>Chooses an action for <paramref name="observation"/> and records the step.</summary>
-    public async Task<ActOutcome> ActAsync(string id, float[] observation, bool[]? mask)
+    public ValueTask<ActOutcome> ActAsync(string id, float[] observation, bool[]? mask) =>
+        ActAsync(id, observation.AsMemory(), mask is null ? (ReadOnlyMemory<bool>?)null : mask.AsMemory());
+
+    /// <summary>
+    /// Chooses an action for <paramref name="observation"/> and records the step. The inputs are copied before the
+    /// first await, so the caller may reuse its buffers once this returns (even while the task is pending).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ActOutcome> ActAsync(string id, ReadOnlyMemory<float> observation, ReadOnlyMemory<bool>? mask)
     {
         if (!_episodes.TryGetValue(id, out var ep)) return new ActOutcome(Missing(id));
         if (_closedReason is { } why) return new ActOutcome(Unavailable(why));
-        if (CheckObservation(observation, "observation") is { } bad) return new ActOutcome(bad);
-        if (mask is not null)
+        if (CheckObservation(observation.Span, "observation") is { } bad) return new ActOutcome(bad);
+        if (mask is { } m)
         {
-            if (mask.Length != _spec.ActionCount)
-                return new ActOutcome(Invalid("action_mask", $"action_mask must have {_spec.ActionCount} values (one per action), got {mask.Length}"));
-            if (Array.IndexOf(mask, true) < 0)
+            if (m.Length != _spec.ActionCount)
+                return new ActOutcome(Invalid("action_mask", $"action_mask must have {_spec.ActionCount} values (one per action), got {m.Length}"));
+            if (m.Span.IndexOf(true) < 0)
                 return new ActOutcome(Invalid("action_mask", "action_mask must allow at least one action (a true value)"));
         }
         lock (ep.Gate)
@@ -119,24 +130,36 @@ public sealed class ExternalEpisodeTable
             if (ep.Log.Ended) return new ActOutcome(Ended(ep));
         }
 
-        var weights = ep.Training ? _latest : ep.Pinned;
-        if (weights is null)
+        var request = _requests.TryDequeue(out var pooled) ? pooled : new ActRequest(_spec.ObservationSize, _spec.ActionCount);
+        try
         {
-            try { await _firstWeights.Task.WaitAsync(FirstWeightsWait).ConfigureAwait(false); }
-            catch (TimeoutException) { return new ActOutcome(Unavailable($"no weights yet after {FirstWeightsWait.TotalSeconds:F0} s: the learner has not published any")); }
-            weights = ep.Training ? _latest! : PinLate(ep);
+            var weights = ep.Training ? _latest : ep.Pinned;
+            // The inputs go into the request's own buffers before any await: the caller's are only promised until then.
+            request.Prepare(observation.Span, mask is { } given ? given.Span : default, mask is not null, ep.Epsilon, weights!);
+            if (weights is null)
+            {
+                try { await _firstWeights.Task.WaitAsync(FirstWeightsWait).ConfigureAwait(false); }
+                catch (TimeoutException) { return new ActOutcome(Unavailable($"no weights yet after {FirstWeightsWait.TotalSeconds:F0} s: the learner has not published any")); }
+                weights = ep.Training ? _latest! : PinLate(ep);
+                request.Prepare(request.Observation, request.Mask, request.Mask is not null, ep.Epsilon, weights);
+            }
+            var answered = await Policy.ChooseAsync(request).ConfigureAwait(false);
+            long step;
+            lock (ep.Gate)
+            {
+                if (ep.Log.Ended) return new ActOutcome(Ended(ep));
+                step = ep.Log.Add(answered.Observation, answered.Action, _clock(), answered.ExpectedReward);
+                ep.LastActivity = _clock();
+                ep.WeightsVersion = weights.Version;
+            }
+            Interlocked.Increment(ref _acts);
+            return new ActOutcome(StepLogResult.Success(step), answered.Action, weights.Version);
         }
-        var request = await Policy.ChooseAsync(new ActRequest(observation, mask, ep.Epsilon, weights)).ConfigureAwait(false);
-        long step;
-        lock (ep.Gate)
+        finally
         {
-            if (ep.Log.Ended) return new ActOutcome(Ended(ep));
-            step = ep.Log.Add(observation, request.Action, _clock(), request.ExpectedReward);
-            ep.LastActivity = _clock();
-            ep.WeightsVersion = weights.Version;
+            request.Release();
+            _requests.Enqueue(request);
         }
-        Interlocked.Increment(ref _acts);
-        return new ActOutcome(StepLogResult.Success(step), request.Action, weights.Version);
     }
 
     public StepLogResult LogReturns(string id, double reward, long? step)
@@ -152,7 +175,7 @@ public sealed class ExternalEpisodeTable
     }
 
     /// <summary>Records an action the game chose itself (off-policy data); returns the step index.</summary>
-    public StepLogResult LogAction(string id, float[] observation, int action)
+    public StepLogResult LogAction(string id, ReadOnlySpan<float> observation, int action)
     {
         if (!_episodes.TryGetValue(id, out var ep)) return Missing(id);
         if (_closedReason is { } why) return Unavailable(why);
@@ -169,7 +192,7 @@ public sealed class ExternalEpisodeTable
     }
 
     /// <summary>Ends an episode; its steps stay open for rewards until max-reward-delay has passed. Returns the return so far.</summary>
-    public StepLogResult End(string id, float[] observation, bool terminated)
+    public StepLogResult End(string id, ReadOnlySpan<float> observation, bool terminated)
     {
         if (!_episodes.TryGetValue(id, out var ep)) return Missing(id);
         if (CheckObservation(observation, "observation") is { } bad) return bad;
@@ -212,7 +235,7 @@ public sealed class ExternalEpisodeTable
                 finished.Add(new FinishedEpisode(ep.Training, ep.Log.Return, (int)ep.Log.StepCount, ep.WeightsVersion, ep.Training ? null : ep.Pinned));
             }
         }
-        return new ExternalCounters(Open, Steps, Acts, pending, dropped, emitted, Policy.Agreement.Rate, Policy.Agreement.Checked);
+        return new ExternalCounters(Open, Steps, Acts, pending, dropped, emitted, Policy.Agreement.Rate, Policy.Agreement.Checked, Gate is not null);
     }
 
     private void EndedOne(Episode ep)
@@ -243,7 +266,7 @@ public sealed class ExternalEpisodeTable
         }
     }
 
-    private StepLogResult? CheckObservation(float[] observation, string field)
+    private StepLogResult? CheckObservation(ReadOnlySpan<float> observation, string field)
     {
         if (observation.Length != _spec.ObservationSize)
             return Invalid(field, $"{field} must have {_spec.ObservationSize} values, got {observation.Length}");
@@ -298,5 +321,6 @@ public readonly record struct ActOutcome(StepLogResult Result, int Action = 0, l
 public sealed record FinishedEpisode(bool Training, double Return, int Length, long WeightsVersion, WeightsSnapshot? Weights);
 
 /// <summary>Counters of the external episodes, as of the last collect.</summary>
+/// <param name="Gate">Whether the run has an action gate.</param>
 public sealed record ExternalCounters(int OpenEpisodes, long Steps, long Acts, long PendingSteps, long DroppedSteps, long EmittedTransitions,
-    double? GateAgreementRate, long GateChecks);
+    double? GateAgreementRate, long GateChecks, bool Gate = false);

@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using ActorTrainer.Dashboard.Security;
 using ActorTrainer.Dashboard.Tests.Harness;
+using ActorTrainer.Dashboard.Tests.External;
 using ActorTrainer.Training.Control;
+using ActorTrainer.Training.External;
+using ActorTrainer.Training.Runs;
+using ActorTrainer.Training.Tests.Support;
 using Xunit.Abstractions;
 
 namespace ActorTrainer.Dashboard.Tests.Chromium;
@@ -102,6 +106,52 @@ public sealed class BrowserTests(ITestOutputHelper log)
         Assert.Equal(RunState.Running, status.State);
         Assert.Null(status.WatchedRunner);
         Assert.True(File.Exists(screenshot));
+    }
+
+    /// <summary>The game's rule for the gate test: action 1 is never allowed while the first observation value is positive.</summary>
+    private sealed class NoRightWhenPositive : IActionGate
+    {
+        public GateVerdict Check(ReadOnlySpan<float> observation, int action) =>
+            observation[0] > 0 && action == 1 ? GateVerdict.Veto : GateVerdict.Allow;
+    }
+
+    [Fact]
+    public async Task Dashboard_in_chromium_shows_the_gate_agreement_rate_of_an_external_run_with_a_gate()
+    {
+        var root = Directory.CreateTempSubdirectory("actortrainer-browser-gate-").FullName;
+        try
+        {
+            var game = new ExternalEnvironment(observationSize: 4, actions: 2) { Gate = new NoRightWhenPositive() };
+            await using var run = TrainingRun.Start(ExternalRun.Config(root), new TrainingRunOptions { External = game });
+            var table = run.External!;
+            Assert.True(table.Start(training: true, out var id).Ok);
+            var rng = new Random(5);
+            for (var i = 0; i < 200; i++)
+                Assert.True((await table.ActAsync(id, [(float)rng.NextDouble() * 2 - 1, 0f, 0f, 0f], null)).Result.Ok);
+            // The counters reach status with the run's stats reports: wait for the 200 checks, then the rate is fixed.
+            using var ticks = new MetricsTicks(run.Events);
+            TrainingStatus s;
+            for (var i = 0; (s = await run.Control.GetStatusAsync(CancellationToken.None)).External is not { GateChecks: 200 }; i++)
+            {
+                Assert.True(i < 30, "status never showed the gate's 200 checks in 30 ticks");
+                await ticks.NextAsync(TimeSpan.FromSeconds(30));
+            }
+            Assert.True(s.External!.Gate);
+            var rate = s.External.GateAgreementRate!.Value;
+            Assert.InRange(rate, 0.0, 1.0);
+            var shown = (100 * rate).ToString("N1", System.Globalization.CultureInfo.InvariantCulture) + "%";
+
+            await using var d = await RunningDashboard.StartAsync(run.Control, configure: o => o with { External = table });
+            var screenshot = Path.Combine(RepositoryRoot(), "artifacts", "dashboard-external-gate.png");
+            await RunScriptAsync("external-gate-test.mjs", [d.LocalBase.AbsoluteUri, screenshot, shown, "200"], onLine: null);
+            Assert.True(File.Exists(screenshot));
+            await run.StopAsync();
+        }
+        finally
+        {
+            try { Directory.Delete(root, recursive: true); }
+            catch (IOException ex) { log.WriteLine($"temp folder {root} left behind: {ex.Message}"); }
+        }
     }
 
     /// <summary>

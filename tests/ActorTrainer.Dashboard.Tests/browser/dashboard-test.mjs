@@ -53,6 +53,8 @@ await runInChromium(screenshot, async (page, state) => {
   log(`${charts} charts drawing live metrics`);
   const members = await page.evaluate(() => document.getElementById('members-card').hidden);
   if (!members) throw new Error('a local training has no cluster members, yet the members table is shown');
+  const externalBoxes = await page.evaluate(() => [document.getElementById('external-stat').hidden, document.getElementById('gate-stat').hidden]);
+  if (!externalBoxes[0] || !externalBoxes[1]) throw new Error('a CartPole run has no external episodes nor a gate, yet their boxes are shown');
 
   state.step = 'evaluation chart';
   // A real run evaluates about once a second: the eval chart must show points and the best so far.

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using ActorTrainer.Cli.Parsing;
@@ -12,9 +11,12 @@ using ActorTrainer.Training.Runs;
 namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
-/// `actortrainer bench external [--json] [--seconds S]`: drives the external-episodes API of a real run on loopback,
-/// first with 64 concurrent episodes, then with 1: acts per second, act latency p50/p99, and the experience rate that
-/// reached the replay. Client and server share the machine, so the figures include the client's own cost.
+/// `actortrainer bench external [--json] [--seconds S] [--episodes N]`: drives the external-episodes API of a real run
+/// on loopback, first with N (64) concurrent episodes, then with 1, each act followed by a log-returns: acts per
+/// second, act latency p50/p99, process CPU and allocation per act, and the experience rate that reached the replay. Client and
+/// server share the machine (one keep-alive connection per episode, see <see cref="BenchHttpConnection"/>), so the
+/// figures include the client's own cost; CPU and allocation per act count everything in the process (client, server,
+/// learner, the rest of the run).
 /// </summary>
 public static class BenchExternalCommand
 {
@@ -23,17 +25,18 @@ public static class BenchExternalCommand
     public static CliCommand Create()
     {
         var json = CliOptions.Flag("--json", "one JSON object: acts_per_s and act latency p50/p99 for 64 episodes and 1, experience rate, load average");
-        var seconds = CliOptions.Double("--seconds", "time per measurement", 5.0, 0.5, 600, "S");
+        var seconds = CliOptions.Double("--seconds", "time per measurement (the warm-up takes at most 1 s more)", 5.0, 0.1, 600, "S");
+        var episodes = CliOptions.Int("--episodes", "concurrent episodes of the first measurement (the second has 1)", 64, 1, 256);
         var command = new CliCommand("external", "external-episodes API: acts/s and act latency with 64 concurrent episodes and with 1",
             "actortrainer bench external --json")
         {
-            json, seconds,
+            json, seconds, episodes,
         };
-        command.SetRun(ctx => Run(ctx.Get(json), ctx.Get(seconds), ctx.Out, ctx.Cancellation));
+        command.SetRun(ctx => Run(ctx.Get(json), ctx.Get(seconds), ctx.Get(episodes), ctx.Out, ctx.Cancellation));
         return command;
     }
 
-    private static async Task<int> Run(bool json, double seconds, TextWriter stdout, CancellationToken ct)
+    private static async Task<int> Run(bool json, double seconds, int episodes, TextWriter stdout, CancellationToken ct)
     {
 
         var root = Directory.CreateTempSubdirectory("actortrainer-bench-external-").FullName;
@@ -43,13 +46,13 @@ public static class BenchExternalCommand
             await using var run = TrainingRun.Start(config);
             await using var server = await DashboardServer.StartAsync(run.Control, new DashboardOptions { Urls = "http://127.0.0.1:0", External = run.External },
                 Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, ct);
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = server.BaseAddress };
 
-            await Measure(http, 8, TimeSpan.FromSeconds(1), ct); // warm-up: JIT, connections, first weights
+            // Warm-up: JIT, first weights.
+            await Measure(server.BaseAddress, Math.Min(8, episodes), TimeSpan.FromSeconds(Math.Min(1, seconds)), ct);
             var inserted0 = await Inserted(run, ct);
-            var many = await Measure(http, 64, TimeSpan.FromSeconds(seconds), ct);
+            var many = await Measure(server.BaseAddress, episodes, TimeSpan.FromSeconds(seconds), ct);
             var inserted1 = await Inserted(run, ct);
-            var one = await Measure(http, 1, TimeSpan.FromSeconds(seconds), ct);
+            var one = await Measure(server.BaseAddress, 1, TimeSpan.FromSeconds(seconds), ct);
             var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
             var experience = (inserted1.Steps - inserted0.Steps) / many.Seconds;
 
@@ -57,17 +60,17 @@ public static class BenchExternalCommand
             {
                 stdout.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                 {
-                    ["episodes_64"] = many.ToJson(),
+                    [$"episodes_{episodes}"] = many.ToJson(),
                     ["episodes_1"] = one.ToJson(),
-                    ["experience_transitions_per_s_64"] = Math.Round(experience),
+                    [$"experience_transitions_per_s_{episodes}"] = Math.Round(experience),
                     ["load_average_1m"] = load,
                     ["cores"] = Environment.ProcessorCount,
                 }));
             }
             else
             {
-                stdout.WriteLine($"64 episodes: {many.ActsPerSecond:N0} acts/s, p50 {many.P50:F3} ms, p99 {many.P99:F3} ms; experience {experience:N0} steps/s");
-                stdout.WriteLine($" 1 episode:  {one.ActsPerSecond:N0} acts/s, p50 {one.P50:F3} ms, p99 {one.P99:F3} ms");
+                stdout.WriteLine($"{episodes} episodes: {many.ActsPerSecond:N0} acts/s, p50 {many.P50:F3} ms, p99 {many.P99:F3} ms, {many.CpuMicrosPerAct:F1} µs CPU and {many.BytesPerAct:N0} B allocated per act; experience {experience:N0} steps/s");
+                stdout.WriteLine($"1 episode: {one.ActsPerSecond:N0} acts/s, p50 {one.P50:F3} ms, p99 {one.P99:F3} ms, {one.CpuMicrosPerAct:F1} µs CPU and {one.BytesPerAct:N0} B allocated per act");
                 stdout.WriteLine($"load average {load} on {Environment.ProcessorCount} cores");
             }
             await run.StopAsync(CancellationToken.None);
@@ -86,50 +89,100 @@ public static class BenchExternalCommand
         return (s.ReplaySize, s.ElapsedSeconds);
     }
 
-    private static async Task<Result> Measure(HttpClient http, int episodes, TimeSpan duration, CancellationToken ct)
+    private static async Task<Result> Measure(Uri server, int episodes, TimeSpan duration, CancellationToken ct)
     {
-        var latencies = new List<double>[episodes];
-        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, episodes).Select(w => Task.Run(async () =>
+        var connections = new BenchHttpConnection[episodes];
+        try
         {
-            var mine = latencies[w] = new List<double>(100_000);
-            var rng = new Random(w);
-            var obs = new float[4];
-            while (Stopwatch.GetTimestamp() < stopAt)
+            for (var w = 0; w < episodes; w++) connections[w] = await BenchHttpConnection.ConnectAsync(server, ct);
+            var latencies = new double[episodes][];
+            var counts = new int[episodes];
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated0 = GC.GetTotalAllocatedBytes();
+            var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+            var started = Stopwatch.GetTimestamp();
+            await Task.WhenAll(Enumerable.Range(0, episodes).Select(w => Task.Run(async () =>
             {
-                var id = (await PostJson(http, "api/external/episodes", """{"training":true}""", ct)).GetProperty("episode_id").GetString()!;
-                for (var step = 0; step < EpisodeLength && Stopwatch.GetTimestamp() < stopAt; step++)
+                var c = connections[w];
+                var mine = latencies[w] = new double[1 << 16];
+                var n = 0;
+                var rng = new Random(w);
+                var obs = new float[4];
+                var body = new byte[256];
+                while (Stopwatch.GetTimestamp() < stopAt)
                 {
-                    for (var i = 0; i < obs.Length; i++) obs[i] = (float)(rng.NextDouble() * 0.2 - 0.1);
-                    var body = $"{{\"observation\":[{string.Join(',', obs.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}]}}";
-                    var t0 = Stopwatch.GetTimestamp();
-                    await PostJson(http, $"api/external/episodes/{id}/act", body, ct);
-                    mine.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                    await PostJson(http, $"api/external/episodes/{id}/log-returns", """{"reward":1}""", ct);
+                    c.Begin("/api/external/episodes"u8);
+                    c.Body("""{"training":true}"""u8);
+                    var prefix = Encoding.ASCII.GetBytes($"/api/external/episodes/{EpisodeId(await Expect(c, 201, ct))}/");
+                    for (var step = 0; step < EpisodeLength && Stopwatch.GetTimestamp() < stopAt; step++)
+                    {
+                        for (var i = 0; i < obs.Length; i++) obs[i] = (float)(rng.NextDouble() * 0.2 - 0.1);
+                        var length = ObservationBody(obs, body);
+                        var t0 = Stopwatch.GetTimestamp();
+                        c.Begin(prefix, "act"u8);
+                        c.Body(body.AsSpan(0, length));
+                        await Expect(c, 200, ct);
+                        var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                        if (n == mine.Length) Array.Resize(ref mine, n * 2);
+                        mine[n++] = ms;
+                        c.Begin(prefix, "log-returns"u8);
+                        c.Body("""{"reward":1}"""u8);
+                        await Expect(c, 200, ct);
+                    }
+                    c.Begin(prefix, "end"u8);
+                    c.Body("""{"observation":[0,0,0,0],"terminated":true}"""u8);
+                    await Expect(c, 200, ct);
                 }
-                await PostJson(http, $"api/external/episodes/{id}/end", """{"observation":[0,0,0,0],"terminated":true}""", ct);
-            }
-        }, ct)));
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Result(episodes, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), elapsed, all.Length);
+                latencies[w] = mine;
+                counts[w] = n;
+            }, ct)));
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+            var allocated = GC.GetTotalAllocatedBytes() - allocated0;
+            var all = latencies.SelectMany((l, w) => l.Take(counts[w])).Order().ToArray();
+            return new Result(episodes, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), elapsed, all.Length,
+                all.Length == 0 ? double.NaN : cpu * 1e6 / all.Length, all.Length == 0 ? double.NaN : (double)allocated / all.Length);
+        }
+        finally
+        {
+            foreach (var c in connections) c?.Dispose();
+        }
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
-    private static async Task<JsonElement> PostJson(HttpClient http, string path, string json, CancellationToken ct)
+    // {"observation":[a,b,c,d]} in UTF-8, shortest round-trip floats.
+    private static int ObservationBody(float[] obs, byte[] into)
     {
-        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var res = await http.PostAsync(path, content, ct);
-        var text = await res.Content.ReadAsStringAsync(ct);
-        if (!res.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: HTTP {(int)res.StatusCode}: {text}");
-        using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.Clone();
+        var span = into.AsSpan();
+        "{\"observation\":["u8.CopyTo(span);
+        var n = 16;
+        for (var i = 0; i < obs.Length; i++)
+        {
+            if (i > 0) span[n++] = (byte)',';
+            obs[i].TryFormat(span[n..], out var written, default, CultureInfo.InvariantCulture);
+            n += written;
+        }
+        "]}"u8.CopyTo(span[n..]);
+        return n + 2;
     }
 
-    private sealed record Result(int Episodes, double ActsPerSecond, double P50, double P99, double Seconds, int Acts)
+    private static async ValueTask<ReadOnlyMemory<byte>> Expect(BenchHttpConnection c, int status, CancellationToken ct)
+    {
+        var (code, body) = await c.SendAsync(ct);
+        if (code != status) throw new InvalidOperationException($"expected HTTP {status}, got {code}: {Encoding.UTF8.GetString(body.Span)}");
+        return body;
+    }
+
+    private static string EpisodeId(ReadOnlyMemory<byte> json)
+    {
+        var r = new Utf8JsonReader(json.Span);
+        while (r.Read())
+            if (r.TokenType == JsonTokenType.PropertyName && r.ValueTextEquals("episode_id"u8) && r.Read())
+                return r.GetString()!;
+        throw new InvalidOperationException($"no episode_id in {Encoding.UTF8.GetString(json.Span)}");
+    }
+    private sealed record Result(int Episodes, double ActsPerSecond, double P50, double P99, double Seconds, int Acts, double CpuMicrosPerAct, double BytesPerAct)
     {
         public Dictionary<string, object> ToJson() => new()
         {
@@ -137,6 +190,8 @@ public static class BenchExternalCommand
             ["act_latency_p50_ms"] = Math.Round(P50, 3),
             ["act_latency_p99_ms"] = Math.Round(P99, 3),
             ["acts"] = Acts,
+            ["cpu_us_per_act"] = Math.Round(CpuMicrosPerAct, 1),
+            ["allocated_bytes_per_act"] = Math.Round(BytesPerAct),
         };
     }
 }
