@@ -8,6 +8,7 @@
 #   bench/cartpole_sweep.sh old='--hidden 256,256 --runners 0' new=''
 # An empty FLAGS means the built-in defaults. Leading VAR=value words are set in the run's environment instead, e.g.
 #   tc0='DOTNET_TieredCompilation=0'
+# and a leading dll=PATH runs that configuration with another build (e.g. a copy of the previous commit's output).
 # An empty FLAGS means the built-in defaults. One line per run goes to DIR/runs.tsv as it finishes (label, seed,
 # solved, seconds_to_solve, updates, env steps, CPU seconds of the process, 1-minute load average before the run);
 # the table at the end has each configuration's median, min and max over its seeds.
@@ -68,10 +69,12 @@ for seed in $seeds; do
     load1="$(cut -d' ' -f1 /proc/loadavg)"
     envs=()
     args=()
+    run_dll="$dll"
     for word in ${flags[$i]}; do
+      if [ ${#args[@]} -eq 0 ] && [[ "$word" == dll=* ]]; then run_dll="${word#dll=}"; continue; fi
       if [ ${#args[@]} -eq 0 ] && [[ "$word" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then envs+=("$word"); else args+=("$word"); fi
     done
-    if ! env "${envs[@]}" /usr/bin/time -f '%U %S' -o "$out/time.txt" dotnet "$dll" train --env CartPole-v1 --until-solved --seed "$seed" \
+    if ! env "${envs[@]}" /usr/bin/time -f '%U %S' -o "$out/time.txt" dotnet "$run_dll" train --env CartPole-v1 --until-solved --seed "$seed" \
         --plain --max-seconds "$max_seconds" --run-dir "$out/runs" --summary-json "$summary" "${args[@]}" \
         > "$out/$name-seed$seed.log" 2>&1; then
       echo "warning: $name seed $seed exited non-zero, see $out/$name-seed$seed.log" >&2
