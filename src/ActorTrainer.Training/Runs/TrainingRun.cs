@@ -136,9 +136,6 @@ public sealed class TrainingRun : IAsyncDisposable
         if (_controller is not null) throw new InvalidOperationException($"run {Directory.RunId} is already started");
         System = system;
         Events.Log = system.Log;
-        // Before the clock starts: compiling the hot kernels is the process's cost, not the run's (JitWarmup).
-        var warmup = JitWarmup.Run(Config, _setup.NetworkSpec);
-        system.Log.Debug("JIT warm-up took {0:F0} ms", warmup.TotalMilliseconds);
         var clock = new RunClock(_setup.Resume?.Counters.ElapsedSeconds ?? 0);
         var children = ControllerChildren.Default(Config, Directory, _setup, Events, clock);
         _controller = system.ActorOf(Props.Create(() => new Controller(Config, Directory, _setup, clock, children, _completion)), "controller");
