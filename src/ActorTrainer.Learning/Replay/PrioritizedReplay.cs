@@ -9,9 +9,7 @@ namespace ActorTrainer.Learning.Replay;
 public sealed class PrioritizedReplay : ITransitionSink
 {
     private readonly TransitionStore _store;
-    private readonly SumTree _tree;
-    private readonly Random _random;
-    private double _maxPriority = 1.0;
+    private readonly Priorities _priorities;
     private int _next;
 
     public PrioritizedReplay(int observationSize, PrioritizedReplayOptions options, int seed)
@@ -20,8 +18,7 @@ public sealed class PrioritizedReplay : ITransitionSink
         options.Validate();
         Options = options;
         _store = new TransitionStore(options.Capacity, observationSize);
-        _tree = new SumTree(options.Capacity);
-        _random = new Random(seed);
+        _priorities = new Priorities(options, seed, zeroIsEmpty: false);
     }
 
     public PrioritizedReplayOptions Options { get; }
@@ -31,17 +28,17 @@ public sealed class PrioritizedReplay : ITransitionSink
     public long TotalAdded { get; private set; }
 
     /// <summary>Batches sampled so far (drives β annealing).</summary>
-    public long SampleCalls { get; private set; }
+    public long SampleCalls => _priorities.SampleCalls;
 
     /// <summary>β for the next batch.</summary>
-    public float Beta => (float)Math.Min(1.0, Options.BetaStart + (1.0 - Options.BetaStart) * SampleCalls / Options.BetaAnnealSamples);
+    public float Beta => _priorities.Beta;
 
     /// <summary>Memory per stored transition at <paramref name="capacity"/>: the fields plus this slot's share of both trees.</summary>
     public static double BytesPerTransition(int observationSize, int capacity) =>
         TransitionStore.BytesPerTransition(observationSize) + (double)SumTree.BytesFor(capacity) / capacity;
 
     /// <summary>Priority (before α) of a slot, for inspection and tests.</summary>
-    public double PriorityOf(int index) => _tree[index];
+    public double PriorityOf(int index) => _priorities[index];
 
     /// <summary>
     /// Adds a transition whose TD error is already known (Ape-X actors compute it from their own Q-values), so it
@@ -49,22 +46,12 @@ public sealed class PrioritizedReplay : ITransitionSink
     /// </summary>
     public void Add(in NStepTransition transition, float tdError)
     {
-        if (!float.IsFinite(tdError))
-        {
-            Add(transition);
-            return;
-        }
         _store.Write(_next, transition);
-        SetPriority(_next, tdError);
+        _priorities.SetFromTdError(_next, tdError);
         Advance();
     }
 
-    public void Add(in NStepTransition transition)
-    {
-        _store.Write(_next, transition);
-        _tree.Set(_next, Math.Pow(_maxPriority, Options.Alpha));
-        Advance();
-    }
+    public void Add(in NStepTransition transition) => Add(transition, float.NaN);
 
     private void Advance()
     {
@@ -80,47 +67,21 @@ public sealed class PrioritizedReplay : ITransitionSink
     public void SampleBatch(ReplayBatch batch, int batchSize)
     {
         _store.EnsureCanSample(batch, batchSize, Count);
-        var beta = Beta;
-        var total = _tree.Total;
-        var segment = total / batchSize;
-        // Largest weight belongs to the least likely transition: (N · p_min / total)^−β.
-        var maxWeight = Math.Pow(Count * _tree.Min / total, -beta);
+        _priorities.BeginBatch(batchSize, Count);
         for (var i = 0; i < batchSize; i++)
         {
-            var mass = Math.Min((i + _random.NextDouble()) * segment, total * (1 - 1e-12));
-            var index = _tree.FindPrefixSum(mass);
-            if (index >= Count) index = Count - 1; // only reachable through rounding at the very top of the range
-            var p = _tree[index] / total;
-            batch.Weights[i] = (float)(Math.Pow(Count * p, -beta) / maxWeight);
+            var index = _priorities.Draw(i, Count, out batch.Weights[i]);
             _store.CopyTo(index, batch, i);
         }
         batch.Count = batchSize;
-        SampleCalls++;
+        _priorities.EndBatch();
     }
 
     /// <summary>Sets new priorities from raw TD-error magnitudes: p = (|δ| + ε)^α.</summary>
     public void UpdatePriorities(ReadOnlySpan<int> indices, ReadOnlySpan<float> tdErrors)
     {
-        if (indices.Length != tdErrors.Length)
-            throw new ArgumentException($"{indices.Length} indices but {tdErrors.Length} priorities; they must match");
-        for (var i = 0; i < indices.Length; i++)
-        {
-            var index = indices[i];
-            if ((uint)index >= (uint)Count)
-                throw new ArgumentOutOfRangeException(nameof(indices), index, $"index {i} is {index}; it must be between 0 and {Count - 1}");
-            var e = tdErrors[i];
-            if (!float.IsFinite(e))
-                throw new ArgumentOutOfRangeException(nameof(tdErrors), e, $"priority {i} (slot {index}) must be finite");
-            SetPriority(index, e);
-        }
-    }
-
-    // p = (|δ| + ε)^α; the largest raw priority seen is what new transitions without a known δ get.
-    private void SetPriority(int index, float tdError)
-    {
-        var raw = Math.Abs((double)tdError) + Options.PriorityEpsilon;
-        _maxPriority = Math.Max(_maxPriority, raw);
-        _tree.Set(index, Math.Pow(raw, Options.Alpha));
+        Priorities.CheckUpdate(indices, tdErrors, Count);
+        for (var i = 0; i < indices.Length; i++) _priorities.SetFromTdError(indices[i], tdErrors[i]);
     }
 
     private const uint SnapshotMagic = 0x50525441; // "ATRP" little-endian
@@ -142,10 +103,10 @@ public sealed class PrioritizedReplay : ITransitionSink
         w.Write(_next);
         w.Write(TotalAdded);
         w.Write(SampleCalls);
-        w.Write(_maxPriority);
+        w.Write(_priorities.MaxRaw);
         w.Flush();
         _store.WriteTo(stream, Count);
-        for (var i = 0; i < Count; i++) w.Write(_tree[i]);
+        for (var i = 0; i < Count; i++) w.Write(_priorities[i]);
         w.Flush();
     }
 
@@ -178,14 +139,14 @@ public sealed class PrioritizedReplay : ITransitionSink
             {
                 var p = r.ReadDouble();
                 if (!double.IsFinite(p) || p < 0) throw new InvalidDataException($"replay snapshot priority {i} is {p}; priorities must be finite and >= 0");
-                _tree.Set(i, p);
+                _priorities.SetStored(i, p);
             }
-            for (var i = count; i < Capacity; i++) _tree.Set(i, 0);
+            for (var i = count; i < Capacity; i++) _priorities.SetStored(i, 0);
             Count = count;
             _next = next;
             TotalAdded = totalAdded;
-            SampleCalls = sampleCalls;
-            _maxPriority = maxPriority;
+            _priorities.SampleCalls = sampleCalls;
+            _priorities.MaxRaw = maxPriority;
         }
         catch (EndOfStreamException)
         {

@@ -27,10 +27,8 @@ public sealed class StreamReplay
     private readonly float[] _returns;
     private readonly float[] _discounts;
     private readonly int[] _nextSlots;
-    private readonly SumTree _tree;
+    private readonly Priorities _priorities;
     private readonly StreamPositions _streams = new();
-    private readonly Random _random;
-    private double _maxPriority = 1.0;
 
     public StreamReplay(int observationSize, PrioritizedReplayOptions options, int seed)
     {
@@ -46,8 +44,7 @@ public sealed class StreamReplay
         _returns = new float[Capacity];
         _discounts = new float[Capacity];
         _nextSlots = new int[Capacity];
-        _tree = new SumTree(Capacity, zeroIsEmpty: true);
-        _random = new Random(seed);
+        _priorities = new Priorities(options, seed, zeroIsEmpty: true);
     }
 
     public PrioritizedReplayOptions Options { get; }
@@ -70,17 +67,17 @@ public sealed class StreamReplay
     public long Dropped { get; private set; }
 
     /// <summary>Batches sampled so far (drives β annealing).</summary>
-    public long SampleCalls { get; private set; }
+    public long SampleCalls => _priorities.SampleCalls;
 
     /// <summary>β for the next batch.</summary>
-    public float Beta => (float)Math.Min(1.0, Options.BetaStart + (1.0 - Options.BetaStart) * SampleCalls / Options.BetaAnnealSamples);
+    public float Beta => _priorities.Beta;
 
     /// <summary>Memory per slot at <paramref name="capacity"/>: the observation, the transition fields and the slot's share of both trees.</summary>
     public static double BytesPerSlot(int observationSize, int capacity) =>
         (double)observationSize * sizeof(float) + sizeof(int) + 2 * sizeof(float) + sizeof(int) + (double)SumTree.BytesFor(capacity) / capacity;
 
     /// <summary>Priority (before α) of a slot; 0 when no transition starts there.</summary>
-    public double PriorityOf(int slot) => _tree[slot];
+    public double PriorityOf(int slot) => _priorities[slot];
 
     /// <summary>
     /// Stores observations <paramref name="firstPosition"/>, +1, ... of <paramref name="stream"/> (row-major in
@@ -99,10 +96,10 @@ public sealed class StreamReplay
         for (var i = 0; i < count; i++)
         {
             var slot = (int)(ObservationsAdded % Capacity);
-            if (_tree[slot] > 0)
+            if (_priorities[slot] > 0)
             {
                 // The transition that started here leaves with its observation.
-                _tree.Set(slot, 0);
+                _priorities.SetStored(slot, 0);
                 Count--;
             }
             rows.Slice(i * o, o).CopyTo(_observations.AsSpan(slot * o, o));
@@ -132,9 +129,8 @@ public sealed class StreamReplay
         _returns[slot] = @return;
         _discounts[slot] = discount;
         _nextSlots[slot] = (int)(toGlobal % Capacity);
-        if (!(_tree[slot] > 0)) Count++;
-        if (float.IsFinite(tdError)) SetPriority(slot, tdError);
-        else _tree.Set(slot, Math.Pow(_maxPriority, Options.Alpha));
+        if (!(_priorities[slot] > 0)) Count++;
+        _priorities.SetFromTdError(slot, tdError);
         TotalAdded++;
         return true;
     }
@@ -159,18 +155,11 @@ public sealed class StreamReplay
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batch size must be between 1 and the batch capacity {batch.Capacity}");
         if (Count == 0)
             throw new InvalidOperationException("the replay holds no transitions; add some before sampling");
-        var beta = Beta;
-        var total = _tree.Total;
-        var segment = total / batchSize;
-        // Largest weight belongs to the least likely transition: (N · p_min / total)^−β.
-        var maxWeight = Math.Pow(Count * _tree.Min / total, -beta);
+        _priorities.BeginBatch(batchSize, Count);
         var o = ObservationSize;
         for (var i = 0; i < batchSize; i++)
         {
-            var mass = Math.Min((i + _random.NextDouble()) * segment, total * (1 - 1e-12));
-            var slot = _tree.FindPrefixSum(mass);
-            var p = _tree[slot] / total;
-            batch.Weights[i] = (float)(Math.Pow(Count * p, -beta) / maxWeight);
+            var slot = _priorities.Draw(i, Capacity, out batch.Weights[i]);
             _observations.AsSpan(slot * o, o).CopyTo(batch.Observations.AsSpan(i * o, o));
             _observations.AsSpan(_nextSlots[slot] * o, o).CopyTo(batch.NextObservations.AsSpan(i * o, o));
             batch.Actions[i] = _actions[slot];
@@ -180,32 +169,18 @@ public sealed class StreamReplay
             batch.Indices[i] = slot;
         }
         batch.Count = batchSize;
-        SampleCalls++;
+        _priorities.EndBatch();
     }
 
     /// <summary>Sets new priorities from raw TD-error magnitudes: p = (|δ| + ε)^α. Slots whose transition was overwritten meanwhile are skipped.</summary>
     public void UpdatePriorities(ReadOnlySpan<int> slots, ReadOnlySpan<float> tdErrors)
     {
-        if (slots.Length != tdErrors.Length)
-            throw new ArgumentException($"{slots.Length} slots but {tdErrors.Length} priorities; they must match");
+        Priorities.CheckUpdate(slots, tdErrors, Capacity);
         for (var i = 0; i < slots.Length; i++)
         {
-            var slot = slots[i];
-            if ((uint)slot >= (uint)Capacity)
-                throw new ArgumentOutOfRangeException(nameof(slots), slot, $"slot {i} is {slot}; it must be between 0 and {Capacity - 1}");
-            var e = tdErrors[i];
-            if (!float.IsFinite(e))
-                throw new ArgumentOutOfRangeException(nameof(tdErrors), e, $"priority {i} (slot {slot}) must be finite");
             // A sampled transition may have left while the learner trained on it; its slot must stay unsampleable.
-            if (_tree[slot] > 0) SetPriority(slot, e);
+            if (_priorities[slots[i]] > 0) _priorities.SetFromTdError(slots[i], tdErrors[i]);
         }
-    }
-
-    private void SetPriority(int slot, float tdError)
-    {
-        var raw = Math.Abs((double)tdError) + Options.PriorityEpsilon;
-        _maxPriority = Math.Max(_maxPriority, raw);
-        _tree.Set(slot, Math.Pow(raw, Options.Alpha));
     }
 
     /// <summary>
@@ -223,7 +198,7 @@ public sealed class StreamReplay
         w.Write(ObservationsAdded);
         w.Write(TotalAdded);
         w.Write(SampleCalls);
-        w.Write(_maxPriority);
+        w.Write(_priorities.MaxRaw);
         w.Flush();
         var used = (int)Math.Min(ObservationsAdded, Capacity);
         var o = ObservationSize;
@@ -232,7 +207,7 @@ public sealed class StreamReplay
         stream.Write(MemoryMarshal.AsBytes(_returns.AsSpan(0, used)));
         stream.Write(MemoryMarshal.AsBytes(_discounts.AsSpan(0, used)));
         stream.Write(MemoryMarshal.AsBytes(_nextSlots.AsSpan(0, used)));
-        for (var i = 0; i < used; i++) w.Write(_tree[i]);
+        for (var i = 0; i < used; i++) w.Write(_priorities[i]);
         w.Flush();
     }
 
@@ -269,15 +244,15 @@ public sealed class StreamReplay
                 var p = r.ReadDouble();
                 if (!double.IsFinite(p) || p < 0) throw new InvalidDataException($"replay snapshot priority {i} is {p}; priorities must be finite and >= 0");
                 if (p > 0 && (uint)_nextSlots[i] >= (uint)used) throw new InvalidDataException($"replay snapshot slot {i} points at slot {_nextSlots[i]}, beyond the {used} stored");
-                _tree.Set(i, p);
+                _priorities.SetStored(i, p);
                 if (p > 0) count++;
             }
-            for (var i = used; i < Capacity; i++) _tree.Set(i, 0);
+            for (var i = used; i < Capacity; i++) _priorities.SetStored(i, 0);
             Count = count;
             ObservationsAdded = observationsAdded;
             TotalAdded = totalAdded;
-            SampleCalls = sampleCalls;
-            _maxPriority = maxPriority;
+            _priorities.SampleCalls = sampleCalls;
+            _priorities.MaxRaw = maxPriority;
             _streams.Clear();
         }
         catch (EndOfStreamException)
