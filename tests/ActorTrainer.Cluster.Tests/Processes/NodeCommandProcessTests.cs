@@ -35,7 +35,10 @@ public sealed class NodeCommandProcessTests(ITestOutputHelper output) : IDisposa
     public async Task A_learner_and_two_runner_nodes_solve_CartPole_and_the_runner_nodes_exit_0()
     {
         var summaryPath = Path.Combine(_root, "summary.json");
-        await using var learner = Learner("learner", "--until-solved", "--max-seconds", "200", "--summary-json", summaryPath);
+        // CartPole's swept defaults solve in 2-3 s, often before the second node has joined; the settings from before
+        // the sweep (256-256, 3-step returns, 1e-3, target every 250) take several times as long, so both nodes take part.
+        await using var learner = Learner("learner", "--until-solved", "--max-seconds", "200", "--summary-json", summaryPath,
+            "--hidden", "256,256", "--n-steps", "3", "--learning-rate", "0.001", "--target-sync-interval", "250");
         await using var r1 = Runner("r1", NodeProcess.FreePort());
         await using var r2 = Runner("r2", NodeProcess.FreePort());
 
