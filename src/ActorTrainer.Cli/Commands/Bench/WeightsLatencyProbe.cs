@@ -59,7 +59,8 @@ public sealed class WeightsLatencyProbe : ReceiveActor
         if (_node is not null && !_node.Equals(Sender)) return; // one node is measured; a second would share the link
         _node = Sender;
         // Paused: the runners take the weights but never step, so the measurement is the transfer alone.
-        Sender.Tell(new PoolJoined(0, m.Runners, m.Runners, Self, _config, RunState.Paused), Self);
+        // The ladder counts env slots: every runner holds EnvsPerRunner of them (a shorter ladder is refused as malformed).
+        Sender.Tell(new PoolJoined(0, m.Runners, m.Runners * Math.Max(1, _config.EnvsPerRunner), Self, _config, RunState.Paused), Self);
         _joined.TrySetResult(Sender);
     }
 
