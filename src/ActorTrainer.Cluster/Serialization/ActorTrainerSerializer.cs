@@ -1,4 +1,3 @@
-using ActorTrainer.Cluster.Membership;
 using ActorTrainer.Environments;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Learning.Safetensors;
@@ -70,7 +69,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     [
         typeof(ExperienceBatch), typeof(ExperienceAck), typeof(WeightsUpdated), typeof(EpisodeFinished), typeof(RunnerStats),
         typeof(RunnerStarted), typeof(RunnerStopped), typeof(WatchFrames), typeof(FrameRendered),
-        typeof(Pause), typeof(Resume), typeof(Stop), typeof(RegisterRunnerNode), typeof(RunnerNodeWelcome),
+        typeof(Pause), typeof(Resume), typeof(Stop),
         typeof(JoinPool), typeof(PoolJoined), typeof(WeightsReceived), typeof(LadderPlace),
     ];
 
@@ -88,8 +87,6 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         public const string Pause = "PA";
         public const string Resume = "RE";
         public const string Stop = "ST";
-        public const string RegisterRunnerNode = "NR";
-        public const string RunnerNodeWelcome = "NW";
         public const string JoinPool = "PJ";
         public const string PoolJoined = "PW";
         public const string WeightsReceived = "PR";
@@ -110,8 +107,6 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         Pause => Manifests.Pause,
         Resume => Manifests.Resume,
         Stop => Manifests.Stop,
-        RegisterRunnerNode => Manifests.RegisterRunnerNode,
-        RunnerNodeWelcome => Manifests.RunnerNodeWelcome,
         JoinPool => Manifests.JoinPool,
         PoolJoined => Manifests.PoolJoined,
         WeightsReceived => Manifests.WeightsReceived,
@@ -153,8 +148,6 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         FrameRendered m => WriteFrame(m),
         Pause or Resume => [],
         Stop m => WriteStop(m),
-        RegisterRunnerNode m => Fixed(4, m, static (ref PayloadWriter w, RegisterRunnerNode r) => w.WriteInt32(r.Runners)),
-        RunnerNodeWelcome m => WriteWelcome(m),
         JoinPool m => WriteJoinPool(m),
         PoolJoined m => WritePoolJoined(m),
         WeightsReceived m => Fixed(8, m, static (ref PayloadWriter w, WeightsReceived r) => w.WriteInt64(r.Version)),
@@ -186,8 +179,6 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
                 Manifests.Pause => new Pause(),
                 Manifests.Resume => new Resume(),
                 Manifests.Stop => new Stop(r.ReadString("stop reason", _limits.MaxReasonBytes)),
-                Manifests.RegisterRunnerNode => new RegisterRunnerNode(r.ReadInt32("runner count", 1, _limits.MaxRunnersPerNode)),
-                Manifests.RunnerNodeWelcome => ReadWelcome(ref r),
                 Manifests.JoinPool => ReadJoinPool(ref r),
                 Manifests.PoolJoined => ReadPoolJoined(ref r),
                 Manifests.WeightsReceived => new WeightsReceived(r.ReadCounter("weights version")),
@@ -208,7 +199,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     [
         Manifests.ExperienceBatch, Manifests.ExperienceAck, Manifests.WeightsUpdated, Manifests.EpisodeFinished, Manifests.RunnerStats,
         Manifests.RunnerStarted, Manifests.RunnerStopped, Manifests.WatchFrames, Manifests.FrameRendered, Manifests.Pause,
-        Manifests.Resume, Manifests.Stop, Manifests.RegisterRunnerNode, Manifests.RunnerNodeWelcome,
+        Manifests.Resume, Manifests.Stop,
         Manifests.JoinPool, Manifests.PoolJoined, Manifests.WeightsReceived, Manifests.LadderPlace,
     ];
 
@@ -452,35 +443,6 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         var w = new PayloadWriter(bytes);
         w.WriteString(reason);
         return bytes;
-    }
-
-    // first runner i32, runner count i32, ladder i32, running bool, config JSON string.
-    private byte[] WriteWelcome(RunnerNodeWelcome m)
-    {
-        var json = m.ConfigJson ?? "";
-        var jsonBytes = System.Text.Encoding.UTF8.GetByteCount(json);
-        if (jsonBytes > _limits.MaxConfigBytes)
-            throw new ArgumentException($"training config of {jsonBytes} bytes; the limit is {_limits.MaxConfigBytes}", nameof(m));
-        var bytes = new byte[13 + 4 + jsonBytes];
-        var w = new PayloadWriter(bytes);
-        w.WriteInt32(m.FirstRunnerId);
-        w.WriteInt32(m.RunnerCount);
-        w.WriteInt32(m.LadderSize);
-        w.WriteBoolean(m.Running);
-        w.WriteString(json);
-        return bytes;
-    }
-
-    private RunnerNodeWelcome ReadWelcome(ref PayloadReader r)
-    {
-        var first = r.ReadInt32("first runner id", 0, int.MaxValue);
-        var count = r.ReadInt32("runner count", 0, _limits.MaxRunnersPerNode);
-        var ladder = r.ReadInt32("epsilon ladder size", 1, int.MaxValue);
-        var running = r.ReadBoolean();
-        var json = r.ReadString("training config", _limits.MaxConfigBytes);
-        if ((long)first + count > ladder)
-            throw new MalformedMessageException($"runner ids {first}..{first + count - 1} do not fit an epsilon ladder of {ladder}");
-        return new RunnerNodeWelcome(first, count, ladder, running, json);
     }
 
     // ---------------------------------------------------------------- runner pool

@@ -5,7 +5,9 @@ using ActorTrainer.Cluster.Security;
 using ActorTrainer.Cluster.Tests.Serialization;
 using Pause = ActorTrainer.Training.Control.Pause;
 using ActorTrainer.Training.Runners;
+using ActorTrainer.Training.Pool;
 using Akka.Actor;
+using RunState = ActorTrainer.Training.Control.RunState;
 using Akka.Cluster;
 using Akka.Event;
 using Akka.Hosting;
@@ -60,8 +62,10 @@ public sealed class MutualTlsClusterTests : IDisposable
         var found = Assert.IsType<LearnerFound>(await inbox.ReceiveAsync(Bound));
         Assert.Equal(learner.Address, found.Node);
 
-        var welcome = await found.Actor.Ask<RunnerNodeWelcome>(new RegisterRunnerNode(2), Bound);
-        Assert.Equal(new RunnerNodeWelcome(0, 2, 8, true, """{"env":"CartPole-v1"}"""), welcome);
+        var joined = await found.Actor.Ask<PoolJoined>(new JoinPool("runner-under-test", 2), Bound);
+        Assert.Equal((0, 2, 8, RunState.Running), (joined.FirstRunnerId, joined.RunnerCount, joined.LadderSize, joined.State));
+        Assert.Equal(found.Actor.Path, joined.Replay.Path); // an actor reference crossed the TLS link and resolves
+        Assert.Equal("CartPole-v1", joined.Config.Env);
 
         // 1024 transitions of 64 floats: 540 KB, four times Akka.Remote's default frame limit.
         var batch = SampleMessages.Experience(count: 1024, obs: 64);

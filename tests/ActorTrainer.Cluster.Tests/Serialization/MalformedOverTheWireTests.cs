@@ -2,7 +2,9 @@ using ActorTrainer.Cluster.Hosting;
 using ActorTrainer.Cluster.Membership;
 using ActorTrainer.Cluster.Serialization;
 using ActorTrainer.Cluster.Tests.Security;
+using ActorTrainer.Training.Pool;
 using Akka.Actor;
+using RunState = ActorTrainer.Training.Control.RunState;
 using Akka.Configuration;
 using Akka.Event;
 using Akka.Hosting;
@@ -53,12 +55,12 @@ public sealed class MalformedOverTheWireTests
             Assert.True(ActorTrainerSerializer.RejectedMessages >= rejectedBefore + 1);
 
             // The same connection still carries a well-formed registration, and the learner answers it.
-            var register = new byte[4];
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(register, 3);
-            var reply = await controller.Ask<Forged>(new Forged("NR", register), Bound);
-            Assert.Equal("NW", reply.Manifest);
-            var welcome = (RunnerNodeWelcome)new ActorTrainerSerializer((ExtendedActorSystem)learner.System).FromBinary(reply.Payload, reply.Manifest);
-            Assert.Equal(3, welcome.RunnerCount);
+            var serializer = new ActorTrainerSerializer((ExtendedActorSystem)learner.System);
+            var join = new JoinPool("forger", 3);
+            var reply = await controller.Ask<Forged>(new Forged(serializer.Manifest(join), serializer.ToBinary(join)), Bound);
+            Assert.Equal(serializer.Manifest(new PoolJoined(0, 1, 1, ActorRefs.Nobody, WelcomingController.Config, RunState.Running)), reply.Manifest);
+            var joined = (PoolJoined)serializer.FromBinary(reply.Payload, reply.Manifest);
+            Assert.Equal(3, joined.RunnerCount);
         }
         finally
         {

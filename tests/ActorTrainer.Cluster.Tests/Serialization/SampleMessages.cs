@@ -52,8 +52,6 @@ internal static class SampleMessages
         new Pause(),
         new Resume(),
         new Stop("Ctrl+C on the learner"),
-        new RegisterRunnerNode(4),
-        new RunnerNodeWelcome(8, 4, 16, true, """{"env":"CartPole-v1","runners":16}"""),
         new JoinPool("runner-1@127.0.0.1:4053", 4),
         Joined(Akka.Actor.ActorRefs.Nobody),
         new WeightsReceived(41),
