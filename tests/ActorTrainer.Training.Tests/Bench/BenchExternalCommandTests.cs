@@ -23,21 +23,26 @@ public sealed class BenchExternalCommandTests
     public async Task Json_reports_acts_latency_cpu_and_experience_for_n_episodes_and_for_one()
     {
         const double seconds = 0.3;
-        var (code, output, error) = await Run("bench", "external", "--json", "--seconds", seconds.ToString(CultureInfo.InvariantCulture), "--episodes", "4");
+        var (code, output, error) = await Run("bench", "external", "--json", "--seconds", seconds.ToString(CultureInfo.InvariantCulture), "--episodes", "4", "--rate", "200");
         Assert.True(code == CliHost.ExitOk, error);
         var json = JsonDocument.Parse(output).RootElement;
 
-        Assert.Equal(["cores", "episodes_1", "episodes_4", "experience_transitions_per_s_4", "load_average_1m"],
+        Assert.Equal(["cores", "episodes_1", "episodes_4", "episodes_4_paced", "experience_transitions_per_s_4", "load_average_1m"],
             json.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(Environment.ProcessorCount, json.GetProperty("cores").GetInt32());
         Assert.True(json.GetProperty("experience_transitions_per_s_4").GetDouble() >= 0, output);
         if (File.Exists("/proc/loadavg"))
             Assert.True(double.Parse(json.GetProperty("load_average_1m").GetString()!, CultureInfo.InvariantCulture) >= 0, output);
 
-        foreach (var name in new[] { "episodes_4", "episodes_1" })
+        var paced = json.GetProperty("episodes_4_paced");
+        Assert.Equal(200, paced.GetProperty("offered_acts_per_s").GetDouble());
+        // On schedule, the episodes act at most once each at the start plus 200 acts/s after: the pacing holds back.
+        Assert.True(paced.GetProperty("acts_per_s").GetDouble() <= 200 + 4 / seconds + 1, output);
+        foreach (var name in new[] { "episodes_4", "episodes_4_paced", "episodes_1" })
         {
             var m = json.GetProperty(name);
-            Assert.Equal(["act_latency_p50_ms", "act_latency_p99_ms", "acts", "acts_per_s", "allocated_bytes_per_act", "cpu_us_per_act"],
+            var expectedKeys = new[] { "act_latency_p50_ms", "act_latency_p99_ms", "acts", "acts_per_s", "allocated_bytes_per_act", "cpu_us_per_act" };
+            Assert.Equal(name.EndsWith("_paced", StringComparison.Ordinal) ? [.. expectedKeys, "offered_acts_per_s"] : expectedKeys,
                 m.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
             var acts = m.GetProperty("acts").GetInt64();
             var rate = m.GetProperty("acts_per_s").GetDouble();
@@ -55,6 +60,7 @@ public sealed class BenchExternalCommandTests
     [Theory]
     [InlineData("--episodes", "0", "--episodes must be between 1 and 256")]
     [InlineData("--seconds", "0.01", "--seconds must be between")]
+    [InlineData("--rate", "0", "--rate must be between")]
     public async Task Bad_options_are_usage_errors_that_say_what_is_allowed(string option, string value, string expected)
     {
         var (code, _, error) = await Run("bench", "external", option, value);

@@ -11,9 +11,10 @@ using ActorTrainer.Training.Runs;
 namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
-/// `actortrainer bench external [--json] [--seconds S] [--episodes N]`: drives the external-episodes API of a real run
-/// on loopback, first with N (64) concurrent episodes, then with 1, each act followed by a log-returns: acts per
-/// second, act latency p50/p99, process CPU and allocation per act, and the experience rate that reached the replay. Client and
+/// `actortrainer bench external [--json] [--seconds S] [--episodes N] [--rate R]`: drives the external-episodes API of
+/// a real run on loopback, first with N (64) concurrent episodes as fast as they are answered, then N episodes paced to
+/// R acts/s in total (10,000), then 1 episode, each act followed by a log-returns: acts per second, act latency p50/p99,
+/// process CPU and allocation per act, and the experience rate that reached the replay. Client and
 /// server share the machine (one keep-alive connection per episode, see <see cref="BenchHttpConnection"/>), so the
 /// figures include the client's own cost; CPU and allocation per act count everything in the process (client, server,
 /// learner, the rest of the run).
@@ -26,19 +27,19 @@ public static class BenchExternalCommand
     {
         var json = CliOptions.Flag("--json", "one JSON object: acts_per_s and act latency p50/p99 for 64 episodes and 1, experience rate, load average");
         var seconds = CliOptions.Double("--seconds", "time per measurement (the warm-up takes at most 1 s more)", 5.0, 0.1, 600, "S");
-        var episodes = CliOptions.Int("--episodes", "concurrent episodes of the first measurement (the second has 1)", 64, 1, 256);
+        var episodes = CliOptions.Int("--episodes", "concurrent episodes of the first two measurements (the last has 1)", 64, 1, 256);
+        var rate = CliOptions.Double("--rate", "acts/s in total offered by the paced measurement's episodes", 10_000, 1, 1_000_000, "R");
         var command = new CliCommand("external", "external-episodes API: acts/s and act latency with 64 concurrent episodes and with 1",
             "actortrainer bench external --json")
         {
-            json, seconds, episodes,
+            json, seconds, episodes, rate,
         };
-        command.SetRun(ctx => Run(ctx.Get(json), ctx.Get(seconds), ctx.Get(episodes), ctx.Out, ctx.Cancellation));
+        command.SetRun(ctx => Run(ctx.Get(json), ctx.Get(seconds), ctx.Get(episodes), ctx.Get(rate), ctx.Out, ctx.Cancellation));
         return command;
     }
 
-    private static async Task<int> Run(bool json, double seconds, int episodes, TextWriter stdout, CancellationToken ct)
+    private static async Task<int> Run(bool json, double seconds, int episodes, double rate, TextWriter stdout, CancellationToken ct)
     {
-
         var root = Directory.CreateTempSubdirectory("actortrainer-bench-external-").FullName;
         try
         {
@@ -52,6 +53,7 @@ public static class BenchExternalCommand
             var inserted0 = await Inserted(run, ct);
             var many = await Measure(server.BaseAddress, episodes, TimeSpan.FromSeconds(seconds), ct);
             var inserted1 = await Inserted(run, ct);
+            var paced = await Measure(server.BaseAddress, episodes, TimeSpan.FromSeconds(seconds), ct, rate);
             var one = await Measure(server.BaseAddress, 1, TimeSpan.FromSeconds(seconds), ct);
             var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
             var experience = (inserted1.Steps - inserted0.Steps) / many.Seconds;
@@ -61,6 +63,7 @@ public static class BenchExternalCommand
                 stdout.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                 {
                     [$"episodes_{episodes}"] = many.ToJson(),
+                    [$"episodes_{episodes}_paced"] = paced.ToJson(rate),
                     ["episodes_1"] = one.ToJson(),
                     [$"experience_transitions_per_s_{episodes}"] = Math.Round(experience),
                     ["load_average_1m"] = load,
@@ -70,6 +73,7 @@ public static class BenchExternalCommand
             else
             {
                 stdout.WriteLine($"{episodes} episodes: {many.ActsPerSecond:N0} acts/s, p50 {many.P50:F3} ms, p99 {many.P99:F3} ms, {many.CpuMicrosPerAct:F1} µs CPU and {many.BytesPerAct:N0} B allocated per act; experience {experience:N0} steps/s");
+                stdout.WriteLine($"{episodes} episodes paced to {rate:N0} acts/s: {paced.ActsPerSecond:N0} acts/s, p50 {paced.P50:F3} ms, p99 {paced.P99:F3} ms (from each act's scheduled time)");
                 stdout.WriteLine($"1 episode: {one.ActsPerSecond:N0} acts/s, p50 {one.P50:F3} ms, p99 {one.P99:F3} ms, {one.CpuMicrosPerAct:F1} µs CPU and {one.BytesPerAct:N0} B allocated per act");
                 stdout.WriteLine($"load average {load} on {Environment.ProcessorCount} cores");
             }
@@ -89,7 +93,11 @@ public static class BenchExternalCommand
         return (s.ReplaySize, s.ElapsedSeconds);
     }
 
-    private static async Task<Result> Measure(Uri server, int episodes, TimeSpan duration, CancellationToken ct)
+    // With a rate, each episode acts on a fixed schedule (rate / episodes acts/s each, staggered); an act that is behind
+    // its schedule counts its latency from its scheduled time, so an answer that comes late also shows in the acts
+    // queued behind it (no coordinated omission). Without one, each episode acts again as soon as it is answered (closed loop: then the
+    // mean latency is episodes / throughput by Little's law, whatever the server does).
+    private static async Task<Result> Measure(Uri server, int episodes, TimeSpan duration, CancellationToken ct, double? rate = null)
     {
         var connections = new BenchHttpConnection[episodes];
         try
@@ -101,6 +109,7 @@ public static class BenchExternalCommand
             var allocated0 = GC.GetTotalAllocatedBytes();
             var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
             var started = Stopwatch.GetTimestamp();
+            var interval = rate is { } r ? (long)(Stopwatch.Frequency * episodes / r) : 0;
             await Task.WhenAll(Enumerable.Range(0, episodes).Select(w => Task.Run(async () =>
             {
                 var c = connections[w];
@@ -109,6 +118,7 @@ public static class BenchExternalCommand
                 var rng = new Random(w);
                 var obs = new float[4];
                 var body = new byte[256];
+                var due = started + interval * w / episodes;
                 while (Stopwatch.GetTimestamp() < stopAt)
                 {
                     c.Begin("/api/external/episodes"u8);
@@ -119,6 +129,21 @@ public static class BenchExternalCommand
                         for (var i = 0; i < obs.Length; i++) obs[i] = (float)(rng.NextDouble() * 0.2 - 0.1);
                         var length = ObservationBody(obs, body);
                         var t0 = Stopwatch.GetTimestamp();
+                        if (interval > 0)
+                        {
+                            // Ahead of schedule: wait, and time from the actual send (a timer's oversleep is the
+                            // client's, not the server's). Behind: time from the scheduled send, backlog included.
+                            if (due > t0)
+                            {
+                                await Task.Delay(Stopwatch.GetElapsedTime(t0, due), ct);
+                                t0 = Stopwatch.GetTimestamp();
+                            }
+                            else
+                            {
+                                t0 = due;
+                            }
+                            due += interval;
+                        }
                         c.Begin(prefix, "act"u8);
                         c.Body(body.AsSpan(0, length));
                         await Expect(c, 200, ct);
@@ -184,7 +209,14 @@ public static class BenchExternalCommand
     }
     private sealed record Result(int Episodes, double ActsPerSecond, double P50, double P99, double Seconds, int Acts, double CpuMicrosPerAct, double BytesPerAct)
     {
-        public Dictionary<string, object> ToJson() => new()
+        public Dictionary<string, object> ToJson(double? offered = null)
+        {
+            var json = Fields();
+            if (offered is { } r) json["offered_acts_per_s"] = Math.Round(r);
+            return json;
+        }
+
+        private Dictionary<string, object> Fields() => new()
         {
             ["acts_per_s"] = Math.Round(ActsPerSecond),
             ["act_latency_p50_ms"] = Math.Round(P50, 3),
