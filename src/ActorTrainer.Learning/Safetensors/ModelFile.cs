@@ -36,8 +36,10 @@ public static class ModelFile
     /// <summary>Reads bytes written by <see cref="SerializeSnapshot"/> (or any model file) back into a snapshot; version 0 when the file has none.</summary>
     public static WeightsSnapshot DeserializeSnapshot(ReadOnlySpan<byte> bytes, string source = "buffer")
     {
-        var model = Deserialize(bytes, source);
-        return model.Network.Snapshot(model.Metadata.WeightsVersion ?? 0);
+        // Weights arrive many times a second on a runner node: no network (with its pinned buffers) is built for them,
+        // and the parameters, assembled once, become the snapshot's own.
+        var (spec, parameters, metadata, _) = Read(SafetensorsFile.Deserialize(bytes, source), source);
+        return WeightsSnapshot.Owning(metadata.WeightsVersion ?? 0, spec, parameters);
     }
 
     private static byte[] Serialize(NetworkSpec spec, float[] p, ModelMetadata? metadata)
@@ -67,6 +69,15 @@ public static class ModelFile
 
     /// <summary>Builds the network a set of tensors describes, rejecting anything that does not form one.</summary>
     public static LoadedModel FromContent(SafetensorsContent content, string source)
+    {
+        var (spec, parameters, metadata, meta) = Read(content, source);
+        var network = new QNetwork(spec);
+        parameters.CopyTo(network.Parameters);
+        return new LoadedModel(network, metadata, meta);
+    }
+
+    // The architecture the tensors describe, their values in the network's parameter layout, and the metadata.
+    private static (NetworkSpec Spec, float[] Parameters, ModelMetadata Metadata, IReadOnlyDictionary<string, string> Meta) Read(SafetensorsContent content, string source)
     {
         ArgumentNullException.ThrowIfNull(content);
         var byName = content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
@@ -161,8 +172,7 @@ public static class ModelFile
         CheckMetadata(source, meta, "hidden_sizes", string.Join(',', hidden), "the layers.{i}.weight shapes");
         CheckMetadata(source, meta, "dueling", dueling ? "true" : "false", "the head tensors present");
 
-        var network = new QNetwork(spec);
-        var p = network.Parameters;
+        var p = new float[spec.ParameterCount];
         foreach (var slot in spec.Tensors)
         {
             var t = byName[slot.Name];
@@ -171,7 +181,7 @@ public static class ModelFile
                 if (!float.IsFinite(t.Data[i]))
                     throw Fail(source, $"tensor '{t.Name}' element {i} is {t.Data[i]}; weights must be finite");
             }
-            t.Data.CopyTo(p.Slice(slot.Offset, slot.Length));
+            t.Data.CopyTo(p.AsSpan(slot.Offset, slot.Length));
         }
 
         var metadata = new ModelMetadata(
@@ -179,7 +189,7 @@ public static class ModelFile
             ParseOptional(source, meta, "weights_version", s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
             ParseOptional(source, meta, "score", s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
             meta.GetValueOrDefault("env_settings"));
-        return new LoadedModel(network, metadata, meta);
+        return (spec, p, metadata, meta);
     }
 
     private static void CheckMetadata(string source, IReadOnlyDictionary<string, string> meta, string key, string actual, string from)
