@@ -58,10 +58,16 @@ internal sealed class StreamHub : IDisposable
             await Task.WhenAny(send, receive);
             cts.Cancel();
             try { await Task.WhenAll(send, receive); }
-            catch (OperationCanceledException) { } // the other half ended: cancelling this one was the point
+            catch (OperationCanceledException)
+            {
+                // The other half ended: cancelling this one was the point.
+            }
             catch (WebSocketException ex) { _logger.LogDebug(ex, "dashboard WebSocket client left mid-message"); }
         }
-        catch (OperationCanceledException) { } // the server is stopping or the request was aborted
+        catch (OperationCanceledException)
+        {
+            // The server is stopping or the request was aborted: the client is gone, nothing to report.
+        }
         catch (WebSocketException ex)
         {
             _logger.LogDebug(ex, "dashboard WebSocket client left");
@@ -128,7 +134,10 @@ internal sealed class StreamHub : IDisposable
                 }
             }
         }
-        catch (OperationCanceledException) { } // Dispose cancelled the loop: the only way it ends
+        catch (OperationCanceledException)
+        {
+            // Dispose cancelled the loop: the only way it ends.
+        }
     }
 
     /// <summary>Times the status loop could not get the training status (the first is logged).</summary>
@@ -141,7 +150,10 @@ internal sealed class StreamHub : IDisposable
         {
             await BroadcastStatusAsync(_stopping.Token);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { } // shutting down
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutting down: no client waits for this status any more.
+        }
         catch (Exception ex)
         {
             if (Interlocked.Increment(ref _statusFailures) == 1) _logger.LogWarning(ex, "dashboard could not push the new status; the next tick sends it");

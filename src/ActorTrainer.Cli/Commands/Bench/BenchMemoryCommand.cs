@@ -166,12 +166,10 @@ public static class BenchMemoryCommand
                 return parts.Length >= 2 && long.TryParse(parts[1], CultureInfo.InvariantCulture, out var kb) ? kb : null;
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The child exited between the check and the read; its summary carries the figure.
-        }
-        catch (UnauthorizedAccessException)
-        {
+            // The child exited between the check and the read (its /proc entry is gone, or its pid now belongs to a
+            // process we may not read): no figure from here, and the child's own summary carries it.
         }
         return null;
     }

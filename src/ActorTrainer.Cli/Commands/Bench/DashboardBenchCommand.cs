@@ -275,7 +275,10 @@ public static class DashboardBenchCommand
                     if (r.MessageType == WebSocketMessageType.Binary && r.EndOfMessage) Interlocked.Increment(ref _frames);
                 }
             }
-            catch (OperationCanceledException) { } // the bench ended and cancelled the reader: the normal way out
+            catch (OperationCanceledException)
+            {
+                // The bench ended and cancelled the reader: the normal way out.
+            }
             catch (WebSocketException ex)
             {
                 // A client cut off mid-measurement counts fewer frames: say so, the figures are then suspect.
