@@ -84,8 +84,7 @@ public sealed class PrioritizedReplay : ITransitionSink
         for (var i = 0; i < indices.Length; i++) _priorities.SetFromTdError(indices[i], tdErrors[i]);
     }
 
-    private const uint SnapshotMagic = 0x50525441; // "ATRP" little-endian
-    private const int SnapshotVersion = 1;
+    private static readonly ReplaySnapshotHeader Header = new(0x50525441, 1, "replay"); // "ATRP" little-endian
 
     /// <summary>
     /// Writes the stored transitions, their priorities and the sampling state, so a resumed run continues with the
@@ -95,10 +94,7 @@ public sealed class PrioritizedReplay : ITransitionSink
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        w.Write(SnapshotMagic);
-        w.Write(SnapshotVersion);
-        w.Write(Capacity);
-        w.Write(ObservationSize);
+        Header.Write(w, Capacity, ObservationSize);
         w.Write(Count);
         w.Write(_next);
         w.Write(TotalAdded);
@@ -120,17 +116,11 @@ public sealed class PrioritizedReplay : ITransitionSink
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         try
         {
-            if (r.ReadUInt32() != SnapshotMagic) throw new InvalidDataException("not a replay snapshot (bad magic)");
-            var version = r.ReadInt32();
-            if (version != SnapshotVersion) throw new InvalidDataException($"replay snapshot version {version}; this build reads version {SnapshotVersion}");
-            var capacity = r.ReadInt32();
-            var obs = r.ReadInt32();
-            if (capacity != Capacity || obs != ObservationSize)
-                throw new InvalidDataException($"replay snapshot holds capacity {capacity} with {obs} observation values; this replay has capacity {Capacity} with {ObservationSize}");
+            Header.Check(r, Capacity, ObservationSize);
             var count = r.ReadInt32();
             var next = r.ReadInt32();
-            if (count < 0 || count > capacity || next < 0 || next >= capacity)
-                throw new InvalidDataException($"replay snapshot has count {count} and next slot {next}; both must be within capacity {capacity}");
+            if (count < 0 || count > Capacity || next < 0 || next >= Capacity)
+                throw new InvalidDataException($"replay snapshot has count {count} and next slot {next}; both must be within capacity {Capacity}");
             var totalAdded = r.ReadInt64();
             var sampleCalls = r.ReadInt64();
             var maxPriority = r.ReadDouble();

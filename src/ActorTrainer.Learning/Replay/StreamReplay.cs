@@ -19,8 +19,7 @@ namespace ActorTrainer.Learning.Replay;
 /// </summary>
 public sealed class StreamReplay
 {
-    private const uint SnapshotMagic = 0x52535441; // "ATSR" little-endian
-    private const int SnapshotVersion = 1;
+    private static readonly ReplaySnapshotHeader Header = new(0x52535441, 1, "stream replay"); // "ATSR" little-endian
 
     private readonly float[] _observations;
     private readonly int[] _actions;
@@ -191,10 +190,7 @@ public sealed class StreamReplay
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        w.Write(SnapshotMagic);
-        w.Write(SnapshotVersion);
-        w.Write(Capacity);
-        w.Write(ObservationSize);
+        Header.Write(w, Capacity, ObservationSize);
         w.Write(ObservationsAdded);
         w.Write(TotalAdded);
         w.Write(SampleCalls);
@@ -218,20 +214,14 @@ public sealed class StreamReplay
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         try
         {
-            if (r.ReadUInt32() != SnapshotMagic) throw new InvalidDataException("not a stream replay snapshot (bad magic)");
-            var version = r.ReadInt32();
-            if (version != SnapshotVersion) throw new InvalidDataException($"replay snapshot version {version}; this build reads version {SnapshotVersion}");
-            var capacity = r.ReadInt32();
-            var obs = r.ReadInt32();
-            if (capacity != Capacity || obs != ObservationSize)
-                throw new InvalidDataException($"replay snapshot holds capacity {capacity} with {obs} observation values; this replay has capacity {Capacity} with {ObservationSize}");
+            Header.Check(r, Capacity, ObservationSize);
             var observationsAdded = r.ReadInt64();
             var totalAdded = r.ReadInt64();
             var sampleCalls = r.ReadInt64();
             var maxPriority = r.ReadDouble();
             if (observationsAdded < 0 || totalAdded < 0 || sampleCalls < 0 || !(maxPriority > 0) || !double.IsFinite(maxPriority))
                 throw new InvalidDataException($"replay snapshot counters are damaged ({observationsAdded} observations, {totalAdded} transitions, max priority {maxPriority})");
-            var used = (int)Math.Min(observationsAdded, capacity);
+            var used = (int)Math.Min(observationsAdded, Capacity);
             var o = ObservationSize;
             stream.ReadExactly(MemoryMarshal.AsBytes(_observations.AsSpan(0, used * o)));
             stream.ReadExactly(MemoryMarshal.AsBytes(_actions.AsSpan(0, used)));
