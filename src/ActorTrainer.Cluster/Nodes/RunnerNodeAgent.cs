@@ -17,7 +17,7 @@ namespace ActorTrainer.Cluster.Nodes;
 /// (<see cref="JoinPool"/> via the Controller), starts that many <see cref="EpisodeRunner"/>s with the pool as their
 /// controller, hands the pool's weights to them (latest only: <see cref="WeightsReceived"/> after each), pauses them when
 /// the learner is lost and joins again when a learner appears. When every runner stopped after the pool's Stop, the run
-/// is over: <paramref name="runEnded"/> completes and the node process ends with exit code 0.
+/// is over: the <c>runEnded</c> task completes and the node process ends with exit code 0.
 /// </summary>
 public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
 {

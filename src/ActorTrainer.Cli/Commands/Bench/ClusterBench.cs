@@ -42,9 +42,8 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
 
     // A high samples-per-insert would make ingest a measure of the learner; 0.05 lets the learner take what it can
     // while experience flows at the rate the runners and the transport allow. Evaluations and checkpoints are pushed out
-    // of the window; the network is CartPole's default 4-256-256-2 dueling, so weights broadcasts are real-sized.
-    // The network is pinned to 4-256-256-2 (CartPole's default before the time-to-solve tuning), so weights frames and
-    // per-step costs stay comparable with earlier figures and the target whatever CartPole's default becomes.
+    // of the window. The network is pinned to 4-256-256-2 dueling (CartPole's default before the time-to-solve tuning),
+    // so weights frames and per-step costs stay comparable with earlier figures whatever CartPole's default becomes.
     private TrainingConfig Config(string runDir, int runners) => TrainingDefaults.For("CartPole-v1") with
     {
         Hidden = [256, 256],
@@ -219,17 +218,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
     /// <summary>A learner-role cluster node on 127.0.0.1 with a free port, hosted as `node --role learner` hosts one.</summary>
     internal static async Task<IHost> StartLearnerAsync(ILoggerFactory loggerFactory, Action<AkkaConfigurationBuilder> configure, CancellationToken ct)
     {
-        var settings = new ClusterNodeSettings { Role = ClusterRoles.Learner, Port = 0 };
-        var builder = Host.CreateApplicationBuilder([]);
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddAkka(settings.SystemName, akka =>
-        {
-            akka.ConfigureLoggers(l => l.ClearLoggers().AddLoggerFactory());
-            akka.WithActorTrainerCluster(settings);
-            configure(akka);
-        });
-        var host = builder.Build();
+        var host = Node.NodeHost.BuildHost(new ClusterNodeSettings { Role = ClusterRoles.Learner, Port = 0 }, loggerFactory, configure);
         await host.StartAsync(ct);
         return host;
     }

@@ -31,7 +31,8 @@ public static class NodeHost
     public static Task<int> RunAsync(NodeSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
         settings.IsLearner ? RunLearnerAsync(settings, stdout, stderr, ct) : RunRunnerAsync(settings, ct);
 
-    private static IHost BuildHost(ClusterNodeSettings cluster, ILoggerFactory loggerFactory, Action<AkkaConfigurationBuilder> configure)
+    /// <summary>The generic host of a cluster node: Akka.Hosting with the cluster, discovery and <paramref name="configure"/>'s actors, logging to <paramref name="loggerFactory"/>.</summary>
+    internal static IHost BuildHost(ClusterNodeSettings cluster, ILoggerFactory loggerFactory, Action<AkkaConfigurationBuilder> configure)
     {
         var builder = Host.CreateApplicationBuilder([]);
         builder.Logging.ClearProviders();
