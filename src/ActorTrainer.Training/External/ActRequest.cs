@@ -63,6 +63,9 @@ public sealed class ActRequest : IValueTaskSource<ActRequest>
         _done.Reset();
     }
 
+    /// <summary>The weights to act with, when they were not known yet at <see cref="Prepare"/> (the run's first weights).</summary>
+    internal void UseWeights(WeightsSnapshot weights) => Weights = weights;
+
     /// <summary>Drops the reference to the weights so a pooled request does not keep an old snapshot alive.</summary>
     internal void Release() => Weights = null!;
 

@@ -141,7 +141,7 @@ public sealed class ExternalEpisodeTable
                 try { await _firstWeights.Task.WaitAsync(FirstWeightsWait).ConfigureAwait(false); }
                 catch (TimeoutException) { return new ActOutcome(Unavailable($"no weights yet after {FirstWeightsWait.TotalSeconds:F0} s: the learner has not published any")); }
                 weights = ep.Training ? _latest! : PinLate(ep);
-                request.Prepare(request.Observation, request.Mask, request.Mask is not null, ep.Epsilon, weights);
+                request.UseWeights(weights);
             }
             var answered = await Policy.ChooseAsync(request).ConfigureAwait(false);
             long step;
