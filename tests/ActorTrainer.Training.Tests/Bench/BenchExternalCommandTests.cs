@@ -41,7 +41,8 @@ public sealed class BenchExternalCommandTests
         foreach (var name in new[] { "episodes_4", "episodes_4_paced", "episodes_1" })
         {
             var m = json.GetProperty(name);
-            var expectedKeys = new[] { "act_latency_p50_ms", "act_latency_p99_ms", "acts", "acts_per_s", "allocated_bytes_per_act", "cpu_us_per_act" };
+            var expectedKeys = new[] { "act_latency_p50_ms", "act_latency_p99_ms", "acts", "acts_per_s", "allocated_bytes_per_act", "cpu_us_per_act",
+                "gc_pause_mean_ms", "gcs_per_s", "learner_updates_per_s" };
             Assert.Equal(name.EndsWith("_paced", StringComparison.Ordinal) ? [.. expectedKeys, "offered_acts_per_s"] : expectedKeys,
                 m.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
             var acts = m.GetProperty("acts").GetInt64();
@@ -54,6 +55,9 @@ public sealed class BenchExternalCommandTests
             Assert.True(p50 > 0 && p99 >= p50, $"{name}: p50 {p50} ms, p99 {p99} ms: {output}");
             Assert.True(m.GetProperty("cpu_us_per_act").GetDouble() > 0, $"{name}: {output}");
             Assert.True(m.GetProperty("allocated_bytes_per_act").GetDouble() >= 0, $"{name}: {output}");
+            Assert.True(m.GetProperty("gcs_per_s").GetDouble() >= 0 && m.GetProperty("gc_pause_mean_ms").GetDouble() >= 0, $"{name}: {output}");
+            // The learner reports its update count once a second, so a window this short may see none; never fewer.
+            Assert.True(m.GetProperty("learner_updates_per_s").GetDouble() >= 0, $"{name}: {output}");
         }
     }
 

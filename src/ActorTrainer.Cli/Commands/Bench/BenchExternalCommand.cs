@@ -22,6 +22,7 @@ namespace ActorTrainer.Cli.Commands.Bench;
 public static class BenchExternalCommand
 {
     private const int EpisodeLength = 200;
+    private const double WarmUpSeconds = 3;
 
     public static CliCommand Create()
     {
@@ -48,15 +49,21 @@ public static class BenchExternalCommand
             await using var server = await DashboardServer.StartAsync(run.Control, new DashboardOptions { Urls = "http://127.0.0.1:0", External = run.External },
                 Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, ct);
 
-            // Warm-up: JIT, first weights.
-            await Measure(server.BaseAddress, Math.Min(8, episodes), TimeSpan.FromSeconds(Math.Min(1, seconds)), ct);
-            var inserted0 = await Inserted(run, ct);
+            // Warm-up: first weights, and the JIT's tier-up of the request path (tier-1 recompilation with PGO goes
+            // on in the background for 2-3 s after the first requests and takes a good part of a core meanwhile).
+            await Measure(server.BaseAddress, episodes, TimeSpan.FromSeconds(Math.Min(WarmUpSeconds, seconds)), ct);
+            var at0 = await Progress(run, ct);
             var many = await Measure(server.BaseAddress, episodes, TimeSpan.FromSeconds(seconds), ct);
-            var inserted1 = await Inserted(run, ct);
+            var at1 = await Progress(run, ct);
             var paced = await Measure(server.BaseAddress, episodes, TimeSpan.FromSeconds(seconds), ct, rate);
+            var at2 = await Progress(run, ct);
             var one = await Measure(server.BaseAddress, 1, TimeSpan.FromSeconds(seconds), ct);
+            var at3 = await Progress(run, ct);
             var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
-            var experience = (inserted1.Steps - inserted0.Steps) / many.Seconds;
+            var experience = (at1.Steps - at0.Steps) / many.Seconds;
+            many = many with { UpdatesPerSecond = at0.UpdatesPerSecondUntil(at1) };
+            paced = paced with { UpdatesPerSecond = at1.UpdatesPerSecondUntil(at2) };
+            one = one with { UpdatesPerSecond = at2.UpdatesPerSecondUntil(at3) };
 
             if (json)
             {
@@ -72,8 +79,8 @@ public static class BenchExternalCommand
             }
             else
             {
-                stdout.WriteLine($"{episodes} episodes: {many.ActsPerSecond:N0} acts/s, p50 {many.P50:F3} ms, p99 {many.P99:F3} ms, {many.CpuMicrosPerAct:F1} µs CPU and {many.BytesPerAct:N0} B allocated per act; experience {experience:N0} steps/s");
-                stdout.WriteLine($"{episodes} episodes paced to {rate:N0} acts/s: {paced.ActsPerSecond:N0} acts/s, p50 {paced.P50:F3} ms, p99 {paced.P99:F3} ms (from each act's scheduled time)");
+                stdout.WriteLine($"{episodes} episodes: {many.ActsPerSecond:N0} acts/s, p50 {many.P50:F3} ms, p99 {many.P99:F3} ms, {many.CpuMicrosPerAct:F1} µs CPU and {many.BytesPerAct:N0} B allocated per act; experience {experience:N0} steps/s, learner {many.UpdatesPerSecond:N0} updates/s, {many.GcsPerSecond:F1} GCs/s of {many.GcPauseMs:F2} ms");
+                stdout.WriteLine($"{episodes} episodes paced to {rate:N0} acts/s: {paced.ActsPerSecond:N0} acts/s, p50 {paced.P50:F3} ms, p99 {paced.P99:F3} ms (from each act's scheduled time), learner {paced.UpdatesPerSecond:N0} updates/s");
                 stdout.WriteLine($"1 episode: {one.ActsPerSecond:N0} acts/s, p50 {one.P50:F3} ms, p99 {one.P99:F3} ms, {one.CpuMicrosPerAct:F1} µs CPU and {one.BytesPerAct:N0} B allocated per act");
                 stdout.WriteLine($"load average {load} on {Environment.ProcessorCount} cores");
             }
@@ -86,11 +93,17 @@ public static class BenchExternalCommand
         }
     }
 
-    // Transitions held by the replay (reported once a second): the experience that reached it, while under capacity.
-    private static async Task<(long Steps, double At)> Inserted(TrainingRun run, CancellationToken ct)
+    // Transitions held by the replay (the experience that reached it, while under capacity) and the learner's updates,
+    // both as last reported (the learner reports once a second).
+    private static async Task<RunProgress> Progress(TrainingRun run, CancellationToken ct)
     {
         var s = await run.Control.GetStatusAsync(ct);
-        return (s.ReplaySize, s.ElapsedSeconds);
+        return new RunProgress(s.ReplaySize, s.Updates, Stopwatch.GetTimestamp());
+    }
+
+    private sealed record RunProgress(long Steps, long Updates, long At)
+    {
+        public double UpdatesPerSecondUntil(RunProgress later) => (later.Updates - Updates) / Stopwatch.GetElapsedTime(At, later.At).TotalSeconds;
     }
 
     // With a rate, each episode acts on a fixed schedule (rate / episodes acts/s each, staggered); an act that is behind
@@ -107,6 +120,8 @@ public static class BenchExternalCommand
             var counts = new int[episodes];
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var allocated0 = GC.GetTotalAllocatedBytes();
+            var gcs0 = GC.CollectionCount(0);
+            var paused0 = GC.GetTotalPauseDuration();
             var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
             var started = Stopwatch.GetTimestamp();
             var interval = rate is { } r ? (long)(Stopwatch.Frequency * episodes / r) : 0;
@@ -164,9 +179,12 @@ public static class BenchExternalCommand
             var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
             var allocated = GC.GetTotalAllocatedBytes() - allocated0;
+            var gcs = GC.CollectionCount(0) - gcs0;
+            var paused = (GC.GetTotalPauseDuration() - paused0).TotalMilliseconds;
             var all = latencies.SelectMany((l, w) => l.Take(counts[w])).Order().ToArray();
             return new Result(episodes, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), elapsed, all.Length,
-                all.Length == 0 ? double.NaN : cpu * 1e6 / all.Length, all.Length == 0 ? double.NaN : (double)allocated / all.Length);
+                all.Length == 0 ? double.NaN : cpu * 1e6 / all.Length, all.Length == 0 ? double.NaN : (double)allocated / all.Length,
+                gcs / elapsed, gcs == 0 ? 0 : paused / gcs);
         }
         finally
         {
@@ -207,8 +225,11 @@ public static class BenchExternalCommand
                 return r.GetString()!;
         throw new InvalidOperationException($"no episode_id in {Encoding.UTF8.GetString(json.Span)}");
     }
-    private sealed record Result(int Episodes, double ActsPerSecond, double P50, double P99, double Seconds, int Acts, double CpuMicrosPerAct, double BytesPerAct)
+    private sealed record Result(int Episodes, double ActsPerSecond, double P50, double P99, double Seconds, int Acts, double CpuMicrosPerAct, double BytesPerAct,
+        double GcsPerSecond, double GcPauseMs)
     {
+        public double UpdatesPerSecond { get; init; }
+
         public Dictionary<string, object> ToJson(double? offered = null)
         {
             var json = Fields();
@@ -224,6 +245,9 @@ public static class BenchExternalCommand
             ["acts"] = Acts,
             ["cpu_us_per_act"] = Math.Round(CpuMicrosPerAct, 1),
             ["allocated_bytes_per_act"] = Math.Round(BytesPerAct),
+            ["gcs_per_s"] = Math.Round(GcsPerSecond, 1),
+            ["gc_pause_mean_ms"] = Math.Round(GcPauseMs, 3),
+            ["learner_updates_per_s"] = Math.Round(UpdatesPerSecond),
         };
     }
 }
