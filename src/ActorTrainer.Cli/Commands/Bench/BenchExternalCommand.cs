@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ActorTrainer.Cli.Hosting;
 using ActorTrainer.Cli.Parsing;
 using ActorTrainer.Dashboard;
 using ActorTrainer.Training.Configuration;
@@ -22,7 +23,7 @@ namespace ActorTrainer.Cli.Commands.Bench;
 public static class BenchExternalCommand
 {
     private const int EpisodeLength = 200;
-    private const double WarmUpSeconds = 3;
+    private const int QuietJitMethods = 10;
 
     public static CliCommand Create()
     {
@@ -41,6 +42,8 @@ public static class BenchExternalCommand
 
     private static async Task<int> Run(bool json, double seconds, int episodes, double rate, TextWriter stdout, CancellationToken ct)
     {
+        // As `train --external` serves the API (before any socket exists); DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 measures without.
+        var inline = InlineSocketCompletions.EnableUnlessChosen();
         var root = Directory.CreateTempSubdirectory("actortrainer-bench-external-").FullName;
         try
         {
@@ -49,9 +52,7 @@ public static class BenchExternalCommand
             await using var server = await DashboardServer.StartAsync(run.Control, new DashboardOptions { Urls = "http://127.0.0.1:0", External = run.External },
                 Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, ct);
 
-            // Warm-up: first weights, and the JIT's tier-up of the request path (tier-1 recompilation with PGO goes
-            // on in the background for 2-3 s after the first requests and takes a good part of a core meanwhile).
-            await Measure(server.BaseAddress, episodes, TimeSpan.FromSeconds(Math.Min(WarmUpSeconds, seconds)), ct);
+            var warmUp = await WarmUp(server.BaseAddress, episodes, seconds, ct);
             var at0 = await Progress(run, ct);
             var many = await Measure(server.BaseAddress, episodes, TimeSpan.FromSeconds(seconds), ct);
             var at1 = await Progress(run, ct);
@@ -74,6 +75,9 @@ public static class BenchExternalCommand
                     ["episodes_1"] = one.ToJson(),
                     [$"experience_transitions_per_s_{episodes}"] = Math.Round(experience),
                     ["load_average_1m"] = load,
+                    ["inline_socket_completions"] = inline,
+                    ["warm_up_s"] = Math.Round(warmUp.Seconds, 1),
+                    ["warm_up_last_round_jit_methods"] = warmUp.JitMethodsLastRound,
                     ["cores"] = Environment.ProcessorCount,
                 }));
             }
@@ -82,7 +86,7 @@ public static class BenchExternalCommand
                 stdout.WriteLine($"{episodes} episodes: {many.ActsPerSecond:N0} acts/s, p50 {many.P50:F3} ms, p99 {many.P99:F3} ms, {many.CpuMicrosPerAct:F1} µs CPU and {many.BytesPerAct:N0} B allocated per act; experience {experience:N0} steps/s, learner {many.UpdatesPerSecond:N0} updates/s, {many.GcsPerSecond:F1} GCs/s of {many.GcPauseMs:F2} ms");
                 stdout.WriteLine($"{episodes} episodes paced to {rate:N0} acts/s: {paced.ActsPerSecond:N0} acts/s, p50 {paced.P50:F3} ms, p99 {paced.P99:F3} ms (from each act's scheduled time), learner {paced.UpdatesPerSecond:N0} updates/s");
                 stdout.WriteLine($"1 episode: {one.ActsPerSecond:N0} acts/s, p50 {one.P50:F3} ms, p99 {one.P99:F3} ms, {one.CpuMicrosPerAct:F1} µs CPU and {one.BytesPerAct:N0} B allocated per act");
-                stdout.WriteLine($"load average {load} on {Environment.ProcessorCount} cores");
+                stdout.WriteLine($"load average {load} on {Environment.ProcessorCount} cores; inline socket completions {(inline ? "on" : "off")}; warm-up {warmUp.Seconds:F1} s ({warmUp.JitMethodsLastRound} methods compiled in its last round)");
             }
             await run.StopAsync(CancellationToken.None);
             return CliHost.ExitOk;
@@ -91,6 +95,26 @@ public static class BenchExternalCommand
         {
             BenchScratch.Delete(root);
         }
+    }
+
+    // First weights, and the JIT's tier-up: after the first requests the runtime recompiles the hot methods in the
+    // background (instrumented, then optimized with the profile), which took 10-30% of a core for 10-15 s on two busy
+    // cores, i.e. into every measurement. Rounds of 1 s (at most --seconds) go on until a round compiles fewer than
+    // QuietJitMethods methods, and for at least 3 rounds, at most 30 s (or 10 rounds of a short --seconds).
+    private static async Task<(double Seconds, long JitMethodsLastRound)> WarmUp(Uri server, int episodes, double seconds, CancellationToken ct)
+    {
+        var round = TimeSpan.FromSeconds(Math.Min(1, seconds));
+        var started = Stopwatch.GetTimestamp();
+        var maxRounds = (int)Math.Min(30, 10 * Math.Max(1, seconds));
+        long compiled = 0;
+        for (var i = 0; i < maxRounds; i++)
+        {
+            var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+            await Measure(server, episodes, round, ct);
+            compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
+            if (i >= 2 && compiled < QuietJitMethods) break;
+        }
+        return (Stopwatch.GetElapsedTime(started).TotalSeconds, compiled);
     }
 
     // Transitions held by the replay (the experience that reached it, while under capacity) and the learner's updates,

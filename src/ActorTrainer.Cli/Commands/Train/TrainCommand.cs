@@ -51,6 +51,8 @@ public static class TrainCommand
                 ? ResumeConfig.Read(resumeDir, ctx.Parse, keys, runnersMayChange: true)
                 : TrainingOptionsReader.Read(ctx.Parse, keys, ctx.Get(configFile), ctx.Get(external) ? Training.External.ExternalEnvironment.DefaultId : null);
             var dashboardOptions = dashboard.Read(ctx.Parse, alwaysOn: ctx.Get(external)); // the external API is served by the dashboard
+            // Before any socket exists: the API's requests skip a thread switch each (docs/external-environments.md).
+            if (config.Env == Training.External.ExternalEnvironment.DefaultId) Hosting.InlineSocketCompletions.EnableUnlessChosen();
             return await RunAsync(ctx, config, resumeDir, dashboardOptions, ctx.Get(summaryJson), ctx.Get(plain));
         });
         return command;
