@@ -15,7 +15,7 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// cluster's time holds their joining, the pool handing them ids and weights and their cold first steps, but not the
 /// launch of their runtimes, which the local run does not pay either.
 /// </summary>
-public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, TextWriter progress)
+public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, int remoteExperienceBatch, TextWriter progress)
 {
     public sealed record SolvePoint(int Seed, double LocalSeconds, double ClusterSeconds)
     {
@@ -51,7 +51,7 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
 
     private async Task<double> SolveAsync(string scratch, int seed, bool remote, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, CancellationToken ct)
     {
-        var config = TrainingDefaults.For("CartPole-v1") with { RunDir = scratch, Runners = runnerProcesses, Seed = seed, UntilSolved = true, MaxSeconds = MaxSeconds };
+        var config = TrainingDefaults.For("CartPole-v1") with { RunDir = scratch, Runners = runnerProcesses, Seed = seed, UntilSolved = true, MaxSeconds = MaxSeconds, RemoteExperienceBatch = remoteExperienceBatch };
         var what = remote ? $"seed {seed}, {runnerProcesses} runner process(es)" : $"seed {seed}, {runnerProcesses} local runner(s)";
         var nodes = new List<BenchRunnerProcess>();
         var port = 0;
