@@ -79,7 +79,8 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
             if (!summary.Solved || summary.SecondsToSolve is not { } seconds)
                 throw new InvalidOperationException($"{what}: not solved ({summary.StopReason}{(summary.Error is null ? "" : ", " + summary.Error)}) after {summary.ElapsedSeconds:F0} s");
             // Updates against env steps tell a learner short of CPU from runners short of it.
-            progress.WriteLine($"{what}: solved in {seconds:F1} s after {summary.Updates:N0} updates and {summary.EnvSteps:N0} env steps");
+            // The counts are the run's at its end, which comes after the solve's confirming evaluation.
+            progress.WriteLine($"{what}: solved in {seconds:F1} s; at the run's end ({summary.ElapsedSeconds:F1} s) {summary.Updates:N0} updates and {summary.EnvSteps:N0} env steps");
             foreach (var node in nodes)
                 if (await node.WaitForExitAsync(TimeSpan.FromSeconds(30)) is { } code and not 0)
                     Console.Error.WriteLine($"warning: runner process {node.Id} exited with {code} after the run ended:\n{node.Tail()}");
