@@ -36,6 +36,10 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, int> _children = [];
     private readonly HashSet<int> _stoppedRunners = [];
     private int _expectedRunners;
+    private WeightsAssembler? _weights;
+
+    // Room for the safetensors header (tensor names, shapes, metadata) beyond the network's parameters.
+    private const int WeightsHeaderAllowance = 64 * 1024;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -55,6 +59,7 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         Receive<RetryJoin>(_ => SendJoin());
         Receive<PoolJoined>(OnJoined);
         Receive<WeightsUpdated>(OnWeights);
+        Receive<WeightsChunk>(OnWeightsChunk);
         // The runners' "controller" is this agent, which forwards (keeping the runner as sender, so the pool talks to and
         // watches the runner itself) and sees each RunnerStopped: that is how the node learns the run ended.
         Receive<RunnerStarted>(m => _pool?.Forward(m));
@@ -103,6 +108,9 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
             ExperienceBatch = joined.Config.RemoteExperienceBatch,
         };
         var network = TrainingEnvironment.NetworkSpec(_registry, config);
+        // A new pool numbers its versions afresh (a resumed learner continues from its checkpoint): start clean, and
+        // accept no version larger than this node's network can be.
+        _weights = new WeightsAssembler((int)Math.Min(Serialization.PayloadLimits.Default.MaxWeightsBytes, network.ParameterCount * 4L + WeightsHeaderAllowance));
         var spec = _registry.GetSpec(config.Env);
         var setup = new TrainingSetup(network, config.SolveThreshold ?? spec.RewardThreshold ?? double.PositiveInfinity, _registry, null);
         var agent = Self;
@@ -121,6 +129,21 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         }
         _log.Info("Joined the runner pool: runners {0}..{1} on an epsilon ladder of {2}, run {3}",
             joined.FirstRunnerId, joined.FirstRunnerId + joined.RunnerCount - 1, joined.LadderSize, joined.State);
+    }
+
+    private void OnWeightsChunk(WeightsChunk chunk)
+    {
+        if (_pool is null || !_pool.Equals(Sender) || _weights is null) return;
+        var step = _weights.Add(chunk);
+        if (step.Problem is not null)
+            _log.Warning("{0} ({1} weights chunks or versions dropped on this node)", step.Problem, _weights.Dropped);
+        if (step.Completed is { } weights)
+        {
+            OnWeights(weights);
+            return;
+        }
+        // Answered although not taken: the pool holds one version in flight per node and would wait for this one forever.
+        if (step.FailedVersion is { } failed) Sender.Tell(new WeightsReceived(failed), Self);
     }
 
     private void OnWeights(WeightsUpdated weights)

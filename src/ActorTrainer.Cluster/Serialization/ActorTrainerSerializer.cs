@@ -70,7 +70,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         typeof(ExperienceBatch), typeof(ExperienceAck), typeof(WeightsUpdated), typeof(EpisodeFinished), typeof(RunnerStats),
         typeof(RunnerStarted), typeof(RunnerStopped), typeof(WatchFrames), typeof(FrameRendered),
         typeof(Pause), typeof(Resume), typeof(Stop),
-        typeof(JoinPool), typeof(PoolJoined), typeof(WeightsReceived), typeof(LadderPlace),
+        typeof(JoinPool), typeof(PoolJoined), typeof(WeightsReceived), typeof(LadderPlace), typeof(WeightsChunk),
     ];
 
     private static class Manifests
@@ -91,6 +91,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         public const string PoolJoined = "PW";
         public const string WeightsReceived = "PR";
         public const string LadderPlace = "LP";
+        public const string WeightsChunk = "WC";
     }
 
     public override string Manifest(object o) => o switch
@@ -111,6 +112,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         PoolJoined => Manifests.PoolJoined,
         WeightsReceived => Manifests.WeightsReceived,
         LadderPlace => Manifests.LadderPlace,
+        WeightsChunk => Manifests.WeightsChunk,
         _ => throw new ArgumentException($"{o?.GetType().FullName ?? "null"} is not a message ActorTrainerSerializer writes; bound types: {string.Join(", ", BoundTypes.Select(t => t.Name))}", nameof(o)),
     };
 
@@ -156,6 +158,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
             w.WriteInt32(p.FirstSlot);
             w.WriteInt32(p.LadderSize);
         }),
+        WeightsChunk m => WriteWeightsChunk(m),
         _ => throw new ArgumentException($"{obj?.GetType().FullName ?? "null"} is not a message ActorTrainerSerializer writes", nameof(obj)),
     };
 
@@ -183,6 +186,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
                 Manifests.PoolJoined => ReadPoolJoined(ref r),
                 Manifests.WeightsReceived => new WeightsReceived(r.ReadCounter("weights version")),
                 Manifests.LadderPlace => ReadLadderPlace(ref r),
+                Manifests.WeightsChunk => ReadWeightsChunk(bytes, ref r),
                 _ => throw new MalformedMessageException($"unknown manifest '{Printable(manifest)}'; this serializer reads {string.Join(", ", AllManifests)}"),
             };
             r.EnsureEnd();
@@ -200,7 +204,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         Manifests.ExperienceBatch, Manifests.ExperienceAck, Manifests.WeightsUpdated, Manifests.EpisodeFinished, Manifests.RunnerStats,
         Manifests.RunnerStarted, Manifests.RunnerStopped, Manifests.WatchFrames, Manifests.FrameRendered, Manifests.Pause,
         Manifests.Resume, Manifests.Stop,
-        Manifests.JoinPool, Manifests.PoolJoined, Manifests.WeightsReceived, Manifests.LadderPlace,
+        Manifests.JoinPool, Manifests.PoolJoined, Manifests.WeightsReceived, Manifests.LadderPlace, Manifests.WeightsChunk,
     ];
 
     private void Reject(string manifest, int length, MalformedMessageException e)
@@ -349,6 +353,18 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     {
         var version = r.ReadCounter("weights version");
         var safetensors = r.ReadBytes("safetensors", _limits.MaxWeightsBytes);
+        var snapshot = DecodeWeights(safetensors, version);
+        return new WeightsUpdated(version, snapshot);
+    }
+
+    /// <summary>
+    /// Weights version <paramref name="version"/> from its safetensors bytes, checked as strictly as a whole weights
+    /// message: a valid model whose metadata names the same version, every parameter finite. Throws
+    /// <see cref="MalformedMessageException"/> otherwise (also used by a runner node for weights it put together from
+    /// <see cref="WeightsChunk"/>s).
+    /// </summary>
+    public static WeightsSnapshot DecodeWeights(ReadOnlySpan<byte> safetensors, long version)
+    {
         WeightsSnapshot snapshot;
         try
         {
@@ -362,7 +378,54 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
             throw new MalformedMessageException($"message says weights version {version}, the safetensors metadata says {snapshot.Version}");
         foreach (var p in snapshot.Parameters.Span)
             if (!float.IsFinite(p)) throw new MalformedMessageException("weights contain NaN or infinity");
-        return new WeightsUpdated(version, snapshot);
+        return snapshot;
+    }
+
+    // version i64, total bytes i32, chunk count i32, index i32, then the piece (i32 length + bytes). The layout is fixed
+    // by the total (WeightsChunks.ChunkBytes per chunk, the last one shorter), so a chunk is checked on its own here and
+    // against its version's other chunks by the runner node's WeightsAssembler.
+    private const int WeightsChunkHeaderBytes = 24;
+
+    private static byte[] WriteWeightsChunk(WeightsChunk m)
+    {
+        var problem = WeightsChunkProblem(m.Version, m.TotalBytes, m.Count, m.Index, m.Data.Length, PayloadLimits.Default.MaxWeightsBytes);
+        if (problem is not null) throw new ArgumentException($"weights chunk cannot be sent: {problem}", nameof(m));
+        var bytes = new byte[WeightsChunkHeaderBytes + m.Data.Length];
+        var w = new PayloadWriter(bytes);
+        w.WriteInt64(m.Version);
+        w.WriteInt32(m.TotalBytes);
+        w.WriteInt32(m.Count);
+        w.WriteInt32(m.Index);
+        w.WriteBytes(m.Data.Span);
+        return bytes;
+    }
+
+    private WeightsChunk ReadWeightsChunk(byte[] bytes, ref PayloadReader r)
+    {
+        var version = r.ReadCounter("weights version");
+        var total = r.ReadInt32("weights size", 1, _limits.MaxWeightsBytes);
+        var count = r.ReadInt32("weights chunk count", 1, WeightsChunks.CountFor(_limits.MaxWeightsBytes));
+        var index = r.ReadInt32("weights chunk index", 0, count - 1);
+        var data = r.ReadBytes("weights chunk", WeightsChunks.ChunkBytes);
+        var problem = WeightsChunkProblem(version, total, count, index, data.Length, _limits.MaxWeightsBytes);
+        if (problem is not null) throw new MalformedMessageException(problem);
+        // Akka.Remote hands the serializer an array of its own: the piece stays in it, no copy.
+        return new WeightsChunk(version, index, count, total, bytes.AsMemory(r.Position - data.Length, data.Length));
+    }
+
+    /// <summary>Why a chunk's header and length do not fit the chunk layout, or null when they do.</summary>
+    public static string? WeightsChunkProblem(long version, int total, int count, int index, int length, int maxTotal)
+    {
+        if (version < 0) return $"weights version {version}; must not be negative";
+        if (total < 1 || total > maxTotal) return $"weights of {total} bytes; allowed 1..{maxTotal}";
+        var expectedCount = WeightsChunks.CountFor(total);
+        if (count != expectedCount)
+            return $"{count} chunks for {total} bytes of weights; {WeightsChunks.ChunkBytes}-byte chunks make {expectedCount}";
+        if (index < 0 || index >= count) return $"weights chunk {index} of {count}; allowed 0..{count - 1}";
+        var expectedLength = WeightsChunks.LengthOf(index, total);
+        if (length != expectedLength)
+            return $"weights chunk {index} of {count} carries {length} bytes; with {total} bytes in {WeightsChunks.ChunkBytes}-byte chunks it must carry {expectedLength}";
+        return null;
     }
 
     // ---------------------------------------------------------------- visual mode

@@ -22,6 +22,9 @@ public ref struct PayloadReader
 
     public readonly int Remaining => _data.Length - _position;
 
+    /// <summary>Bytes read so far: where the next field starts.</summary>
+    public readonly int Position => _position;
+
     public byte ReadByte() => Take(1)[0];
 
     public bool ReadBoolean()

@@ -23,10 +23,18 @@ public sealed record JoinPool(string Node, int Runners, bool OnLadder = true);
 /// experience to <paramref name="Replay"/>. <paramref name="LadderSize"/> is the number of env slots of the Ape-X
 /// epsilon ladder right after this join; each runner learns its own place with a <c>LadderPlace</c> once it started,
 /// and again whenever a join or leave changes the ladder. <paramref name="Config"/> is the run's configuration, so
-/// a host needs no training flags of its own. Weights follow as <c>WeightsUpdated</c> to the host (one at a time:
+/// a host needs no training flags of its own. Weights follow as <c>WeightsUpdated</c> to the host, as <see cref="WeightsChunk"/>s to a host in another process (one version at a time:
 /// the next only after <see cref="WeightsReceived"/>, so a slow link never queues stale weights).
 /// </summary>
 public sealed record PoolJoined(int FirstRunnerId, int RunnerCount, int LadderSize, IActorRef Replay, TrainingConfig Config, RunState State);
+
+/// <summary>
+/// One piece of weights version <paramref name="Version"/> on its way to a host in another process: the version's
+/// safetensors bytes (<paramref name="TotalBytes"/> long) cut into <paramref name="Count"/> pieces of
+/// <see cref="WeightsChunks.ChunkBytes"/> (the last one shorter). The host answers the whole version with one
+/// <see cref="WeightsReceived"/>. See <see cref="WeightsChunks"/> for why weights do not cross nodes in one message.
+/// </summary>
+public sealed record WeightsChunk(long Version, int Index, int Count, int TotalBytes, ReadOnlyMemory<byte> Data);
 
 /// <summary>A joined host took weights <paramref name="Version"/>; the pool may send the next (latest-only flow control).</summary>
 public sealed record WeightsReceived(long Version);

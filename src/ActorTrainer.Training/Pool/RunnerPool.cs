@@ -37,6 +37,8 @@ public sealed class RunnerPool : ReceiveActor
     private RunState _state = RunState.Running;
     private string _stopReason = "requested";
     private WeightsUpdated? _latest;
+    // _latest cut for hosts in other processes (WeightsChunks), made at its first remote send and shared by all of them.
+    private WeightsChunk[]? _latestChunks;
     private int? _watched;
     private double _fps = 30;
     private bool _allStoppedReported;
@@ -91,6 +93,7 @@ public sealed class RunnerPool : ReceiveActor
         if (_latest is not null && m.Version <= _latest.Version) return;
         var first = _latest is null;
         _latest = m;
+        _latestChunks = null;
         foreach (var slot in _slots.Values)
             if (slot.Host is null && !slot.Stopped) slot.Ref.Tell(m, Self);
         foreach (var host in _hosts.Values)
@@ -222,7 +225,13 @@ public sealed class RunnerPool : ReceiveActor
         if (_latest is not { } w || host.InFlight || host.SentVersion >= w.Version) return;
         host.InFlight = true;
         host.SentVersion = w.Version;
-        host.Ref.Tell(w, Self);
+        if (!WeightsChunks.IsRemote(host.Ref))
+        {
+            host.Ref.Tell(w, Self);
+            return;
+        }
+        _latestChunks ??= WeightsChunks.Split(w);
+        foreach (var chunk in _latestChunks) host.Ref.Tell(chunk, Self);
     }
 
     private void OnWeightsReceived(WeightsReceived m)

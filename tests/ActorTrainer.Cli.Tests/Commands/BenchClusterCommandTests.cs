@@ -41,6 +41,8 @@ public sealed class BenchClusterCommandTests
         Assert.Equal(10, root.GetProperty("weights_samples").GetInt32());
         Assert.True(root.GetProperty("weights_latency_p99_ms").GetDouble() >= root.GetProperty("weights_latency_p50_ms").GetDouble());
         Assert.Equal("4-256-256-2 dueling", root.GetProperty("weights_network").GetString());
+        // The weights go as 16 KiB chunks: the frame is the model file plus a 12-byte header.
+        Assert.Equal((root.GetProperty("weights_frame_bytes").GetInt32() - 12 + 16_383) / 16_384, root.GetProperty("weights_chunks").GetInt32());
         foreach (var key in new[] { "transport", "weights_latency_kind", "load_average_before", "load_average" })
             Assert.False(string.IsNullOrWhiteSpace(root.GetProperty(key).GetString()), key);
 

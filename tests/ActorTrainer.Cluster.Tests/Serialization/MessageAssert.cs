@@ -35,6 +35,11 @@ internal static class MessageAssert
                 Assert.Equal(w.Snapshot.Spec, b.Snapshot.Spec);
                 Assert.Equal(w.Snapshot.Parameters.ToArray(), b.Snapshot.Parameters.ToArray());
                 break;
+            case WeightsChunk c:
+                var d = (WeightsChunk)actual;
+                Assert.Equal((c.Version, c.Index, c.Count, c.TotalBytes), (d.Version, d.Index, d.Count, d.TotalBytes));
+                Assert.Equal(c.Data.ToArray(), d.Data.ToArray());
+                break;
             case FrameRendered f:
                 var g = (FrameRendered)actual;
                 Assert.Equal((f.RunnerId, f.Step), (g.RunnerId, g.Step));

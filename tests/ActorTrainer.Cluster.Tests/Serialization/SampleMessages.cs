@@ -31,6 +31,14 @@ internal static class SampleMessages
         return new WeightsUpdated(version, new WeightsSnapshot(version, spec, parameters));
     }
 
+    /// <summary>Weights of a 4-256-256-2 dueling network (the benchmark's): 0.27 MB, many chunks.</summary>
+    public static WeightsUpdated LargeWeights(long version = 5)
+    {
+        var spec = new NetworkSpec(4, 2, [256, 256], dueling: true);
+        var parameters = Enumerable.Range(0, spec.ParameterCount).Select(i => (i % 101) * 0.01f - 0.5f).ToArray();
+        return new WeightsUpdated(version, new WeightsSnapshot(version, spec, parameters));
+    }
+
     public static FrameRendered CellsFrame() =>
         new(3, 1234, Frame.FromCells("tetris", 3, 2, [0, 1, 2, 3, 4, 7], ["next", "lines"], [2, 11]));
 
@@ -57,6 +65,7 @@ internal static class SampleMessages
         new WeightsReceived(41),
         new JoinPool("external", 1, OnLadder: false),
         new LadderPlace(16, 24),
+        WeightsChunks.Split(Weights())[0],
     ];
 
     public static PoolJoined Joined(Akka.Actor.IActorRef replay) =>

@@ -6,6 +6,7 @@ using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
 using ActorTrainer.Training.Hosting;
 using ActorTrainer.Training.Learners;
+using ActorTrainer.Training.Pool;
 using ActorTrainer.Training.Runs;
 using Akka.Actor;
 using Akka.Hosting;
@@ -31,7 +32,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
 
     public sealed record Result(IReadOnlyList<IngestPoint> Ingest, WeightsResult Weights);
 
-    public sealed record WeightsResult(string Network, int FrameBytes, int Samples, double P50Ms, double P99Ms, double PingP50Ms, double PingP99Ms);
+    public sealed record WeightsResult(string Network, int FrameBytes, int Chunks, int Samples, double P50Ms, double P99Ms, double PingP50Ms, double PingP99Ms);
 
     /// <summary>Both sides step this many env steps before settling: the first weights have arrived and every runner steps.</summary>
     private const long StartedSteps = 5_000;
@@ -74,7 +75,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
                 points.Add(point);
             }
             var weights = await WeightsAsync(scratch, loggerFactory, ct);
-            progress.WriteLine($"weights {weights.Network} ({weights.FrameBytes:N0} bytes), round trip to a runner node over {weights.Samples} versions: " +
+            progress.WriteLine($"weights {weights.Network} ({weights.FrameBytes:N0} bytes in {weights.Chunks} chunks), round trip to a runner node over {weights.Samples} versions: " +
                 $"p50 {weights.P50Ms:F2} ms, p99 {weights.P99Ms:F2} ms; an empty message's round trip p50 {weights.PingP50Ms:F2} ms");
             return new Result(points, weights);
         }
@@ -189,6 +190,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
             var system = host.Services.GetRequiredService<ActorSystem>();
             var sample = new WeightsUpdated(1, new WeightsSnapshot(1, spec, new float[spec.ParameterCount]));
             var frameBytes = system.Serialization.FindSerializerFor(sample).ToBinary(sample).Length;
+            var chunks = WeightsChunks.Split(sample).Length;
 
             var done = new TaskCompletionSource<WeightsLatencies>(TaskCreationOptions.RunContinuationsAsynchronously);
             probe!.Tell(new MeasureWeights(1, options.WeightsWarmup, options.WeightsSamples, done));
@@ -199,7 +201,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
 
             double[] w = [.. latencies.WeightsMs.Order()], p = [.. latencies.PingMs.Order()];
             var network = $"{spec.ObservationSize}-{string.Join('-', spec.HiddenSizes)}-{spec.ActionCount}{(spec.Dueling ? " dueling" : "")}";
-            return new WeightsResult(network, frameBytes, w.Length, Percentile(w, 0.50), Percentile(w, 0.99), Percentile(p, 0.50), Percentile(p, 0.99));
+            return new WeightsResult(network, frameBytes, chunks, w.Length, Percentile(w, 0.50), Percentile(w, 0.99), Percentile(p, 0.50), Percentile(p, 0.99));
         }
         finally
         {

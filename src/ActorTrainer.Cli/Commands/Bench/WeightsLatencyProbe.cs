@@ -11,9 +11,9 @@ namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
 /// The learner's side of `bench cluster`'s weights measurement, at <c>/user/controller</c> so a real runner node finds it
-/// like a learner. It speaks the RunnerPool's protocol to the node (JoinPool → PoolJoined, then WeightsUpdated →
-/// WeightsReceived) but keeps the runners paused, so nothing competes with the transfer, and times each version from
-/// its Tell to the node's WeightsReceived: a round trip, of which the 0.3 MB weights are one leg. Akka's own Identify
+/// like a learner. It speaks the RunnerPool's protocol to the node (JoinPool → PoolJoined, then the weights as
+/// WeightsChunks, cut as the pool cuts them → WeightsReceived) but keeps the runners paused, so nothing competes with the
+/// transfer, and times each version from its first chunk's Tell to the node's WeightsReceived: a round trip, of which the 0.3 MB weights are one leg. Akka's own Identify
 /// to the node agent, timed the same way, is the round trip of a message with no payload. Stop tells the node's runners
 /// to stop, which ends the node process with exit code 0.
 /// </summary>
@@ -81,7 +81,13 @@ public sealed class WeightsLatencyProbe : ReceiveActor
         var snapshot = new WeightsSnapshot(round.Version, _spec, _parameters);
         var message = new WeightsUpdated(round.Version, snapshot);
         round.SentAt = Stopwatch.GetTimestamp();
-        _node!.Tell(message, Self);
+        // As the RunnerPool sends them: cut into chunks (made here, inside the timed span) for a node in another process.
+        if (!WeightsChunks.IsRemote(_node!))
+        {
+            _node!.Tell(message, Self);
+            return;
+        }
+        foreach (var chunk in WeightsChunks.Split(message)) _node!.Tell(chunk, Self);
     }
 
     private void OnReceived(WeightsReceived m)
