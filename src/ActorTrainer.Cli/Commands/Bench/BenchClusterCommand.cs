@@ -40,7 +40,7 @@ public static class BenchClusterCommand
             if (ctx.Get(solve))
             {
                 var seedList = ctx.Get(seeds) is { Length: > 0 } s ? s : [1];
-                return await RunSolve(seedList, ctx.Given(runners) ? counts.Max() : 4, ctx.Get(json), ctx.Out, ctx.Error, ctx.Cancellation);
+                return await RunSolve(seedList, ctx.Given(runners) ? counts.Max() : 4, ctx.Get(remoteBatch), ctx.Get(json), ctx.Out, ctx.Error, ctx.Cancellation);
             }
             if (ctx.Given(seeds)) throw new UsageException("--seeds only applies with --solve");
             var options = new ClusterBenchOptions
@@ -108,7 +108,7 @@ public static class BenchClusterCommand
         return CliHost.ExitOk;
     }
 
-    private static async Task<int> RunSolve(int[] seeds, int processes, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task<int> RunSolve(int[] seeds, int processes, int remoteBatch, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var loadBefore = LoadAverage();
         IReadOnlyList<ClusterSolveBench.SolvePoint> points;
@@ -116,7 +116,7 @@ public static class BenchClusterCommand
         if (json) Console.SetOut(Console.Error); // as in Run: Akka's own console lines stay off the JSON
         try
         {
-            points = await new ClusterSolveBench(seeds, processes, json ? stderr : stdout).RunAsync(ct);
+            points = await new ClusterSolveBench(seeds, processes, remoteBatch, json ? stderr : stdout).RunAsync(ct);
         }
         finally
         {

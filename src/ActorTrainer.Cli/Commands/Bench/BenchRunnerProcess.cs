@@ -14,7 +14,14 @@ internal sealed class BenchRunnerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _lines = new();
 
+    // RunnerNodeAgent logs this once its actor system is up and it starts looking for a learner.
+    private const string WaitingLine = "looking for the learner";
+    private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private BenchRunnerProcess(Process process) => _process = process;
+
+    /// <summary>Completes when the node is up and looking for its learner (its runtime started, its actor system running).</summary>
+    public Task Waiting => _waiting.Task;
 
     public static BenchRunnerProcess Start(int learnerPort, int runners)
     {
@@ -44,6 +51,7 @@ internal sealed class BenchRunnerProcess : IAsyncDisposable
     private void Keep(string? line)
     {
         if (line is null) return;
+        if (line.Contains(WaitingLine, StringComparison.Ordinal)) _waiting.TrySetResult();
         lock (_lines)
         {
             if (_lines.Count == KeptLines) _lines.Dequeue();

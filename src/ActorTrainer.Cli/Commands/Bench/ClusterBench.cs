@@ -217,10 +217,10 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
 
     // ---------------------------------------------------------------- hosting
 
-    /// <summary>A learner-role cluster node on 127.0.0.1 with a free port, hosted as `node --role learner` hosts one.</summary>
-    internal static async Task<IHost> StartLearnerAsync(ILoggerFactory loggerFactory, Action<AkkaConfigurationBuilder> configure, CancellationToken ct)
+    /// <summary>A learner-role cluster node on 127.0.0.1 with a free port (or <paramref name="port"/>), hosted as `node --role learner` hosts one.</summary>
+    internal static async Task<IHost> StartLearnerAsync(ILoggerFactory loggerFactory, Action<AkkaConfigurationBuilder> configure, CancellationToken ct, int port = 0)
     {
-        var host = Node.NodeHost.BuildHost(new ClusterNodeSettings { Role = ClusterRoles.Learner, Port = 0 }, loggerFactory, configure);
+        var host = Node.NodeHost.BuildHost(new ClusterNodeSettings { Role = ClusterRoles.Learner, Port = port }, loggerFactory, configure);
         await host.StartAsync(ct);
         return host;
     }

@@ -1,16 +1,21 @@
+using System.Net;
+using System.Net.Sockets;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Hosting;
 using ActorTrainer.Training.Runs;
+using Microsoft.Extensions.Hosting;
 
 namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
 /// `bench cluster --solve`: CartPole-v1 until solved, per seed, first with N runners in the learner's process, then with
-/// N `node --role runner --runners 1` processes joining it. Both learners are hosted alike (see
-/// <see cref="ClusterBench.StartLearnerAsync"/>); the time is the run's own seconds_to_solve, which for the cluster
-/// includes the runner processes starting and joining, as a user would see it.
+/// N `node --role runner --runners 1` processes. Both learners are hosted alike (see <see cref="ClusterBench.StartLearnerAsync"/>)
+/// and both times are the run's own seconds_to_solve: from the run's start in the learner to the solve. The runner
+/// processes are started first and wait for the learner, as deployed runner nodes do (compose, Kubernetes); so the
+/// cluster's time holds their joining, the pool handing them ids and weights and their cold first steps, but not the
+/// launch of their runtimes, which the local run does not pay either.
 /// </summary>
-public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, TextWriter progress)
+public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, int remoteExperienceBatch, TextWriter progress)
 {
     public sealed record SolvePoint(int Seed, double LocalSeconds, double ClusterSeconds)
     {
@@ -46,16 +51,23 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
 
     private async Task<double> SolveAsync(string scratch, int seed, bool remote, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, CancellationToken ct)
     {
-        var config = TrainingDefaults.For("CartPole-v1") with { RunDir = scratch, Runners = runnerProcesses, Seed = seed, UntilSolved = true, MaxSeconds = MaxSeconds };
-        var run = TrainingRun.Create(config, new TrainingRunOptions { LocalRunners = remote ? 0 : runnerProcesses });
-        var host = await ClusterBench.StartLearnerAsync(loggerFactory, akka => akka.WithActorTrainer(run), ct);
+        var config = TrainingDefaults.For("CartPole-v1") with { RunDir = scratch, Runners = runnerProcesses, Seed = seed, UntilSolved = true, MaxSeconds = MaxSeconds, RemoteExperienceBatch = remoteExperienceBatch };
+        var what = remote ? $"seed {seed}, {runnerProcesses} runner process(es)" : $"seed {seed}, {runnerProcesses} local runner(s)";
         var nodes = new List<BenchRunnerProcess>();
+        var port = 0;
+        IHost? host = null;
         try
         {
-            var what = remote ? $"seed {seed}, {runnerProcesses} runner process(es)" : $"seed {seed}, {runnerProcesses} local runner(s)";
-            progress.WriteLine($"{what}: training until solved ...");
             if (remote)
-                for (var i = 0; i < runnerProcesses; i++) nodes.Add(BenchRunnerProcess.Start(ClusterBench.LearnerPort(host), runners: 1));
+            {
+                port = FreeLoopbackPort();
+                progress.WriteLine($"{what}: starting them; they wait for the learner at 127.0.0.1:{port} ...");
+                for (var i = 0; i < runnerProcesses; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1));
+                await WaitUntilWaitingAsync(nodes, what, ct);
+            }
+            var run = TrainingRun.Create(config, new TrainingRunOptions { LocalRunners = remote ? 0 : runnerProcesses });
+            host = await ClusterBench.StartLearnerAsync(loggerFactory, akka => akka.WithActorTrainer(run), ct, port);
+            progress.WriteLine($"{what}: training until solved ...");
             // Every runner process gone before the run ends would leave it waiting until max-seconds: stop there instead.
             var waits = new List<Task> { run.Completion, Task.Delay(Timeout.Infinite, ct) };
             if (remote) waits.Add(Task.WhenAll(nodes.Select(n => n.Exited)));
@@ -66,6 +78,9 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
             var summary = await run.Completion;
             if (!summary.Solved || summary.SecondsToSolve is not { } seconds)
                 throw new InvalidOperationException($"{what}: not solved ({summary.StopReason}{(summary.Error is null ? "" : ", " + summary.Error)}) after {summary.ElapsedSeconds:F0} s");
+            // Updates against env steps tell a learner short of CPU from runners short of it.
+            // The counts are the run's at its end, which comes after the solve's confirming evaluation.
+            progress.WriteLine($"{what}: solved in {seconds:F1} s; at the run's end ({summary.ElapsedSeconds:F1} s) {summary.Updates:N0} updates and {summary.EnvSteps:N0} env steps");
             foreach (var node in nodes)
                 if (await node.WaitForExitAsync(TimeSpan.FromSeconds(30)) is { } code and not 0)
                     Console.Error.WriteLine($"warning: runner process {node.Id} exited with {code} after the run ended:\n{node.Tail()}");
@@ -74,8 +89,41 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
         finally
         {
             foreach (var node in nodes) await node.DisposeAsync();
-            await host.StopAsync(CancellationToken.None);
-            host.Dispose();
+            if (host is not null)
+            {
+                await host.StopAsync(CancellationToken.None);
+                host.Dispose();
+            }
+        }
+    }
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
+
+    private static async Task WaitUntilWaitingAsync(List<BenchRunnerProcess> nodes, string what, CancellationToken ct)
+    {
+        var all = Task.WhenAll(nodes.Select(n => n.Waiting));
+        var exited = Task.WhenAny(nodes.Select(n => n.Exited));
+        var first = await Task.WhenAny(all, exited, Task.Delay(StartTimeout, ct));
+        ct.ThrowIfCancellationRequested();
+        if (first == all) return;
+        var tails = string.Join("\n", nodes.Select(p => $"--- runner process {p.Id}:\n{p.Tail(15)}"));
+        throw new InvalidOperationException(first == exited
+            ? $"{what}: a runner process exited before the learner started:\n{tails}"
+            : $"{what}: not all were up and looking for the learner within {StartTimeout.TotalSeconds:F0} s:\n{tails}");
+    }
+
+    /// <summary>A port that was free a moment ago: the runner processes must know the learner's port before it binds.</summary>
+    private static int FreeLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
         }
     }
 }
