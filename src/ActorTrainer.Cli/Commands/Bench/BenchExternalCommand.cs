@@ -28,7 +28,7 @@ public static class BenchExternalCommand
     public static CliCommand Create()
     {
         var json = CliOptions.Flag("--json", "one JSON object: acts_per_s and act latency p50/p99 for 64 episodes and 1, experience rate, load average");
-        var seconds = CliOptions.Double("--seconds", "time per measurement (the warm-up takes at most 1 s more)", 5.0, 0.1, 600, "S");
+        var seconds = CliOptions.Double("--seconds", "time per measurement (before them, a warm-up in rounds of up to 1 s until the JIT compiles fewer than 10 methods in a round, at most 30 rounds)", 5.0, 0.1, 600, "S");
         var episodes = CliOptions.Int("--episodes", "concurrent episodes of the first two measurements (the last has 1)", 64, 1, 256);
         var rate = CliOptions.Double("--rate", "acts/s in total offered by the paced measurement's episodes", 10_000, 1, 1_000_000, "R");
         var command = new CliCommand("external", "external-episodes API: acts/s and act latency with 64 concurrent episodes and with 1",
