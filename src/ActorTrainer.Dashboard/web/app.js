@@ -20,10 +20,13 @@ let watching = null; // the runner the Controller says is watched, or null
 
 async function api(path, options = {}) {
   const headers = Object.assign({}, options.headers || {});
-  if (token) headers.Authorization = 'Bearer ' + token;
+  const sentWith = token;
+  if (sentWith) headers.Authorization = 'Bearer ' + sentWith;
   const res = await fetch(path, Object.assign({}, options, { headers }));
   if (res.status === 401) {
-    askToken();
+    // Only a refusal of the token in use asks again: a request sent before the user entered one can answer 401 after
+    // the prompt was answered, and must not bring the prompt back over the page.
+    if (token === sentWith) askToken();
     throw new Error('unauthorized: the control token is missing or wrong');
   }
   let body = null;
