@@ -225,13 +225,7 @@ public sealed class RunnerPool : ReceiveActor
         if (_latest is not { } w || host.InFlight || host.SentVersion >= w.Version) return;
         host.InFlight = true;
         host.SentVersion = w.Version;
-        if (!WeightsChunks.IsRemote(host.Ref))
-        {
-            host.Ref.Tell(w, Self);
-            return;
-        }
-        _latestChunks ??= WeightsChunks.Split(w);
-        foreach (var chunk in _latestChunks) host.Ref.Tell(chunk, Self);
+        WeightsChunks.Send(host.Ref, w, ref _latestChunks, Self);
     }
 
     private void OnWeightsReceived(WeightsReceived m)

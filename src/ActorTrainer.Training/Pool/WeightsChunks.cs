@@ -31,6 +31,22 @@ public static class WeightsChunks
     public static bool IsRemote(IActorRef host) => host.Path.Address.HasGlobalScope;
 
     /// <summary>
+    /// Sends <paramref name="weights"/> to <paramref name="host"/> the way hosts take weights: whole in this process, as
+    /// chunks to another. <paramref name="chunks"/> is the version's cut, made at its first remote send, so a caller
+    /// that keeps it (the RunnerPool, for all its remote hosts) cuts each version once.
+    /// </summary>
+    public static void Send(IActorRef host, WeightsUpdated weights, ref WeightsChunk[]? chunks, IActorRef sender)
+    {
+        if (!IsRemote(host))
+        {
+            host.Tell(weights, sender);
+            return;
+        }
+        chunks ??= Split(weights);
+        foreach (var chunk in chunks) host.Tell(chunk, sender);
+    }
+
+    /// <summary>
     /// The version as safetensors (the model-file format), cut into chunks that share one array: made once per version
     /// and sent to every remote host.
     /// </summary>

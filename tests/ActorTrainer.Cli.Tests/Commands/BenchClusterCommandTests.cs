@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace ActorTrainer.Cli.Tests.Commands;
@@ -9,26 +8,10 @@ namespace ActorTrainer.Cli.Tests.Commands;
 /// </summary>
 public sealed class BenchClusterCommandTests
 {
-    private static (int ExitCode, string Stdout, string Stderr) RunCli(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(CliProcess.Dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"actortrainer did not exit within 5 minutes; stderr so far:\n{stderr}");
-        }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
-
     [Fact]
     public void Json_has_every_figure_measured_with_one_runner_process()
     {
-        var (code, stdout, stderr) = RunCli("bench", "cluster", "--json", "--runners", "1", "--seconds", "1", "--settle", "0", "--weights-samples", "10");
+        var (code, stdout, stderr) = CliProcess.Run("bench", "cluster", "--json", "--runners", "1", "--seconds", "1", "--settle", "0", "--weights-samples", "10");
         Assert.True(code == 0, $"exit {code}: {stderr}");
         // stdout is the JSON object alone: progress and warnings go to stderr.
         using var doc = JsonDocument.Parse(stdout);
@@ -56,7 +39,7 @@ public sealed class BenchClusterCommandTests
     [Fact]
     public void Solve_mode_reports_both_times_to_solve_with_one_runner_process()
     {
-        var (code, stdout, stderr) = RunCli("bench", "cluster", "--solve", "--runners", "1", "--json");
+        var (code, stdout, stderr) = CliProcess.Run("bench", "cluster", "--solve", "--runners", "1", "--json");
         Assert.True(code == 0, $"exit {code}: {stderr}");
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
@@ -72,16 +55,16 @@ public sealed class BenchClusterCommandTests
     [Fact]
     public void Bad_runner_counts_are_refused_with_what_is_allowed()
     {
-        var (code, _, stderr) = RunCli("bench", "cluster", "--runners", "1,0");
+        var (code, _, stderr) = CliProcess.Run("bench", "cluster", "--runners", "1,0");
         Assert.Equal(2, code);
         Assert.Contains("--runners: each count must be between 1 and 16, got 0", stderr);
-        (code, _, stderr) = RunCli("bench", "cluster", "--runners", "2,x");
+        (code, _, stderr) = CliProcess.Run("bench", "cluster", "--runners", "2,x");
         Assert.Equal(2, code);
         Assert.Contains("--runners: item 2 must be a whole number, got 'x'", stderr);
-        (code, _, stderr) = RunCli("bench", "cluster", "--seeds", "1,2");
+        (code, _, stderr) = CliProcess.Run("bench", "cluster", "--seeds", "1,2");
         Assert.Equal(2, code);
         Assert.Contains("--seeds only applies with --solve", stderr);
-        (code, _, stderr) = RunCli("bench", "cluster", "--seconds", "0.5");
+        (code, _, stderr) = CliProcess.Run("bench", "cluster", "--seconds", "0.5");
         Assert.Equal(2, code);
         Assert.Contains("--seconds must be between 1 and 600, got 0.5", stderr);
     }

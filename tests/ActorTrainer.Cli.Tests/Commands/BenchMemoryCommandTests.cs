@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace ActorTrainer.Cli.Tests.Commands;
@@ -6,26 +5,10 @@ namespace ActorTrainer.Cli.Tests.Commands;
 /// <summary>Runs the real `actortrainer bench memory`, which itself starts `actortrainer train` children.</summary>
 public sealed class BenchMemoryCommandTests
 {
-    private static (int ExitCode, string Stdout, string Stderr) RunCli(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "actortrainer.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("actortrainer did not exit within 3 minutes");
-        }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
-
     [Fact]
     public void Json_reports_a_measured_peak_for_each_environment_trained_in_a_child_process()
     {
-        var (code, stdout, stderr) = RunCli("bench", "memory", "--json", "--env", "CartPole-v1", "--steps", "2000");
+        var (code, stdout, stderr) = CliProcess.Run("bench", "memory", "--json", "--env", "CartPole-v1", "--steps", "2000");
         Assert.True(code == 0, $"exit {code}: {stderr}");
         using var doc = JsonDocument.Parse(stdout.Trim());
         var root = doc.RootElement;
@@ -45,11 +28,11 @@ public sealed class BenchMemoryCommandTests
     [Fact]
     public void An_unknown_environment_is_refused_with_the_built_in_list()
     {
-        var (code, _, stderr) = RunCli("bench", "memory", "--env", "Pong-v5");
+        var (code, _, stderr) = CliProcess.Run("bench", "memory", "--env", "Pong-v5");
         Assert.Equal(2, code);
         Assert.Contains("--env Pong-v5: unknown environment; built-in: ", stderr);
         Assert.Contains("CartPole-v1", stderr);
-        (code, _, stderr) = RunCli("bench", "memory", "--steps", "0");
+        (code, _, stderr) = CliProcess.Run("bench", "memory", "--steps", "0");
         Assert.Equal(2, code);
         Assert.Contains("--steps must be between 1 and", stderr);
     }

@@ -21,7 +21,7 @@ public sealed class BenchNnCommandTests : IDisposable
         Assert.True(PythonImportsTorch(SystemPython),
             $"{SystemPython} cannot import torch; run tests/setup/pytorch.sh (apt-get install python3-torch) first");
 
-        var (code, stdout, stderr) = RunCli("bench", "nn", "--peer", "--json", "--seconds", "0.05");
+        var (code, stdout, stderr) = CliProcess.Run("bench", "nn", "--peer", "--json", "--seconds", "0.05");
         Assert.True(code == 0, $"exit {code}: {stderr}");
         using var doc = JsonDocument.Parse(stdout.Trim());
         var root = doc.RootElement;
@@ -64,7 +64,7 @@ public sealed class BenchNnCommandTests : IDisposable
         File.SetUnixFileMode(noTorch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Assert.False(PythonImportsTorch(noTorch));
 
-        var (code, stdout, stderr) = RunCli("bench", "nn", "--peer", "--python", noTorch, "--json", "--seconds", "0.05");
+        var (code, stdout, stderr) = CliProcess.Run("bench", "nn", "--peer", "--python", noTorch, "--json", "--seconds", "0.05");
         Assert.True(code == 0, $"exit {code}: {stderr}");
         using var doc = JsonDocument.Parse(stdout.Trim());
         var peer = doc.RootElement.GetProperty("peer");
@@ -72,7 +72,7 @@ public sealed class BenchNnCommandTests : IDisposable
         Assert.Contains("cannot import torch", peer.GetProperty("reason").GetString());
         Assert.True(doc.RootElement.GetProperty("train_step_us_b256").GetDouble() > 0, "our own figures are still measured");
 
-        var (textCode, text, textErr) = RunCli("bench", "nn", "--peer", "--python", noTorch, "--seconds", "0.05");
+        var (textCode, text, textErr) = CliProcess.Run("bench", "nn", "--peer", "--python", noTorch, "--seconds", "0.05");
         Assert.True(textCode == 0, $"exit {textCode}: {textErr}");
         Assert.Contains("peer: PyTorch not available", text);
         Assert.Contains("cannot import torch", text);
@@ -82,12 +82,12 @@ public sealed class BenchNnCommandTests : IDisposable
     public void A_missing_python_is_named_and_a_python_without_peer_is_refused()
     {
         var missing = Path.Combine(_dir, "no-such-python");
-        var (code, stdout, stderr) = RunCli("bench", "nn", "--peer", "--python", missing, "--json", "--seconds", "0.05");
+        var (code, stdout, stderr) = CliProcess.Run("bench", "nn", "--peer", "--python", missing, "--json", "--seconds", "0.05");
         Assert.True(code == 0, $"exit {code}: {stderr}");
         using var doc = JsonDocument.Parse(stdout.Trim());
         Assert.Contains($"no python at {missing}", doc.RootElement.GetProperty("peer").GetProperty("reason").GetString());
 
-        var (badCode, _, badErr) = RunCli("bench", "nn", "--python", SystemPython);
+        var (badCode, _, badErr) = CliProcess.Run("bench", "nn", "--python", SystemPython);
         Assert.Equal(2, badCode);
         Assert.Contains("--python only applies with --peer", badErr);
     }
@@ -128,19 +128,4 @@ public sealed class BenchNnCommandTests : IDisposable
         return p.ExitCode == 0;
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) RunCli(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "actortrainer.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("actortrainer did not exit within 5 minutes");
-        }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
 }

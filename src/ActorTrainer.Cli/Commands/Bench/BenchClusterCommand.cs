@@ -58,7 +58,7 @@ public static class BenchClusterCommand
 
     private static async Task<int> Run(ClusterBenchOptions options, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var loadBefore = LoadAverage();
+        var loadBefore = LoadAverage.Read() ?? "unknown";
         ClusterBench.Result result;
         var console = Console.Out;
         // Akka writes a few lines of its own to the console while actor systems shut down ("Remoting shut down"), past
@@ -72,7 +72,7 @@ public static class BenchClusterCommand
         {
             if (json) Console.SetOut(console);
         }
-        var loadAfter = LoadAverage();
+        var loadAfter = LoadAverage.Read() ?? "unknown";
         if (!json)
         {
             stdout.WriteLine($"load average {loadBefore} before, {loadAfter} after, on {Environment.ProcessorCount} cores");
@@ -110,7 +110,7 @@ public static class BenchClusterCommand
 
     private static async Task<int> RunSolve(int[] seeds, int processes, int remoteBatch, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var loadBefore = LoadAverage();
+        var loadBefore = LoadAverage.Read() ?? "unknown";
         IReadOnlyList<ClusterSolveBench.SolvePoint> points;
         var console = Console.Out;
         if (json) Console.SetOut(Console.Error); // as in Run: Akka's own console lines stay off the JSON
@@ -124,7 +124,7 @@ public static class BenchClusterCommand
         }
         var ratios = points.Select(p => p.Ratio).Order().ToArray();
         var median = ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[ratios.Length / 2 - 1] + ratios[ratios.Length / 2]) / 2;
-        var loadAfter = LoadAverage();
+        var loadAfter = LoadAverage.Read() ?? "unknown";
         if (!json)
         {
             stdout.WriteLine($"median cluster / local time to solve: {median:F2} over {points.Count} seed(s); load average {loadBefore} before, {loadAfter} after");
@@ -148,7 +148,4 @@ public static class BenchClusterCommand
         }));
         return CliHost.ExitOk;
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

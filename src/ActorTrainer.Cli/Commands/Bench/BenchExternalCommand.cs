@@ -60,7 +60,7 @@ public static class BenchExternalCommand
             var at2 = await Progress(run, ct);
             var one = await Measure(server.BaseAddress, 1, TimeSpan.FromSeconds(seconds), ct);
             var at3 = await Progress(run, ct);
-            var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+            var load = LoadAverage.OneMinute() ?? "?";
             var experience = (at1.Steps - at0.Steps) / many.Seconds;
             many = many with { UpdatesPerSecond = at0.UpdatesPerSecondUntil(at1) };
             paced = paced with { UpdatesPerSecond = at1.UpdatesPerSecondUntil(at2) };
@@ -206,7 +206,7 @@ public static class BenchExternalCommand
             var gcs = GC.CollectionCount(0) - gcs0;
             var paused = (GC.GetTotalPauseDuration() - paused0).TotalMilliseconds;
             var all = latencies.SelectMany((l, w) => l.Take(counts[w])).Order().ToArray();
-            return new Result(episodes, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), elapsed, all.Length,
+            return new Result(episodes, all.Length / elapsed, Percentile.Of(all, 0.50), Percentile.Of(all, 0.99), elapsed, all.Length,
                 all.Length == 0 ? double.NaN : cpu * 1e6 / all.Length, all.Length == 0 ? double.NaN : (double)allocated / all.Length,
                 gcs / elapsed, gcs == 0 ? 0 : paused / gcs);
         }
@@ -215,8 +215,6 @@ public static class BenchExternalCommand
             foreach (var c in connections) c?.Dispose();
         }
     }
-
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
     // {"observation":[a,b,c,d]} in UTF-8, shortest round-trip floats.
     private static int ObservationBody(float[] obs, byte[] into)

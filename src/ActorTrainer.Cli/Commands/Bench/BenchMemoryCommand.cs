@@ -81,7 +81,7 @@ public static class BenchMemoryCommand
                     error = r.Error,
                 }),
                 processor_count = Environment.ProcessorCount,
-                load_average = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null,
+                load_average = LoadAverage.Read(),
             }));
         }
         return results.All(r => r.Error is null) ? CliHost.ExitOk : CliHost.ExitFailure;

@@ -26,19 +26,6 @@ public static class BenchNnCommand
         return command;
     }
 
-    // The machine is often shared; the load average says how much the figures were disturbed.
-    private static string? LoadAverage()
-    {
-        try
-        {
-            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
     private static Task<int> Run(bool json, double seconds, bool peer, string? python, TextWriter output, CancellationToken cancellationToken)
     {
         if (python is not null && !peer)
@@ -46,7 +33,7 @@ public static class BenchNnCommand
         if (python is { Length: 0 })
             throw new UsageException("--python needs the path of a python executable, e.g. /usr/bin/python3");
 
-        var loadBefore = LoadAverage();
+        var loadBefore = LoadAverage.Read();
         var r = new NnBenchmark(seconds).Run();
         var peerResult = peer
             ? new PytorchPeer(python ?? PytorchPeer.DefaultPython, seconds).Run(NnBenchmark.PeerRequest(), cancellationToken)
@@ -101,7 +88,7 @@ public static class BenchNnCommand
             peer = peer is null ? null : PeerJson(r, peer),
             avx512 = Vector512.IsHardwareAccelerated,
             load_average_before = loadBefore,
-            load_average = LoadAverage(),
+            load_average = LoadAverage.Read(),
         }));
     }
 
@@ -180,6 +167,6 @@ public static class BenchNnCommand
             output.WriteLine($"peer: PyTorch {peer.TorchVersion}, one thread, OpenBLAS core type {peer.OpenBlasCoreType ?? "auto"}; measured right after ours (x = PyTorch time / ours)");
         else if (peer is not null)
             output.WriteLine($"peer: PyTorch not available: {peer.Reason}");
-        if (LoadAverage() is { } load) output.WriteLine($"load average: {loadBefore} before, {load} after (other processes share these cores)");
+        if (LoadAverage.Read() is { } load) output.WriteLine($"load average: {loadBefore} before, {load} after (other processes share these cores)");
     }
 }

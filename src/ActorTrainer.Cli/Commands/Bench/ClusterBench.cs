@@ -201,7 +201,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
 
             double[] w = [.. latencies.WeightsMs.Order()], p = [.. latencies.PingMs.Order()];
             var network = $"{spec.ObservationSize}-{string.Join('-', spec.HiddenSizes)}-{spec.ActionCount}{(spec.Dueling ? " dueling" : "")}";
-            return new WeightsResult(network, frameBytes, chunks, w.Length, Percentile(w, 0.50), Percentile(w, 0.99), Percentile(p, 0.50), Percentile(p, 0.99));
+            return new WeightsResult(network, frameBytes, chunks, w.Length, Percentile.Of(w, 0.50), Percentile.Of(w, 0.99), Percentile.Of(p, 0.50), Percentile.Of(p, 0.99));
         }
         finally
         {
@@ -210,10 +210,6 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
             host.Dispose();
         }
     }
-
-    /// <summary>Nearest rank: the smallest value with at least <paramref name="q"/> of the samples at or below it.</summary>
-    internal static double Percentile(double[] sorted, double q) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     // ---------------------------------------------------------------- hosting
 

@@ -82,12 +82,8 @@ public sealed class WeightsLatencyProbe : ReceiveActor
         var message = new WeightsUpdated(round.Version, snapshot);
         round.SentAt = Stopwatch.GetTimestamp();
         // As the RunnerPool sends them: cut into chunks (made here, inside the timed span) for a node in another process.
-        if (!WeightsChunks.IsRemote(_node!))
-        {
-            _node!.Tell(message, Self);
-            return;
-        }
-        foreach (var chunk in WeightsChunks.Split(message)) _node!.Tell(chunk, Self);
+        WeightsChunk[]? chunks = null;
+        WeightsChunks.Send(_node!, message, ref chunks, Self);
     }
 
     private void OnReceived(WeightsReceived m)
