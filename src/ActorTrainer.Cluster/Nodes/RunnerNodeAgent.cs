@@ -38,6 +38,14 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
     private int _expectedRunners;
     private WeightsAssembler? _weights;
 
+    /// <summary>Ended episodes wait at most this long on the node before they go to the pool together.</summary>
+    public static readonly TimeSpan EpisodesInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Episodes in one <see cref="EpisodesFinished"/> at most; a full buffer goes at once.</summary>
+    public const int MaxEpisodesPerMessage = 1024;
+
+    private readonly List<EpisodeFinished> _endedEpisodes = [];
+
     // Room for the safetensors header (tensor names, shapes, metadata) beyond the network's parameters.
     private const int WeightsHeaderAllowance = 64 * 1024;
 
@@ -64,7 +72,8 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         // watches the runner itself) and sees each RunnerStopped: that is how the node learns the run ended.
         Receive<RunnerStarted>(m => _pool?.Forward(m));
         Receive<RunnerStats>(m => _pool?.Forward(m));
-        Receive<EpisodeFinished>(m => _pool?.Forward(m));
+        Receive<EpisodeFinished>(OnEpisodeFinished);
+        Receive<EpisodesTick>(_ => FlushEpisodes());
         Receive<FrameRendered>(m => _pool?.Forward(m));
         Receive<RunnerStopped>(OnRunnerStopped);
         Receive<Terminated>(OnChildTerminated);
@@ -73,6 +82,7 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Context.ActorOf(LearnerLocator.Props(Self), "learner-locator");
+        Timers.StartPeriodicTimer("episodes", EpisodesTick.Instance, EpisodesInterval);
         _log.Info("Runner node {0} with {1} runners: looking for the learner", _nodeName, _runners);
     }
 
@@ -153,8 +163,25 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         Sender.Tell(new WeightsReceived(weights.Version), Self);
     }
 
+    // One remote message per episode would be thousands a second early in a run (see EpisodesFinished).
+    private void OnEpisodeFinished(EpisodeFinished episode)
+    {
+        if (_pool is null) return;
+        _endedEpisodes.Add(episode);
+        if (_endedEpisodes.Count >= MaxEpisodesPerMessage) FlushEpisodes();
+    }
+
+    private void FlushEpisodes()
+    {
+        if (_endedEpisodes.Count == 0) return;
+        // Episodes of a pool that is gone are not sent to its successor: they were not played with its weights.
+        _pool?.Tell(new EpisodesFinished([.. _endedEpisodes]), Self);
+        _endedEpisodes.Clear();
+    }
+
     private void OnLearnerLost(LearnerLost lost)
     {
+        _endedEpisodes.Clear();
         _log.Warning("learner gone ({0}: {1}); waiting for it to come back", lost.Node, lost.Reason);
         foreach (var child in _children.Keys) child.Tell(new Pause(), Self);
         _controller = null;
@@ -164,12 +191,14 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
 
     private void StopRunners()
     {
+        _endedEpisodes.Clear();
         foreach (var child in _children.Keys) Context.Stop(child);
     }
 
     private void OnRunnerStopped(RunnerStopped m)
     {
         if (_pool is null) return;
+        FlushEpisodes(); // its last episodes before its stop
         _pool.Forward(m);
         // A runner stops only on the pool's Stop, i.e. when the run ends.
         _stoppedRunners.Add(m.RunnerId);
@@ -188,5 +217,10 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
     private sealed class RetryJoin
     {
         public static readonly RetryJoin Instance = new();
+    }
+
+    private sealed class EpisodesTick
+    {
+        public static readonly EpisodesTick Instance = new();
     }
 }

@@ -71,6 +71,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         typeof(RunnerStarted), typeof(RunnerStopped), typeof(WatchFrames), typeof(FrameRendered),
         typeof(Pause), typeof(Resume), typeof(Stop),
         typeof(JoinPool), typeof(PoolJoined), typeof(WeightsReceived), typeof(LadderPlace), typeof(WeightsChunk),
+        typeof(EpisodesFinished),
     ];
 
     private static class Manifests
@@ -92,6 +93,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         public const string WeightsReceived = "PR";
         public const string LadderPlace = "LP";
         public const string WeightsChunk = "WC";
+        public const string EpisodesFinished = "EL";
     }
 
     public override string Manifest(object o) => o switch
@@ -113,6 +115,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         WeightsReceived => Manifests.WeightsReceived,
         LadderPlace => Manifests.LadderPlace,
         WeightsChunk => Manifests.WeightsChunk,
+        EpisodesFinished => Manifests.EpisodesFinished,
         _ => throw new ArgumentException($"{o?.GetType().FullName ?? "null"} is not a message ActorTrainerSerializer writes; bound types: {string.Join(", ", BoundTypes.Select(t => t.Name))}", nameof(o)),
     };
 
@@ -121,14 +124,8 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         ExperienceBatch m => WriteExperience(m),
         ExperienceAck m => Fixed(4, m, static (ref PayloadWriter w, ExperienceAck a) => w.WriteInt32(a.Count)),
         WeightsUpdated m => WriteWeights(m),
-        EpisodeFinished m => Fixed(28, m, static (ref PayloadWriter w, EpisodeFinished e) =>
-        {
-            w.WriteInt32(e.RunnerId);
-            w.WriteDouble(e.Return);
-            w.WriteInt32(e.Length);
-            w.WriteInt64(e.WeightsVersion);
-            w.WriteInt32(e.Lines);
-        }),
+        EpisodeFinished m => Fixed(EpisodeBytes, m, WriteEpisode),
+        EpisodesFinished m => WriteEpisodes(m),
         RunnerStats m => Fixed(28, m, static (ref PayloadWriter w, RunnerStats s) =>
         {
             w.WriteInt32(s.RunnerId);
@@ -187,6 +184,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
                 Manifests.WeightsReceived => new WeightsReceived(r.ReadCounter("weights version")),
                 Manifests.LadderPlace => ReadLadderPlace(ref r),
                 Manifests.WeightsChunk => ReadWeightsChunk(bytes, ref r),
+                Manifests.EpisodesFinished => ReadEpisodes(ref r),
                 _ => throw new MalformedMessageException($"unknown manifest '{Printable(manifest)}'; this serializer reads {string.Join(", ", AllManifests)}"),
             };
             r.EnsureEnd();
@@ -205,6 +203,7 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
         Manifests.RunnerStarted, Manifests.RunnerStopped, Manifests.WatchFrames, Manifests.FrameRendered, Manifests.Pause,
         Manifests.Resume, Manifests.Stop,
         Manifests.JoinPool, Manifests.PoolJoined, Manifests.WeightsReceived, Manifests.LadderPlace, Manifests.WeightsChunk,
+        Manifests.EpisodesFinished,
     ];
 
     private void Reject(string manifest, int length, MalformedMessageException e)
@@ -235,6 +234,41 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     }
 
     private static int RunnerId(ref PayloadReader r) => r.ReadInt32("runner id", 0, int.MaxValue);
+
+    // runner i32, return f64, length i32, weights version i64, lines i32.
+    private const int EpisodeBytes = 28;
+
+    private static void WriteEpisode(ref PayloadWriter w, EpisodeFinished e)
+    {
+        w.WriteInt32(e.RunnerId);
+        w.WriteDouble(e.Return);
+        w.WriteInt32(e.Length);
+        w.WriteInt64(e.WeightsVersion);
+        w.WriteInt32(e.Lines);
+    }
+
+    // count i32, then count episodes of EpisodeBytes each.
+    private byte[] WriteEpisodes(EpisodesFinished m)
+    {
+        var n = m.Episodes.Length;
+        if (n < 1 || n > _limits.MaxEpisodesPerMessage)
+            throw new ArgumentException($"{n} episodes in one message; allowed 1..{_limits.MaxEpisodesPerMessage}", nameof(m));
+        var bytes = new byte[4 + n * EpisodeBytes];
+        var w = new PayloadWriter(bytes);
+        w.WriteInt32(n);
+        foreach (var e in m.Episodes) WriteEpisode(ref w, e);
+        return bytes;
+    }
+
+    private EpisodesFinished ReadEpisodes(ref PayloadReader r)
+    {
+        var n = r.ReadInt32("episode count", 1, _limits.MaxEpisodesPerMessage);
+        if ((long)n * EpisodeBytes != r.Remaining)
+            throw new MalformedMessageException($"a list of {n} episodes needs {(long)n * EpisodeBytes} bytes after the count; the payload has {r.Remaining}");
+        var episodes = new EpisodeFinished[n];
+        for (var i = 0; i < n; i++) episodes[i] = ReadEpisode(ref r);
+        return new EpisodesFinished(episodes);
+    }
 
     private static EpisodeFinished ReadEpisode(ref PayloadReader r)
     {

@@ -21,5 +21,8 @@ public sealed record PayloadLimits
     public int MaxConfigBytes { get; init; } = 64 * 1024;
     public int MaxReasonBytes { get; init; } = 1024;
 
+    /// <summary>Ended episodes in one <c>EpisodesFinished</c> (a runner node sends at most 1,024 at a time).</summary>
+    public int MaxEpisodesPerMessage { get; init; } = 4096;
+
     public static PayloadLimits Default { get; } = new();
 }

@@ -97,6 +97,11 @@ public sealed class Controller : ReceiveActor, IWithTimers
             _episodes++;
             _metrics.Forward(m);
         });
+        Receive<EpisodesFinished>(m =>
+        {
+            _episodes += m.Episodes.Length;
+            _metrics.Forward(m);
+        });
         Receive<AllRunnersStopped>(_ =>
         {
             _runnersStopped = true;

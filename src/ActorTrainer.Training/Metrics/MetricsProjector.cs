@@ -64,6 +64,10 @@ public sealed class MetricsProjector : ReceiveActor, IWithTimers
             _envSteps = Math.Max(_envSteps, m.EnvSteps);
         });
         Receive<EpisodeFinished>(OnEpisode);
+        Receive<EpisodesFinished>(m =>
+        {
+            foreach (var episode in m.Episodes) OnEpisode(episode);
+        });
         Receive<LearnerStats>(m =>
         {
             _learner = m;

@@ -68,6 +68,7 @@ public sealed class RunnerPool : ReceiveActor
         Receive<RunnerStarted>(OnRunnerStarted);
         Receive<RunnerStats>(OnRunnerStats);
         Receive<EpisodeFinished>(m => _controller.Forward(m));
+        Receive<EpisodesFinished>(m => _controller.Forward(m));
         Receive<FrameRendered>(OnFrame);
         Receive<RunnerStopped>(OnRunnerStopped);
         Receive<Terminated>(OnTerminated);

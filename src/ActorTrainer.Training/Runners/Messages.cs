@@ -104,6 +104,13 @@ public sealed record ExperienceAck(int Count);
 /// <summary>A training episode ended on a runner.</summary>
 public sealed record EpisodeFinished(int RunnerId, double Return, int Length, long WeightsVersion, int Lines);
 
+/// <summary>
+/// Episodes that ended on a runner node's runners, in the order they ended, sent as one message. Early in training a
+/// CartPole episode lasts 10–20 steps, so a node stepping 100k env steps a second ends thousands of episodes a second:
+/// one remote message each cost the node and the learner more CPU than the experience itself (docs/cluster.md).
+/// </summary>
+public sealed record EpisodesFinished(EpisodeFinished[] Episodes);
+
 /// <summary>Periodic counters of one runner, for status and staleness.</summary>
 public sealed record RunnerStats(int RunnerId, long EnvSteps, long Episodes, long WeightsVersion);
 

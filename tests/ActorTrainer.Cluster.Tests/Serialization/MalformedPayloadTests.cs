@@ -129,6 +129,26 @@ public sealed class MalformedPayloadTests : IDisposable
     }
 
     [Fact]
+    public void A_forged_episode_count_is_rejected_before_the_list_is_sized_from_it()
+    {
+        // A count at the limit with the bytes of one episode only, a count over the limit, and an empty list.
+        var one = _serializer.ToBinary(new Training.Runners.EpisodesFinished([new Training.Runners.EpisodeFinished(1, 10, 10, 3, 0)]));
+        BinaryPrimitives.WriteInt32LittleEndian(one, 4096);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Contains("a list of 4096 episodes needs 114688 bytes after the count; the payload has 28", Rejects(one, "EL").Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 * 1024, "rejecting the count allocated the list");
+        BinaryPrimitives.WriteInt32LittleEndian(one, 4097);
+        Assert.Contains("episode count 4097 at offset 0; allowed 1..4096", Rejects(one, "EL").Message);
+        Assert.Contains("episode count 0", Rejects([0, 0, 0, 0], "EL").Message);
+
+        var nonFinite = _serializer.ToBinary(new Training.Runners.EpisodesFinished([new Training.Runners.EpisodeFinished(1, 10, 10, 3, 0)]));
+        BinaryPrimitives.WriteDoubleLittleEndian(nonFinite.AsSpan(8), double.PositiveInfinity);
+        Assert.Contains("episode of runner 1 has a non-finite return", Rejects(nonFinite, "EL").Message);
+        // The sender refuses an empty list too: it would be a message that says nothing.
+        Assert.Throws<ArgumentException>(() => _serializer.ToBinary(new Training.Runners.EpisodesFinished([])));
+    }
+
+    [Fact]
     public void Weights_that_are_not_a_valid_model_or_disagree_with_their_version_are_rejected()
     {
         var bytes = _serializer.ToBinary(SampleMessages.Weights(version: 17));

@@ -50,6 +50,10 @@ internal static class MessageAssert
                 break;
             case Pause or Resume:
                 break;
+            case EpisodesFinished list:
+                // Arrays of records: element by element, in order.
+                Assert.Equal(list.Episodes, ((EpisodesFinished)actual).Episodes);
+                break;
             case PoolJoined j:
                 var k = (PoolJoined)actual;
                 Assert.Equal((j.FirstRunnerId, j.RunnerCount, j.LadderSize, j.State), (k.FirstRunnerId, k.RunnerCount, k.LadderSize, k.State));

@@ -66,6 +66,7 @@ internal static class SampleMessages
         new JoinPool("external", 1, OnLadder: false),
         new LadderPlace(16, 24),
         WeightsChunks.Split(Weights())[0],
+        new EpisodesFinished([new EpisodeFinished(2, 187.5, 188, 40, 0), new EpisodeFinished(3, -12.25, 13, 41, 7)]),
     ];
 
     public static PoolJoined Joined(Akka.Actor.IActorRef replay) =>

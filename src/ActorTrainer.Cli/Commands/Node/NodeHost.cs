@@ -34,7 +34,11 @@ public static class NodeHost
     /// <summary>The generic host of a cluster node: Akka.Hosting with the cluster, discovery and <paramref name="configure"/>'s actors, logging to <paramref name="loggerFactory"/>.</summary>
     internal static IHost BuildHost(ClusterNodeSettings cluster, ILoggerFactory loggerFactory, Action<AkkaConfigurationBuilder> configure)
     {
-        var builder = Host.CreateApplicationBuilder([]);
+        // No appsettings.json or environment configuration (flags and ACTORTRAINER_* variables configure a node), and so no
+        // file watcher either: the default builder watches the working directory, subfolders included, for appsettings
+        // changes. Started in /tmp while other processes wrote files there, that watcher's thread took more of a starting
+        // runner node's CPU than its env stepping did.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddAkka(cluster.SystemName, akka =>
