@@ -21,6 +21,7 @@ public sealed class BenchClusterCommandTests
                      "ping_round_trip_p50_ms", "ping_round_trip_p99_ms", "processor_count" })
             Assert.True(root.GetProperty(key).GetDouble() > 0, $"{key} is {root.GetProperty(key)}");
         Assert.Equal(0, root.GetProperty("settle_seconds").GetDouble());
+        Assert.Equal("fixed (--settle)", root.GetProperty("settle_rule").GetString());
         Assert.Equal(10, root.GetProperty("weights_samples").GetInt32());
         Assert.True(root.GetProperty("weights_latency_p99_ms").GetDouble() >= root.GetProperty("weights_latency_p50_ms").GetDouble());
         Assert.Equal("4-256-256-2 dueling", root.GetProperty("weights_network").GetString());
@@ -33,7 +34,24 @@ public sealed class BenchClusterCommandTests
         Assert.Equal(1, point.GetProperty("runner_processes").GetInt32());
         foreach (var key in new[] { "remote_env_steps_per_s", "local_env_steps_per_s", "remote_to_local_ratio" })
             Assert.True(point.GetProperty(key).GetDouble() > 0, $"{key} is {point.GetProperty(key)}");
+        Assert.Equal(0, point.GetProperty("remote_settle_s").GetDouble());
+        Assert.Equal(0, point.GetProperty("local_settle_s").GetDouble());
         Assert.Contains("1 runner process(es): starting", stderr);
+    }
+
+    [Fact]
+    public void Without_settle_each_side_runs_until_its_rate_stops_rising_and_says_how_long_that_took()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("bench", "cluster", "--json", "--runners", "1", "--seconds", "1", "--weights-samples", "10");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("settle_seconds").ValueKind);
+        Assert.StartsWith("until two 2 s windows in a row", root.GetProperty("settle_rule").GetString());
+        var point = Assert.Single(root.GetProperty("ingest").EnumerateArray());
+        // At least two 2 s windows and the 3 s minimum, at most the 60 s cap plus the window that crossed it.
+        foreach (var key in new[] { "remote_settle_s", "local_settle_s" })
+            Assert.InRange(point.GetProperty(key).GetDouble(), 3.9, 62.5);
     }
 
     [Fact]

@@ -18,7 +18,8 @@ public static class BenchClusterCommand
         var json = CliOptions.Flag("--json", "one JSON object: ingest per runner-process count, remote_to_local_ratio, weights latency p50/p99, load average");
         var runners = CliOptions.Ints("--runners", $"runner-process counts to measure, each 1..{MaxRunnerProcesses} (default 1,2,4)");
         var seconds = CliOptions.Double("--seconds", "measurement window per point", 5.0, 1, 600, "S");
-        var settle = CliOptions.Double("--settle", "running time before each window, once every runner steps", 3.0, 0, 60, "S");
+        var settle = CliOptions.Double("--settle", "fixed running time before each window, once every runner steps (default: until the env-step rate stops rising, 3..60 s)", 0, 0, 600, "S");
+        settle.DefaultValueFactory = null; // not given: until steady, which no number stands for
         var samples = CliOptions.Int("--weights-samples", "weights versions timed (after 20 untimed)", 200, 10, 100_000);
         var solve = CliOptions.Flag("--solve", "instead: CartPole until solved with the largest --runners count (default 4) of runner processes vs as many local runners");
         var seeds = CliOptions.Ints("--seeds", "with --solve: the seeds to train (default 1)");
@@ -47,7 +48,7 @@ public static class BenchClusterCommand
             {
                 RunnerProcesses = [.. counts.Distinct().Order()],
                 Window = TimeSpan.FromSeconds(ctx.Get(seconds)),
-                Settle = TimeSpan.FromSeconds(ctx.Get(settle)),
+                Settle = ctx.Given(settle) ? TimeSpan.FromSeconds(ctx.Get(settle)) : null,
                 WeightsSamples = ctx.Get(samples),
                 RemoteExperienceBatch = ctx.Get(remoteBatch),
             };
@@ -83,7 +84,10 @@ public static class BenchClusterCommand
         {
             transport = "Akka.Remote (DotNetty TCP, no TLS) on loopback; learner in-process, runners are node --role runner --runners 1 processes",
             seconds_per_point = options.Window.TotalSeconds,
-            settle_seconds = options.Settle.TotalSeconds,
+            settle_seconds = options.Settle?.TotalSeconds, // null: each point ran until steady, for its *_settle_s
+            settle_rule = options.Settle is null
+                ? $"until two 2 s windows in a row do not beat the best env-step rate so far by 3 % ({ClusterBenchOptions.MinSettle.TotalSeconds}..{ClusterBenchOptions.MaxSettle.TotalSeconds} s)"
+                : "fixed (--settle)",
             remote_experience_batch = options.RemoteExperienceBatch,
             ingest = result.Ingest.Select(p => new
             {
@@ -91,6 +95,8 @@ public static class BenchClusterCommand
                 remote_env_steps_per_s = Math.Round(p.RemoteEnvStepsPerSecond),
                 local_env_steps_per_s = Math.Round(p.LocalEnvStepsPerSecond),
                 remote_to_local_ratio = Math.Round(p.Ratio, 2),
+                remote_settle_s = Math.Round(p.RemoteSettleSeconds, 1),
+                local_settle_s = Math.Round(p.LocalSettleSeconds, 1),
             }),
             weights_network = w.Network,
             weights_frame_bytes = w.FrameBytes,

@@ -25,7 +25,9 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// </summary>
 public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progress)
 {
-    public sealed record IngestPoint(int RunnerProcesses, double RemoteEnvStepsPerSecond, double LocalEnvStepsPerSecond)
+    /// <param name="RemoteSettleSeconds">Running time before the remote window (see <see cref="ClusterBenchOptions.Settle"/>).</param>
+    public sealed record IngestPoint(int RunnerProcesses, double RemoteEnvStepsPerSecond, double LocalEnvStepsPerSecond,
+        double RemoteSettleSeconds, double LocalSettleSeconds)
     {
         public double Ratio => LocalEnvStepsPerSecond > 0 ? RemoteEnvStepsPerSecond / LocalEnvStepsPerSecond : 0;
     }
@@ -68,10 +70,11 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
             var points = new List<IngestPoint>();
             foreach (var n in options.RunnerProcesses)
             {
-                var remote = await IngestAsync(scratch, n, remote: true, loggerFactory, ct);
-                var local = await IngestAsync(scratch, n, remote: false, loggerFactory, ct);
-                var point = new IngestPoint(n, remote, local);
-                progress.WriteLine($"{n} runner process(es): {remote:N0} env steps/s reach the learner; {n} local runner(s): {local:N0}; ratio {point.Ratio:F2}");
+                var (remote, remoteSettle) = await IngestAsync(scratch, n, remote: true, loggerFactory, ct);
+                var (local, localSettle) = await IngestAsync(scratch, n, remote: false, loggerFactory, ct);
+                var point = new IngestPoint(n, remote, local, remoteSettle, localSettle);
+                progress.WriteLine($"{n} runner process(es): {remote:N0} env steps/s reach the learner (after {remoteSettle:F0} s); " +
+                    $"{n} local runner(s): {local:N0} (after {localSettle:F0} s); ratio {point.Ratio:F2}");
                 points.Add(point);
             }
             var weights = await WeightsAsync(scratch, loggerFactory, ct);
@@ -87,8 +90,11 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
 
     // ---------------------------------------------------------------- experience
 
-    /// <summary>Env steps per second reaching the learner with <paramref name="n"/> runners, in runner processes or in the learner's process.</summary>
-    private async Task<double> IngestAsync(string scratch, int n, bool remote, ILoggerFactory loggerFactory, CancellationToken ct)
+    /// <summary>
+    /// Env steps per second reaching the learner with <paramref name="n"/> runners, in runner processes or in the
+    /// learner's process, and the seconds they ran before the window.
+    /// </summary>
+    private async Task<(double Rate, double SettleSeconds)> IngestAsync(string scratch, int n, bool remote, ILoggerFactory loggerFactory, CancellationToken ct)
     {
         var run = TrainingRun.Create(Config(scratch, n), new TrainingRunOptions { LocalRunners = remote ? 0 : n });
         var host = await StartLearnerAsync(loggerFactory, akka => akka.WithActorTrainer(run), ct);
@@ -101,14 +107,14 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
             var what = remote ? $"{n} runner process(es)" : $"{n} local runner(s)";
             progress.WriteLine($"{what}: starting ...");
             await WaitUntilSteppingAsync(run, n, nodes, what, ct);
-            if (options.Settle > TimeSpan.Zero) await Task.Delay(options.Settle, ct);
-            var rate = await MeasureAsync(run, ct);
+            var settled = await SettleAsync(run, ct);
+            var rate = await MeasureAsync(run, options.Window, ct);
             await run.StopAsync(ct);
             // The learner's stop reaches every runner; each runner node then ends with exit code 0 by itself.
             foreach (var node in nodes)
                 if (await node.WaitForExitAsync(ExitTimeout) is { } code and not 0)
                     Console.Error.WriteLine($"warning: runner process {node.Id} exited with {code} after the learner's stop:\n{node.Tail()}");
-            return rate;
+            return (rate, settled);
         }
         finally
         {
@@ -135,13 +141,39 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
             $"(env steps {status?.EnvSteps ?? 0}, runners up {status?.Runners.Count(r => r.Up) ?? 0} of {n})\n{tails}");
     }
 
+    // Warm-up ends when two windows in a row do not beat the best rate so far by more than SteadyRise: a rate still
+    // rising is code still being compiled, and one window can dip by chance.
+    private static readonly TimeSpan SteadyWindow = TimeSpan.FromSeconds(2);
+    private const double SteadyRise = 0.03;
+
+    /// <summary>Runs the fixed settle time, or until the env-step rate stops rising; returns the seconds it took.</summary>
+    private async Task<double> SettleAsync(TrainingRun run, CancellationToken ct)
+    {
+        if (options.Settle is { } fixedTime)
+        {
+            if (fixedTime > TimeSpan.Zero) await Task.Delay(fixedTime, ct);
+            return fixedTime.TotalSeconds;
+        }
+        var clock = Stopwatch.StartNew();
+        var best = 0.0;
+        var flat = 0;
+        while (clock.Elapsed < ClusterBenchOptions.MaxSettle)
+        {
+            var rate = await MeasureAsync(run, SteadyWindow, ct);
+            flat = rate > best * (1 + SteadyRise) ? 0 : flat + 1;
+            best = Math.Max(best, rate);
+            if (flat >= 2 && clock.Elapsed >= ClusterBenchOptions.MinSettle) break;
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
     /// <summary>
-    /// The slope of the run's env steps over the window, least squares over a status every 200 ms: runners report
-    /// their counts every 500 ms, so two readings alone would be off by up to half a second's steps at each end.
+    /// The slope of the run's env steps over <paramref name="window"/>, least squares over a status every 200 ms: runners
+    /// report their counts every 500 ms, so two readings alone would be off by up to half a second's steps at each end.
     /// The steps counted are ones whose experience the replay took: a runner steps on only while at most two of its
     /// batches are unacknowledged.
     /// </summary>
-    private async Task<double> MeasureAsync(TrainingRun run, CancellationToken ct)
+    private static async Task<double> MeasureAsync(TrainingRun run, TimeSpan window, CancellationToken ct)
     {
         var samples = new List<(double T, double Steps)>();
         var clock = Stopwatch.StartNew();
@@ -149,7 +181,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         {
             var status = await run.Control.GetStatusAsync(ct);
             samples.Add((clock.Elapsed.TotalSeconds, status.EnvSteps));
-            if (clock.Elapsed >= options.Window) break;
+            if (clock.Elapsed >= window) break;
             await Task.Delay(StatusInterval, ct);
         }
         return Slope(samples);

@@ -10,10 +10,15 @@ public sealed record ClusterBenchOptions
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Running time between "every runner steps" and the window: runner processes start cold (tiered JIT promotes
-    /// their hot loops only after many calls), and a training run lasts minutes, not seconds.
+    /// Fixed running time between "every runner steps" and the window; null (the default) runs until the env-step rate
+    /// stops rising (<see cref="ClusterBench"/>), between <see cref="MinSettle"/> and <see cref="MaxSettle"/>. Runner
+    /// processes start cold: tiered JIT compiles Akka.Remote, Akka.Cluster and DotNetty again once their methods are hot,
+    /// which takes a runner process tens of seconds on 2 shared cores, while a training run lasts minutes.
     /// </summary>
-    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan? Settle { get; init; }
+
+    public static readonly TimeSpan MinSettle = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(60);
 
     /// <summary>Weights versions timed (after <see cref="WeightsWarmup"/> untimed ones).</summary>
     public int WeightsSamples { get; init; } = 200;
