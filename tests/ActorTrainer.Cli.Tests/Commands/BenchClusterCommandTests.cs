@@ -22,6 +22,7 @@ public sealed class BenchClusterCommandTests
             Assert.True(root.GetProperty(key).GetDouble() > 0, $"{key} is {root.GetProperty(key)}");
         Assert.Equal(0, root.GetProperty("settle_seconds").GetDouble());
         Assert.Equal("fixed (--settle)", root.GetProperty("settle_rule").GetString());
+        Assert.Equal(10, root.GetProperty("runner_nice").GetInt32());
         Assert.Equal(10, root.GetProperty("weights_samples").GetInt32());
         Assert.True(root.GetProperty("weights_latency_p99_ms").GetDouble() >= root.GetProperty("weights_latency_p50_ms").GetDouble());
         Assert.Equal("4-256-256-2 dueling", root.GetProperty("weights_network").GetString());
@@ -57,11 +58,12 @@ public sealed class BenchClusterCommandTests
     [Fact]
     public void Solve_mode_reports_both_times_to_solve_with_one_runner_process()
     {
-        var (code, stdout, stderr) = CliProcess.Run("bench", "cluster", "--solve", "--runners", "1", "--json");
+        var (code, stdout, stderr) = CliProcess.Run("bench", "cluster", "--solve", "--runners", "1", "--runner-nice", "0", "--json");
         Assert.True(code == 0, $"exit {code}: {stderr}");
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
         Assert.Equal(1, root.GetProperty("runner_processes").GetInt32());
+        Assert.Equal(0, root.GetProperty("runner_nice").GetInt32());
         var point = Assert.Single(root.GetProperty("solve").EnumerateArray());
         Assert.Equal(1, point.GetProperty("seed").GetInt32());
         foreach (var key in new[] { "local_seconds_to_solve", "cluster_seconds_to_solve", "cluster_to_local_time_ratio" })
@@ -85,5 +87,8 @@ public sealed class BenchClusterCommandTests
         (code, _, stderr) = CliProcess.Run("bench", "cluster", "--seconds", "0.5");
         Assert.Equal(2, code);
         Assert.Contains("--seconds must be between 1 and 600, got 0.5", stderr);
+        (code, _, stderr) = CliProcess.Run("bench", "cluster", "--runner-nice", "20");
+        Assert.Equal(2, code);
+        Assert.Contains("--runner-nice must be between 0 and 19, got 20", stderr);
     }
 }

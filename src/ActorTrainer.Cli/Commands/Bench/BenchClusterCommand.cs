@@ -25,13 +25,15 @@ public static class BenchClusterCommand
         var seeds = CliOptions.Ints("--seeds", "with --solve: the seeds to train (default 1)");
         var remoteBatch = CliOptions.Int("--remote-experience-batch", "transitions per batch from a runner node (the run's key of that name)",
             new ClusterBenchOptions().RemoteExperienceBatch, 1, 65_536);
+        var nice = CliOptions.Int("--runner-nice", "CPU priority of the runner processes below the learner's, as nice -n (0: the same)",
+            ClusterBenchOptions.DefaultRunnerNiceness, 0, 19);
         var command = new CliCommand("cluster",
             "Akka.Cluster on loopback: env steps/s from 1, 2, 4 runner processes vs as many local runners, weights round trip to a runner node",
             "actortrainer bench cluster --json",
             "actortrainer bench cluster --runners 4 --seconds 10 --settle 5",
             "actortrainer bench cluster --solve --seeds 1,2,3 --json")
         {
-            json, runners, seconds, settle, samples, solve, seeds, remoteBatch,
+            json, runners, seconds, settle, samples, solve, seeds, remoteBatch, nice,
         };
         command.SetRun(async ctx =>
         {
@@ -41,7 +43,7 @@ public static class BenchClusterCommand
             if (ctx.Get(solve))
             {
                 var seedList = ctx.Get(seeds) is { Length: > 0 } s ? s : [1];
-                return await RunSolve(seedList, ctx.Given(runners) ? counts.Max() : 4, ctx.Get(remoteBatch), ctx.Get(json), ctx.Out, ctx.Error, ctx.Cancellation);
+                return await RunSolve(seedList, ctx.Given(runners) ? counts.Max() : 4, ctx.Get(remoteBatch), ctx.Get(nice), ctx.Get(json), ctx.Out, ctx.Error, ctx.Cancellation);
             }
             if (ctx.Given(seeds)) throw new UsageException("--seeds only applies with --solve");
             var options = new ClusterBenchOptions
@@ -51,6 +53,7 @@ public static class BenchClusterCommand
                 Settle = ctx.Given(settle) ? TimeSpan.FromSeconds(ctx.Get(settle)) : null,
                 WeightsSamples = ctx.Get(samples),
                 RemoteExperienceBatch = ctx.Get(remoteBatch),
+                RunnerNiceness = ctx.Get(nice),
             };
             return await Run(options, ctx.Get(json), ctx.Out, ctx.Error, ctx.Cancellation);
         });
@@ -89,6 +92,7 @@ public static class BenchClusterCommand
                 ? $"until two 2 s windows in a row do not beat the best env-step rate so far by 3 % ({ClusterBenchOptions.MinSettle.TotalSeconds}..{ClusterBenchOptions.MaxSettle.TotalSeconds} s)"
                 : "fixed (--settle)",
             remote_experience_batch = options.RemoteExperienceBatch,
+            runner_nice = options.RunnerNiceness,
             ingest = result.Ingest.Select(p => new
             {
                 runner_processes = p.RunnerProcesses,
@@ -114,7 +118,7 @@ public static class BenchClusterCommand
         return CliHost.ExitOk;
     }
 
-    private static async Task<int> RunSolve(int[] seeds, int processes, int remoteBatch, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task<int> RunSolve(int[] seeds, int processes, int remoteBatch, int niceness, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var loadBefore = LoadAverage.Read() ?? "unknown";
         IReadOnlyList<ClusterSolveBench.SolvePoint> points;
@@ -122,7 +126,7 @@ public static class BenchClusterCommand
         if (json) Console.SetOut(Console.Error); // as in Run: Akka's own console lines stay off the JSON
         try
         {
-            points = await new ClusterSolveBench(seeds, processes, remoteBatch, json ? stderr : stdout).RunAsync(ct);
+            points = await new ClusterSolveBench(seeds, processes, remoteBatch, niceness, json ? stderr : stdout).RunAsync(ct);
         }
         finally
         {
@@ -140,6 +144,7 @@ public static class BenchClusterCommand
         {
             env = "CartPole-v1",
             runner_processes = processes,
+            runner_nice = niceness,
             solve = points.Select(p => new
             {
                 seed = p.Seed,

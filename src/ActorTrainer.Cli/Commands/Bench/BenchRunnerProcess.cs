@@ -23,10 +23,25 @@ internal sealed class BenchRunnerProcess : IAsyncDisposable
     /// <summary>Completes when the node is up and looking for its learner (its runtime started, its actor system running).</summary>
     public Task Waiting => _waiting.Task;
 
-    public static BenchRunnerProcess Start(int learnerPort, int runners)
+    /// <param name="niceness">
+    /// The runner process's CPU priority below the learner's, as `nice -n` (0: the same). On one machine the learner and
+    /// its runner processes share the cores; a deployment gives each node its own (compose, Kubernetes). CartPole's
+    /// learner is the bottleneck of a solve, and on equal terms its one thread got a fraction of a core among some 25
+    /// runnable threads of the runner processes (docs/cluster.md, "What the solve clock covers").
+    /// </param>
+    public static BenchRunnerProcess Start(int learnerPort, int runners, int niceness)
     {
         var self = Environment.ProcessPath ?? "dotnet";
-        var psi = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        // nice(1) sets the priority and replaces itself with the node (same process id), so every thread the runtime
+        // starts inherits it; lowering a running process's priority from .NET would change one thread only on Linux.
+        var viaNice = niceness > 0 && !OperatingSystem.IsWindows();
+        var psi = new ProcessStartInfo(viaNice ? "nice" : self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (viaNice)
+        {
+            psi.ArgumentList.Add("-n");
+            psi.ArgumentList.Add(niceness.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            psi.ArgumentList.Add(self);
+        }
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(BenchRunnerProcess).Assembly.Location);
         foreach (var a in new[] { "node", "--role", "runner", "--port", "0", "--seed-nodes", $"127.0.0.1:{learnerPort}", "--runners", runners.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);

@@ -103,7 +103,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         {
             var port = LearnerPort(host);
             if (remote)
-                for (var i = 0; i < n; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1));
+                for (var i = 0; i < n; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1, options.RunnerNiceness));
             var what = remote ? $"{n} runner process(es)" : $"{n} local runner(s)";
             progress.WriteLine($"{what}: starting ...");
             await WaitUntilSteppingAsync(run, n, nodes, what, ct);
@@ -215,7 +215,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         try
         {
             progress.WriteLine("weights: starting one runner process ...");
-            node = BenchRunnerProcess.Start(LearnerPort(host), runners: 1);
+            node = BenchRunnerProcess.Start(LearnerPort(host), runners: 1, options.RunnerNiceness);
             if (await Task.WhenAny(joined.Task, node.Exited, Task.Delay(StartTimeout, ct)) != joined.Task)
                 throw new InvalidOperationException($"the runner process did not join within {StartTimeout.TotalSeconds:F0} s or exited. Its last lines:\n{node.Tail()}");
 

@@ -25,6 +25,11 @@ public sealed record ClusterBenchOptions
 
     public int WeightsWarmup { get; init; } = 20;
 
+    /// <summary>CPU priority of the runner processes below the learner's, as `nice -n` (see <see cref="BenchRunnerProcess.Start"/>).</summary>
+    public int RunnerNiceness { get; init; } = DefaultRunnerNiceness;
+
+    public const int DefaultRunnerNiceness = 10;
+
     /// <summary>Transitions per batch a runner node's runners send (the run's remote-experience-batch).</summary>
     public int RemoteExperienceBatch { get; init; } = new Training.Configuration.TrainingConfig().RemoteExperienceBatch;
 }

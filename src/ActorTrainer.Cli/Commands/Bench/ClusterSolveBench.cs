@@ -15,7 +15,7 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// cluster's time holds their joining, the pool handing them ids and weights and their cold first steps, but not the
 /// launch of their runtimes, which the local run does not pay either.
 /// </summary>
-public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, int remoteExperienceBatch, TextWriter progress)
+public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, int remoteExperienceBatch, int runnerNiceness, TextWriter progress)
 {
     public sealed record SolvePoint(int Seed, double LocalSeconds, double ClusterSeconds)
     {
@@ -62,7 +62,7 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
             {
                 port = FreeLoopbackPort();
                 progress.WriteLine($"{what}: starting them; they wait for the learner at 127.0.0.1:{port} ...");
-                for (var i = 0; i < runnerProcesses; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1));
+                for (var i = 0; i < runnerProcesses; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1, runnerNiceness));
                 await WaitUntilWaitingAsync(nodes, what, ct);
             }
             var run = TrainingRun.Create(config, new TrainingRunOptions { LocalRunners = remote ? 0 : runnerProcesses });
