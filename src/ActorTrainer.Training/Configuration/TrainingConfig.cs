@@ -72,6 +72,13 @@ public sealed record TrainingConfig
     /// with 4 runner processes (bench cluster).</summary>
     public int RemoteExperienceBatch { get; init; } = 1024;
 
+    /// <summary>
+    /// Runners (local and on runner nodes) the run waits for before it starts: until then its clock stands, no runner
+    /// steps and the learner has nothing to learn from. 0 starts at once. A learner node started with its runner nodes
+    /// sets it to their runner count, so the run is timed from a formed cluster rather than from the first join.
+    /// </summary>
+    public int MinRunners { get; init; }
+
     // --- exploration (Ape-X: eps_i = EpsilonBase^(1 + EpsilonAlpha * i / (N - 1))) ---------
     public double EpsilonBase { get; init; } = 0.4;
     public double EpsilonAlpha { get; init; } = 7.0;

@@ -54,6 +54,7 @@ public static class TrainingConfigValidator
         Positive(problems, "samples-per-insert", config.SamplesPerInsert);
         Range(problems, "experience-batch", config.ExperienceBatch, 1, 1_000_000);
         Range(problems, "remote-experience-batch", config.RemoteExperienceBatch, 1, 1_000_000);
+        Range(problems, "min-runners", config.MinRunners, 0, 100_000);
 
         if (!(config.EpsilonBase >= 0 && config.EpsilonBase <= 1)) problems.Add($"epsilon-base must be in [0, 1], got {config.EpsilonBase}");
         NonNegative(problems, "epsilon-alpha", config.EpsilonAlpha);

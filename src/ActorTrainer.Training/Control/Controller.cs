@@ -165,9 +165,14 @@ public sealed class Controller : ReceiveActor, IWithTimers
 
         Timers.StartPeriodicTimer(LimitsTick.Instance, LimitsTick.Instance, TimeSpan.FromSeconds(1));
         Timers.StartPeriodicTimer(CheckpointTick.Instance, CheckpointTick.Instance, TimeSpan.FromSeconds(_config.CheckpointIntervalSeconds));
-        SetState(RunState.Running);
         _log.Info("run {RunId}: {Env} with {Runners} local runners x {Envs} envs, run dir {Dir}",
             _run.RunId, _config.Env, _setup.LocalRunners ?? _config.EffectiveRunners, _config.EnvsPerRunner, _run.Path);
+        if (_config.MinRunners > 0)
+        {
+            SetState(RunState.Starting);
+            _log.Info("waiting for {MinRunners} runners before the run starts (min-runners)", _config.MinRunners);
+        }
+        else SetState(RunState.Running);
     }
 
     // Torn down before a graceful stop finished (the actor system terminated): still release whoever awaits the run.
@@ -257,7 +262,18 @@ public sealed class Controller : ReceiveActor, IWithTimers
         // The pool counts this process's steps; a resumed run continues from the earlier processes' count.
         _envSteps = Math.Max(_envSteps, _envStepsBefore + m.EnvSteps);
         _metrics.Tell(m with { EnvSteps = _envSteps }, Self);
+        if (_state == RunState.Starting) StartWhenEnoughRunners(m.Runners.Count(r => r.Up));
         CheckLimits();
+    }
+
+    // The min-runners gate: the clock, the runners' stepping and evaluations start together, once.
+    private void StartWhenEnoughRunners(int up)
+    {
+        if (up < _config.MinRunners) return;
+        _clock.Start();
+        SetState(RunState.Running);
+        _pool.Tell(new Resume(), Self);
+        _log.Info("{Up} runners up (min-runners {MinRunners}): the run starts", up, _config.MinRunners);
     }
 
     // Checked on every pool report (a few per second) and every second, so a step budget overshoots little.

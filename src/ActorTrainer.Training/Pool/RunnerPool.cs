@@ -34,7 +34,7 @@ public sealed class RunnerPool : ReceiveActor
     private readonly SortedDictionary<int, RunnerSlot> _slots = [];
     private readonly Dictionary<IActorRef, RunnerHost> _hosts = [];
     private int _nextRunnerId;
-    private RunState _state = RunState.Running;
+    private RunState _state;
     private string _stopReason = "requested";
     private WeightsUpdated? _latest;
     // _latest cut for hosts in other processes (WeightsChunks), made at its first remote send and shared by all of them.
@@ -54,6 +54,8 @@ public sealed class RunnerPool : ReceiveActor
         _events = events;
         _runnerProps = runnerProps;
         _nextRunnerId = localRunners;
+        // With min-runners the run starts Starting: runners join and take weights but step only on the Controller's Resume.
+        _state = config.MinRunners > 0 ? RunState.Starting : RunState.Running;
 
         Receive<WeightsUpdated>(OnWeights);
         Receive<Pause>(_ => SetState(RunState.Paused, new Pause()));

@@ -136,7 +136,7 @@ public sealed class TrainingRun : IAsyncDisposable
         if (_controller is not null) throw new InvalidOperationException($"run {Directory.RunId} is already started");
         System = system;
         Events.Log = system.Log;
-        var clock = new RunClock(_setup.Resume?.Counters.ElapsedSeconds ?? 0);
+        var clock = new RunClock(_setup.Resume?.Counters.ElapsedSeconds ?? 0, started: Config.MinRunners == 0);
         var children = ControllerChildren.Default(Config, Directory, _setup, Events, clock);
         _controller = system.ActorOf(Props.Create(() => new Controller(Config, Directory, _setup, clock, children, _completion)), "controller");
         if (_setup.External is { } external) External = ExternalRunSetup.Start(system, _controller, Config, _setup, external);

@@ -47,7 +47,7 @@ public sealed class ControllerProtocolTests : TestKit
 
     private NetworkSpec Spec => Small.Setup(Config).NetworkSpec;
 
-    private IActorRef StartController(TrainingConfig? config = null)
+    private IActorRef StartController(TrainingConfig? config = null, RunClock? clock = null)
     {
         if (config is not null) Config = config;
         var run = RunDirectory.CreateNew(_dir.Path, Config.Env, DateTimeOffset.UtcNow);
@@ -62,10 +62,12 @@ public sealed class ControllerProtocolTests : TestKit
             Metrics = _ => _metrics.Ref,
         };
         var config2 = Config;
-        Controller = Sys.ActorOf(Props.Create(() => new Controller(config2, run, setup, new RunClock(0), children, _completion)), "controller");
-        // Started: the metrics hear the state, the judge is told to evaluate.
-        Assert.Equal(RunState.Running, _metrics.FishForMessage<RunStateChanged>(_ => true).State);
-        Assert.True(_judge.FishForMessage<JudgeActive>(_ => true).Active);
+        var clock2 = clock ?? new RunClock(0);
+        Controller = Sys.ActorOf(Props.Create(() => new Controller(config2, run, setup, clock2, children, _completion)), "controller");
+        // Started: the metrics hear the state, the judge is told to evaluate (with min-runners: once enough runners are up).
+        var gated = Config.MinRunners > 0;
+        Assert.Equal(gated ? RunState.Starting : RunState.Running, _metrics.FishForMessage<RunStateChanged>(_ => true).State);
+        Assert.Equal(!gated, _judge.FishForMessage<JudgeActive>(_ => true).Active);
         return Controller;
     }
 
@@ -276,6 +278,40 @@ public sealed class ControllerProtocolTests : TestKit
             Assert.Equal(1, part.FishForMessage<WeightsUpdated>(_ => true).Version);
             Assert.Equal(2, part.FishForMessage<WeightsUpdated>(_ => true).Version);
         }
+    }
+
+    private static RunnerStatus Runner(int id, bool up) => new(id, "local", 0, 0, 0, 0, 0.4, false, up);
+
+    [Fact]
+    public void With_min_runners_the_run_waits_starting_with_its_clock_stopped_until_that_many_runners_are_up()
+    {
+        var clock = new RunClock(0, started: false);
+        StartController(Config with { MinRunners = 2 }, clock);
+
+        // One runner up, one down: still waiting; commands that need a running run are refused.
+        _pool.Send(Controller, new PoolReport(0, [Runner(0, up: true), Runner(1, up: false)], [], null, 30));
+        Barrier();
+        _pool.AssertNoQueued<Resume>("resumed before min-runners runners were up");
+        Assert.False(clock.Started);
+        Assert.Equal(0, clock.Elapsed);
+        Controller.Tell(new Pause(), TestActor);
+        var pause = ExpectMsg<CommandResult>();
+        Assert.Equal(CommandErrorKind.WrongState, pause.Kind);
+        Assert.Contains("starting", pause.Error);
+
+        // The second one up: the clock, the runners and the judge start together.
+        _pool.Send(Controller, new PoolReport(0, [Runner(0, up: true), Runner(1, up: true)], [], null, 30));
+        _pool.FishForMessage<Resume>(_ => true);
+        Assert.Equal(RunState.Running, _metrics.FishForMessage<RunStateChanged>(_ => true).State);
+        Assert.True(_judge.FishForMessage<JudgeActive>(_ => true).Active);
+        Assert.True(clock.Started);
+
+        // Once only: a later report with fewer runners up does not send the run back to waiting.
+        _pool.Send(Controller, new PoolReport(10, [Runner(0, up: true), Runner(1, up: false)], [], null, 30));
+        Barrier();
+        _pool.AssertNoQueued<Resume>("a second Resume");
+        Controller.Tell(new Pause(), TestActor);
+        Assert.Equal(CommandResult.Done(RunState.Paused), ExpectMsg<CommandResult>());
     }
 
     [Fact]

@@ -51,7 +51,13 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
 
     private async Task<double> SolveAsync(string scratch, int seed, bool remote, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, CancellationToken ct)
     {
-        var config = TrainingDefaults.For("CartPole-v1") with { RunDir = scratch, Runners = runnerProcesses, Seed = seed, UntilSolved = true, MaxSeconds = MaxSeconds, RemoteExperienceBatch = remoteExperienceBatch };
+        // Both runs start their clock once all their runners are up (min-runners), as a learner node started with its
+        // runner nodes does: the time is the training's, not the cluster's forming (which the progress line reports).
+        var config = TrainingDefaults.For("CartPole-v1") with
+        {
+            RunDir = scratch, Runners = runnerProcesses, MinRunners = runnerProcesses, Seed = seed, UntilSolved = true,
+            MaxSeconds = MaxSeconds, RemoteExperienceBatch = remoteExperienceBatch,
+        };
         var what = remote ? $"seed {seed}, {runnerProcesses} runner process(es)" : $"seed {seed}, {runnerProcesses} local runner(s)";
         var nodes = new List<BenchRunnerProcess>();
         var port = 0;

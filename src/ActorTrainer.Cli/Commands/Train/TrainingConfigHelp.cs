@@ -36,6 +36,7 @@ public static class TrainingConfigHelp
         ["samples-per-insert"] = "the replay's rate limiter: sampled transitions per inserted one",
         ["experience-batch"] = "transitions per batch a runner sends to the replay",
         ["remote-experience-batch"] = "transitions per batch a runner on a runner node sends",
+        ["min-runners"] = "runners (local and on runner nodes) to wait for before the run starts its clock; 0 starts at once",
         ["epsilon-base"] = "Ape-X exploration ladder: eps_i = base^(1 + alpha*i/(N-1))",
         ["epsilon-alpha"] = "Ape-X exploration ladder exponent alpha",
         ["eval-interval-seconds"] = "seconds between greedy evaluations",
