@@ -61,6 +61,9 @@ public sealed class ComposeFileTests
         // Runners are scaled (--scale runner=4): no fixed name, no published port that two replicas would fight over.
         Assert.Null(runner["container_name"]);
         Assert.Null(runner["ports"]);
+        // Runner nodes sharing a host with the learner yield to it (the learner keeps Docker's default weight of 1024).
+        Assert.Equal("256", runner["cpu_shares"]?.ToString());
+        Assert.Null(learner["cpu_shares"]);
         var file = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));
         Assert.DoesNotContain("rabbitmq", file, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("amqp", file, StringComparison.OrdinalIgnoreCase);
