@@ -27,7 +27,7 @@ internal sealed class BenchRunnerProcess : IAsyncDisposable
     /// The runner process's CPU priority below the learner's, as `nice -n` (0: the same). On one machine the learner and
     /// its runner processes share the cores; a deployment gives each node its own (compose, Kubernetes). CartPole's
     /// learner is the bottleneck of a solve, and on equal terms its one thread got a fraction of a core among some 25
-    /// runnable threads of the runner processes (docs/cluster.md, "What the solve clock covers").
+    /// runnable threads of the runner processes (docs/cluster.md, "Measured, 2026-12-04").
     /// </param>
     public static BenchRunnerProcess Start(int learnerPort, int runners, int niceness)
     {

@@ -10,10 +10,10 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// <summary>
 /// `bench cluster --solve`: CartPole-v1 until solved, per seed, first with N runners in the learner's process, then with
 /// N `node --role runner --runners 1` processes. Both learners are hosted alike (see <see cref="ClusterBench.StartLearnerAsync"/>)
-/// and both times are the run's own seconds_to_solve: from the run's start in the learner to the solve. The runner
-/// processes are started first and wait for the learner, as deployed runner nodes do (compose, Kubernetes); so the
-/// cluster's time holds their joining, the pool handing them ids and weights and their cold first steps, but not the
-/// launch of their runtimes, which the local run does not pay either.
+/// and both times are the run's own seconds_to_solve. Both runs have min-runners N, so their clocks start once all N
+/// runners are up: the cluster's joining is not training time, the runners' cold first steps are. The runner processes
+/// are started first and wait for the learner, as deployed runner nodes do (compose, Kubernetes), at a lower CPU
+/// priority (<see cref="BenchRunnerProcess.Start"/>).
 /// </summary>
 public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, int remoteExperienceBatch, int runnerNiceness, TextWriter progress)
 {
@@ -51,8 +51,8 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
 
     private async Task<double> SolveAsync(string scratch, int seed, bool remote, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, CancellationToken ct)
     {
-        // Both runs start their clock once all their runners are up (min-runners), as a learner node started with its
-        // runner nodes does: the time is the training's, not the cluster's forming (which the progress line reports).
+        // Both runs start their clock once all their runners are up (min-runners), as a learner node started with
+        // --min-runners does: the time is the training's, not the cluster's forming.
         var config = TrainingDefaults.For("CartPole-v1") with
         {
             RunDir = scratch, Runners = runnerProcesses, MinRunners = runnerProcesses, Seed = seed, UntilSolved = true,
