@@ -50,6 +50,24 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Waiting_for_more_runners_than_train_starts_is_refused_before_anything_starts()
+    {
+        var (code, _, err) = await Run("train", "--runners", "2", "--min-runners", "3", "--run-dir", _dir);
+        Assert.Equal(CliHost.ExitUsage, code);
+        Assert.Contains("min-runners 3 is more than the 2 runners this run has", err);
+        Assert.Contains("node --role learner", err);
+        Assert.Empty(Directory.GetDirectories(_dir));
+    }
+
+    [Fact]
+    public async Task A_run_with_min_runners_starts_once_its_runners_are_up_and_trains()
+    {
+        var (code, output, err) = await Run(ShortRun("--min-runners", "1"));
+        Assert.True(code == 0, err);
+        Assert.Contains("max-steps 4000 reached", output);
+    }
+
+    [Fact]
     public async Task A_typo_in_a_flag_names_it()
     {
         var (code, _, err) = await Run("train", "--learning-rat", "0.1");

@@ -67,6 +67,13 @@ public static class TrainCommand
             catch (DashboardStartException ex) { throw new UsageException(ex.Message); }
         }
 
+        // train admits no runner nodes, so waiting for more runners than it starts would wait until stopped. (External
+        // episodes join its pool as one host of their own.)
+        var runnersHere = config.EffectiveRunners + (config.Env == Training.External.ExternalEnvironment.DefaultId ? 1 : 0);
+        if (config.MinRunners > runnersHere)
+            throw new UsageException($"min-runners {config.MinRunners} is more than the {runnersHere} runners this run has; train starts only its own " +
+                "(--runners), runner nodes join `actortrainer node --role learner`");
+
         var live = !plain && ReferenceEquals(ctx.Out, Console.Out) && !Console.IsOutputRedirected && !Console.IsInputRedirected;
         TrainingRun run;
         try
