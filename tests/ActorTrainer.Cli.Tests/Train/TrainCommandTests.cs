@@ -57,6 +57,12 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("min-runners 3 is more than the 2 runners this run has", err);
         Assert.Contains("node --role learner", err);
         Assert.Empty(Directory.GetDirectories(_dir));
+
+        // An external run steps no runners of its own: its episodes are the one runner it has.
+        (code, _, err) = await Run("train", "--external", "--observation-size", "4", "--actions", "2", "--min-runners", "2", "--run-dir", _dir);
+        Assert.Equal(CliHost.ExitUsage, code);
+        Assert.Contains("min-runners 2 is more than the 1 runners this run has", err);
+        Assert.Empty(Directory.GetDirectories(_dir));
     }
 
     [Fact]

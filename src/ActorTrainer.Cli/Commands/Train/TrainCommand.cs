@@ -67,9 +67,9 @@ public static class TrainCommand
             catch (DashboardStartException ex) { throw new UsageException(ex.Message); }
         }
 
-        // train admits no runner nodes, so waiting for more runners than it starts would wait until stopped. (External
-        // episodes join its pool as one host of their own.)
-        var runnersHere = config.EffectiveRunners + (config.Env == Training.External.ExternalEnvironment.DefaultId ? 1 : 0);
+        // train admits no runner nodes, so waiting for more runners than it starts would wait until stopped. An external
+        // run has no local runners: its episodes are one runner, the endpoint's.
+        var runnersHere = config.Env == Training.External.ExternalEnvironment.DefaultId ? 1 : config.EffectiveRunners;
         if (config.MinRunners > runnersHere)
             throw new UsageException($"min-runners {config.MinRunners} is more than the {runnersHere} runners this run has; train starts only its own " +
                 "(--runners), runner nodes join `actortrainer node --role learner`");
