@@ -13,12 +13,22 @@ using Akka.Event;
 namespace ActorTrainer.Training.Learners;
 
 /// <summary>
-/// Double + dueling DQN on n-step targets, on its own thread. It lends two <see cref="SampleBuffers"/> to the
-/// ReplayBuffer (one is filled while it trains on the other), publishes <see cref="WeightsUpdated"/> every
-/// PublishInterval updates through the Controller, and never publishes weights that are not finite.
+/// Double + dueling DQN on n-step targets, on its own thread. It lends <see cref="SampleBuffersLent"/>
+/// <see cref="SampleBuffers"/> to the ReplayBuffer (they are filled while it trains on one), publishes
+/// <see cref="WeightsUpdated"/> every PublishInterval updates through the Controller, and never publishes weights that
+/// are not finite.
 /// </summary>
 public sealed class Learner : ReceiveActor, IWithTimers, IWithStash
 {
+    /// <summary>
+    /// Sample batches lent to the replay at once: the batches it can have ready before the learner asks. With two, every
+    /// update waited for a replay turn (a hop to the replay's thread and back). Where runner nodes feed the replay, that
+    /// thread shares the CPU with Akka.Remote's decoding, and a learner able to do 20k updates a second did 4-7k, idle
+    /// most of the time; with eight it did 8-14k (docs/cluster.md, "Measured, 2026-12-04"). Priorities reach the replay
+    /// at most this many batches late, as in Ape-X, where they come back asynchronously.
+    /// </summary>
+    public const int SampleBuffersLent = 8;
+
     private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(1);
 
     private readonly TrainingConfig _config;
@@ -111,8 +121,7 @@ public sealed class Learner : ReceiveActor, IWithTimers, IWithStash
         _lastGood = _trainer.Online.Snapshot(_version);
         Publish(_lastGood);
 
-        _idle.Add(new SampleBuffers(_config.BatchSize, _setup.NetworkSpec.ObservationSize));
-        _idle.Add(new SampleBuffers(_config.BatchSize, _setup.NetworkSpec.ObservationSize));
+        for (var i = 0; i < SampleBuffersLent; i++) _idle.Add(new SampleBuffers(_config.BatchSize, _setup.NetworkSpec.ObservationSize));
         Become(Learning);
         Stash.UnstashAll();
         Timers.StartPeriodicTimer(PublishStats.Instance, PublishStats.Instance, StatsInterval);

@@ -52,18 +52,18 @@ public sealed class LearnerProtocolTests : TestKit
         var first = controller.FishForMessage<WeightsUpdated>(_ => true);
         Assert.Equal(0, first.Version);
         Assert.Equal(Spec, first.Snapshot.Spec);
-        // Both buffers are lent at once, so sampling overlaps training.
-        var a = replay.ExpectMsg<SampleRequest>();
-        var b = replay.ExpectMsg<SampleRequest>();
-        Assert.NotSame(a.Buffers, b.Buffers);
-        foreach (var r in new[] { a, b })
+        // Every buffer is lent at once, so the replay can have batches ready while the learner trains.
+        var lent = Enumerable.Range(0, Learner.SampleBuffersLent).Select(_ => replay.ExpectMsg<SampleRequest>()).ToList();
+        Assert.Equal(Learner.SampleBuffersLent, lent.Select(r => r.Buffers).Distinct(ReferenceEqualityComparer.Instance).Count());
+        foreach (var r in lent.Take(_config.PublishInterval))
         {
             Small.Fill(r.Buffers, Spec, 1);
             replay.Reply(new SampleReady(r.Buffers));
         }
-
-        Serve(replay, _config.PublishInterval - 2);
         Assert.Equal(1, controller.FishForMessage<WeightsUpdated>(_ => true).Version);
+        // A trained-on buffer goes back to the replay: the learner keeps lending the same buffers, never new ones.
+        var again = replay.ExpectMsg<SampleRequest>();
+        Assert.Contains(again.Buffers, lent.Select(r => r.Buffers));
     }
 
     [Fact]
