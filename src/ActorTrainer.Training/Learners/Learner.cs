@@ -23,9 +23,10 @@ public sealed class Learner : ReceiveActor, IWithTimers, IWithStash
     /// <summary>
     /// Sample batches lent to the replay at once: the batches it can have ready before the learner asks. With two, every
     /// update waited for a replay turn (a hop to the replay's thread and back). Where runner nodes feed the replay, that
-    /// thread shares the CPU with Akka.Remote's decoding, and a learner able to do 20k updates a second did 4-7k, idle
-    /// most of the time; with eight it did 8-14k (docs/cluster.md, "Measured, 2026-12-04"). Priorities reach the replay
-    /// at most this many batches late, as in Ape-X, where they come back asynchronously.
+    /// thread shares the CPU with Akka.Remote's work, and a learner able to do 20k updates a second did 4-7k, idle most
+    /// of the time; with eight it did 5-14k, and CartPole solved about twice as fast (docs/cluster.md, "the learner lends
+    /// 8 sample buffers"; 16 and 32 measured no better). Priorities reach the replay at most this many batches late, as in
+    /// Ape-X, where they come back asynchronously.
     /// </summary>
     public const int SampleBuffersLent = 8;
 
