@@ -15,7 +15,7 @@ public sealed record TrainingRunOptions
     /// <summary>Makes the run's logger factory once the run directory exists (so logs can go to its log/ folder).</summary>
     public Func<RunDirectory, ILoggerFactory>? CreateLoggerFactory { get; init; }
 
-    /// <summary>Runners to host in this process instead of the config's count (a cluster learner node: 0 or more; remote runners join over the broker).</summary>
+    /// <summary>Runners to host in this process instead of the config's count (a cluster learner node: 0 or more; runner nodes join over Akka.Cluster).</summary>
     public int? LocalRunners { get; init; }
 
     /// <summary>Train on a game outside the trainer (its experience comes over the external-episodes API). Registered in
