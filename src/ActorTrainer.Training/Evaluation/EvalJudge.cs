@@ -11,7 +11,8 @@ namespace ActorTrainer.Training.Evaluation;
 /// <summary>
 /// Decides how good the weights are: evaluates the newest version greedily every eval-interval (on its Evaluator
 /// child's thread), writes best/ only when the greedy score beats every earlier one, and calls the run solved once
-/// the score reaches the threshold on the full solve-episodes count.
+/// the score reaches the threshold on the full solve-episodes count. A run with min-runners starts the judge inactive,
+/// and its evaluations are timed from the moment the run starts, like the run's clock.
 /// </summary>
 public sealed class EvalJudge : ReceiveActor, IWithTimers
 {
@@ -28,7 +29,7 @@ public sealed class EvalJudge : ReceiveActor, IWithTimers
     private WeightsSnapshot? _latest;
     private long _lastEvaluatedVersion = -1;
     private long _nextRequestId = 1;
-    private bool _active = true;
+    private bool _active;
     private bool _solved;
     private double? _best;
     private double? _lastMean;
@@ -43,12 +44,14 @@ public sealed class EvalJudge : ReceiveActor, IWithTimers
         _controller = controller;
         _evaluatorProps = evaluatorProps;
         _best = setup.Resume?.Counters.BestEvalReturn;
+        // The Controller's gate (min-runners) says when the run starts; until then there is nothing to judge.
+        _active = config.MinRunners == 0;
 
         Receive<WeightsUpdated>(m =>
         {
             if (_latest is null || m.Version > _latest.Version) _latest = m.Snapshot;
         });
-        Receive<JudgeActive>(m => _active = m.Active);
+        Receive<JudgeActive>(OnActive);
         Receive<EvalTick>(_ => MaybeEvaluate());
         Receive<EvalResult>(OnResult);
         Receive<External.ExternalEvaluation>(OnExternalEvaluation);
@@ -63,8 +66,20 @@ public sealed class EvalJudge : ReceiveActor, IWithTimers
         _evaluator = Context.ActorOf(_evaluatorProps(), "evaluator");
         // An evaluator that fails repeatedly stops; the judge then stops too and the Controller ends the run.
         Context.Watch(_evaluator);
-        Timers.StartPeriodicTimer(EvalTick.Instance, EvalTick.Instance, TimeSpan.FromSeconds(_config.EvalIntervalSeconds));
+        if (_active) StartEvaluating();
     }
+
+    private void OnActive(JudgeActive m)
+    {
+        _active = m.Active;
+        if (_active && !Timers.IsTimerActive(EvalTick.Instance)) StartEvaluating();
+    }
+
+    // Evaluations at eval-interval, eval-interval × 2, ... of the run: a run that waited for its runners (min-runners)
+    // is judged at the same moments of its clock as one that started at once, which a solve time measured at an
+    // evaluation depends on (bench cluster --solve compares them).
+    private void StartEvaluating() =>
+        Timers.StartPeriodicTimer(EvalTick.Instance, EvalTick.Instance, TimeSpan.FromSeconds(_config.EvalIntervalSeconds));
 
     // Greedy external episodes of one weights version, judged like the Evaluator's result (best/, solved).
     private void OnExternalEvaluation(External.ExternalEvaluation m)

@@ -40,11 +40,12 @@ public sealed class EvalJudgeProtocolTests : TestKit
 
     private NetworkSpec Spec => _setup.NetworkSpec;
 
-    private IActorRef StartJudge(string name = "judge")
+    private IActorRef StartJudge(string name = "judge", TrainingConfig? config = null)
     {
         var evaluator = _evaluator.Ref;
         var controller = _controller.Ref;
-        return Sys.ActorOf(Props.Create(() => new EvalJudge(_config, _run, _setup, Threshold, controller, () => Props.Create(() => new Forwarder(evaluator)))), name);
+        var judged = config ?? _config;
+        return Sys.ActorOf(Props.Create(() => new EvalJudge(judged, _run, _setup, Threshold, controller, () => Props.Create(() => new Forwarder(evaluator)))), name);
     }
 
     private WeightsUpdated Weights(long version) => new(version, Small.Weights(Spec, seed: (int)version + 1, version));
@@ -75,6 +76,24 @@ public sealed class EvalJudgeProtocolTests : TestKit
         judge.Tell(new JudgeActive(true));
         Answer(12, expectVersion: 2);
         Assert.Equal(2, _controller.ExpectMsg<EvalReported>().Result.WeightsVersion);
+    }
+
+    [Fact]
+    public void A_run_that_waits_for_its_runners_is_first_evaluated_one_interval_after_it_starts()
+    {
+        var interval = TimeSpan.FromSeconds(1);
+        var judge = StartJudge(config: _config with { MinRunners = 2, EvalIntervalSeconds = interval.TotalSeconds });
+        judge.Tell(Weights(1));
+        Assert.NotNull(judge.Ask<ActorIdentity>(new Identify(null)).Result.Subject); // started, its timers set
+        // Waiting for runners: nothing is judged. Half an interval, so a timer running since the judge started would
+        // tick again within half an interval of the start.
+        _evaluator.ExpectNoMsg(interval / 2);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        judge.Tell(new JudgeActive(true));
+        Answer(10, expectVersion: 1);
+        Assert.True(started.Elapsed >= interval - TimeSpan.FromMilliseconds(20),
+            $"the first evaluation came {started.Elapsed.TotalMilliseconds:F0} ms after the run started; the interval is {interval.TotalMilliseconds:F0} ms");
     }
 
     [Fact]
