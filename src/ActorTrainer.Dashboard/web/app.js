@@ -82,7 +82,8 @@ async function refreshStatus() {
 function applyStatus(s) {
   status = s;
   const st = $('state');
-  st.textContent = s.state;
+  // A run waiting for its runners (min-runners) says how many are up.
+  st.textContent = s.waiting_for ? `${s.state} · ${s.waiting_for}` : s.state;
   st.dataset.state = s.state;
   st.className = 'state state-' + s.state;
   $('env').textContent = s.env;

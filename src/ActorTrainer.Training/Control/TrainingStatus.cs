@@ -29,6 +29,17 @@ public sealed record TrainingStatus
     public int? WatchedRunner { get; init; }
     public double FrameFps { get; init; }
     public required IReadOnlyList<RunnerStatus> Runners { get; init; }
+
+    /// <summary>Runners the run waits for before it starts (min-runners); 0 when it starts at once.</summary>
+    public int MinRunners { get; init; }
+
+    /// <summary>
+    /// While the run waits for its runners: how many are up of how many it needs ("1 of 4 runners up"); otherwise null.
+    /// A learner node started before its runner nodes says here what it is waiting for.
+    /// </summary>
+    public string? WaitingFor => State == RunState.Starting && MinRunners > 0
+        ? $"{Runners.Count(r => r.Up)} of {MinRunners} runners up"
+        : null;
     public IReadOnlyList<MemberStatus> Members { get; init; } = [];
 
     /// <summary>The external episodes' counters, null when the run has none.</summary>

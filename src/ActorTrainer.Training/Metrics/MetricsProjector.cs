@@ -225,6 +225,7 @@ public sealed class MetricsProjector : ReceiveActor, IWithTimers
         WatchedRunner = _pool?.WatchedRunner,
         FrameFps = _pool?.FrameFps ?? 30,
         Runners = _pool?.Runners ?? [],
+        MinRunners = _config.MinRunners,
         Members = _pool?.Members ?? [],
         External = _external is { } x ? ExternalStatus.From(x) : null,
         Error = _error,

@@ -153,6 +153,35 @@ public sealed class CtlEndToEndTests(SharedTraining shared)
     }
 
     [Fact]
+    public async Task A_learner_node_waiting_for_its_runners_says_how_many_are_up()
+    {
+        var runDir = Directory.CreateTempSubdirectory("actortrainer-learner-waiting-").FullName;
+        try
+        {
+            var port = TrainProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            using var learner = TrainProcess.StartCommand("node", "--role", "learner", "--env", "CartPole-v1", "--min-runners", "2", "--port", "0",
+                "--max-seconds", "60", "--run-dir", runDir, "--dashboard", "--dashboard-port", port);
+            var url = (await learner.DashboardUrlAsync(LiveTraining.GiveUp)).AbsoluteUri;
+
+            // No runner node joins: the run stays in Starting, and says what it waits for.
+            var json = await CliProcess.RunAsync(null, "ctl", "status", "--url", url, "--json");
+            Assert.True(json.ExitCode == 0, json.Stderr);
+            var s = JsonDocument.Parse(json.Stdout).RootElement;
+            Assert.Equal("starting", s.GetProperty("state").GetString());
+            Assert.Equal(2, s.GetProperty("min_runners").GetInt32());
+            Assert.Equal("0 of 2 runners up", s.GetProperty("waiting_for").GetString());
+
+            var text = await CliProcess.RunAsync(null, "ctl", "status", "--url", url);
+            Assert.Equal(0, text.ExitCode);
+            Assert.Contains("state      starting (0 of 2 runners up)", text.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(runDir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Train_with_a_token_prints_the_url_but_never_the_token_and_ctl_needs_it()
     {
         const string secret = "train-secret-4711";

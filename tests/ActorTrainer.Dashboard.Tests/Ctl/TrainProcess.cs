@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace ActorTrainer.Dashboard.Tests.Ctl;
 
-/// <summary>A real `actortrainer train ... --dashboard` process, its output collected line by line.</summary>
+/// <summary>A real `actortrainer train ... --dashboard` (or `node --role learner ... --dashboard`) process, its output collected line by line.</summary>
 internal sealed class TrainProcess : IDisposable
 {
     private readonly Process _process;
@@ -16,7 +16,10 @@ internal sealed class TrainProcess : IDisposable
     public ConcurrentQueue<string> Lines { get; } = new();
     public string Output => string.Join('\n', Lines);
 
-    public static TrainProcess Start(params string[] args)
+    public static TrainProcess Start(params string[] args) => StartCommand("train", args);
+
+    /// <summary>`actortrainer <paramref name="command"/> <paramref name="args"/>`: a command that prints "dashboard: URL" like train.</summary>
+    public static TrainProcess StartCommand(string command, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -25,7 +28,7 @@ internal sealed class TrainProcess : IDisposable
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "actortrainer.dll"));
-        psi.ArgumentList.Add("train");
+        psi.ArgumentList.Add(command);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("ACTORTRAINER_CONTROL_TOKEN");
         var p = new TrainProcess(new Process { StartInfo = psi });

@@ -28,8 +28,11 @@ public sealed class MetricsProjectorProtocolTests : TestKit
         _run = RunDirectory.CreateNew(_dir.Path, _config.Env, DateTimeOffset.UtcNow);
     }
 
-    private IActorRef Start(RunCounters? resumed = null, double secondsBefore = 0) =>
-        Sys.ActorOf(Props.Create(() => new MetricsProjector(_config, _run, _events, new RunClock(secondsBefore), resumed)));
+    private IActorRef Start(RunCounters? resumed = null, double secondsBefore = 0, TrainingConfig? config = null)
+    {
+        var projected = config ?? _config;
+        return Sys.ActorOf(Props.Create(() => new MetricsProjector(projected, _run, _events, new RunClock(secondsBefore), resumed)));
+    }
 
     private static PoolReport Pool(long envSteps) => new(envSteps,
         [new RunnerStatus(0, "local", envSteps / 2, 2, 3, 1, 0.4, false, true), new RunnerStatus(1, "local", envSteps / 2, 1, 3, 0, 0.1, true, true)],
@@ -66,6 +69,23 @@ public sealed class MetricsProjectorProtocolTests : TestKit
         Assert.Equal(30, status.RecentMeanReturn);
         // Published for watchers that must not ask.
         Assert.Equal(RunState.Paused, _events.LastStatus?.State);
+    }
+
+    [Fact]
+    public void A_run_waiting_for_its_runners_says_how_many_are_up_and_stops_saying_it_once_it_runs()
+    {
+        var metrics = Start(config: _config with { MinRunners = 3 });
+        metrics.Tell(new RunStateChanged(RunState.Starting));
+        metrics.Tell(Pool(0) with { Runners = [new RunnerStatus(0, "runner@a", 0, 0, 1, 0, 0.4, false, true), new RunnerStatus(1, "runner@b", 0, 0, 1, 0, 0.1, false, false)] });
+        metrics.Tell(new GetStatus());
+        var waiting = ExpectMsg<TrainingStatus>();
+        Assert.Equal(3, waiting.MinRunners);
+        Assert.Equal("1 of 3 runners up", waiting.WaitingFor); // a runner that is down does not count
+        Assert.EndsWith("(1 of 3 runners up)", ActorTrainer.Cli.Commands.Train.PlainReporter.Line(waiting));
+
+        metrics.Tell(new RunStateChanged(RunState.Running));
+        metrics.Tell(new GetStatus());
+        Assert.Null(ExpectMsg<TrainingStatus>().WaitingFor);
     }
 
     [Fact]

@@ -111,7 +111,8 @@ public static class CtlCommand
         var w = new StringWriter(CultureInfo.InvariantCulture);
         string N(string name, string format = "N0") =>
             s.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString(format, CultureInfo.InvariantCulture) : "-";
-        w.WriteLine($"state      {s.GetProperty("state").GetString()}");
+        var waiting = s.TryGetProperty("waiting_for", out var wf) && wf.ValueKind == JsonValueKind.String ? $" ({wf.GetString()})" : "";
+        w.WriteLine($"state      {s.GetProperty("state").GetString()}{waiting}");
         w.WriteLine($"run        {s.GetProperty("run_id").GetString()} ({s.GetProperty("env").GetString()}), {N("elapsed_seconds")} s");
         w.WriteLine($"env steps  {N("env_steps")} ({N("env_steps_per_second")}/s)");
         w.WriteLine($"updates    {N("updates")} ({N("updates_per_second", "N1")}/s)");

@@ -58,7 +58,7 @@ public sealed class LiveView(TrainingRun run)
             RunState.Paused => "[yellow]paused[/]",
             _ => Markup.Escape(s.State.ToString().ToLowerInvariant()),
         };
-        table.AddRow("state", state + (s.Solved ? " [green](solved)[/]" : ""));
+        table.AddRow("state", state + (s.Solved ? " [green](solved)[/]" : "") + (s.WaitingFor is { } w ? $" ({Markup.Escape(w)})" : ""));
         table.AddRow("elapsed", $"{s.ElapsedSeconds:F1} s");
         table.AddRow("env steps", $"{F(s.EnvSteps)}  ({F(s.EnvStepsPerSecond)}/s)");
         table.AddRow("updates", $"{F(s.Updates)}  ({F(s.UpdatesPerSecond)}/s)");

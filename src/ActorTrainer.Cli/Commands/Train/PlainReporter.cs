@@ -20,5 +20,5 @@ public sealed class PlainReporter(TrainingRun run, TextWriter output, double int
         $"[{s.ElapsedSeconds,6:F1}s] {s.State.ToString().ToLowerInvariant(),-8} steps {s.EnvSteps,10:N0} ({s.EnvStepsPerSecond,9:N0}/s) " +
         $"updates {s.Updates,8:N0} ({s.UpdatesPerSecond,6:N0}/s) episodes {s.Episodes,6:N0} mean {TrainCommand.Format(s.RecentMeanReturn),7} " +
         $"eval {TrainCommand.Format(s.LastEvalReturn),7} best {TrainCommand.Format(s.BestEvalReturn),7} v{s.WeightsVersion} " +
-        $"replay {s.ReplaySize:N0}/{s.ReplayCapacity:N0}");
+        $"replay {s.ReplaySize:N0}/{s.ReplayCapacity:N0}{(s.WaitingFor is { } w ? $" ({w})" : "")}");
 }
