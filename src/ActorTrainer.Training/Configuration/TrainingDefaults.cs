@@ -70,8 +70,6 @@ public static class TrainingDefaults
             MinReplay = 2_000,
             // 760 floats an observation, stored once (docs/architecture-data-path.md): 100k slots take about 305 MB.
             ReplayCapacity = 100_000,
-            // An observation is 3 KB here, so a message's fixed cost no longer matters and 1024 would make 3 MB frames.
-            RemoteExperienceBatch = 128,
             TargetSyncInterval = 2_000,
             // The registry has no reward threshold for Tetris: it is solved at 100 lines per greedy game.
             SolveMetric = SolveMetrics.Lines,
