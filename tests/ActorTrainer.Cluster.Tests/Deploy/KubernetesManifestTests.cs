@@ -92,6 +92,26 @@ public sealed class KubernetesManifestTests
         Assert.Equal("actortrainer", PodSpec(workload)["serviceAccountName"]!.ToString());
     }
 
+    [Theory]
+    [MemberData(nameof(Workloads))]
+    public void Each_node_requests_cpu_and_memory_and_has_a_memory_limit_but_no_cpu_limit(string kind, string name, string role)
+    {
+        var resources = Container(Find(kind, name))["resources"]!;
+        var requests = resources["requests"]!;
+        var limits = resources["limits"]!;
+        Assert.True(double.Parse(requests["cpu"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture) >= 1, $"{role}: at least a core");
+        Assert.True(Bytes(limits["memory"]!.ToString()) >= Bytes(requests["memory"]!.ToString()), $"{role}: the memory limit is below the request");
+        Assert.Null(limits["cpu"]); // CFS throttling would stall training in bursts
+    }
+
+    // Kubernetes memory quantities as these manifests write them (Mi, Gi).
+    private static long Bytes(string quantity) => quantity switch
+    {
+        _ when quantity.EndsWith("Gi", StringComparison.Ordinal) => long.Parse(quantity[..^2], System.Globalization.CultureInfo.InvariantCulture) << 30,
+        _ when quantity.EndsWith("Mi", StringComparison.Ordinal) => long.Parse(quantity[..^2], System.Globalization.CultureInfo.InvariantCulture) << 20,
+        _ => throw new FormatException($"memory quantity '{quantity}' is not in Mi or Gi"),
+    };
+
     [Fact]
     public void Discovery_finds_exactly_the_learner_pods()
     {
