@@ -1,21 +1,19 @@
+using ActorTrainer.Cluster.Serialization;
+
 namespace ActorTrainer.Cluster.Nodes;
 
 /// <summary>
 /// How many transitions a runner on a runner node puts in one ExperienceBatch. Akka.Remote copies every message several
 /// times on each side (the serializer's array, protobuf envelopes, DotNetty's frame), and every copy of 85,000 bytes or
 /// more is a large-object-heap allocation that only a full collection frees. A Tetris learner node (3 KB observations,
-/// 128-transition batches of about 390 KB) peaked at 1.24 GB resident where 16-transition batches kept it at 431 MB.
-/// So the run's remote-experience-batch is cut to what keeps the largest batch the recorder can make under
-/// <see cref="MaxMessageBytes"/>.
+/// 128-transition batches of about 390 KB) peaked at about 1.5 GB resident; with batches cut to 16 it peaks at 437 MB
+/// (docs/cluster.md, "Large observations"). So the run's remote-experience-batch is cut to what keeps the largest batch
+/// the recorder can make under <see cref="MaxMessageBytes"/>.
 /// </summary>
 public static class RemoteBatchSize
 {
     /// <summary>The largest experience payload wanted: 5,000 bytes below the large-object threshold, for Akka's envelope.</summary>
     public const int MaxMessageBytes = 80_000;
-
-    // The serializer's layout: a 32-byte header, each observation once (4 bytes a float), 32 bytes per transition.
-    private const int HeaderBytes = 32;
-    private const int TransitionBytes = 32;
 
     /// <summary>
     /// The transitions per batch for <paramref name="configured"/> (the run's remote-experience-batch): at most that, at
@@ -28,12 +26,10 @@ public static class RemoteBatchSize
         ArgumentOutOfRangeException.ThrowIfLessThan(observationSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(envsPerRunner, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(nSteps, 1);
-        var observationBytes = observationSize * 4L;
-        var room = MaxMessageBytes - HeaderBytes - (envsPerRunner + 2) * observationBytes - (long)nSteps * TransitionBytes;
-        return (int)Math.Clamp(room / (observationBytes + TransitionBytes), 1, configured);
+        // The largest batch of B: a fixed part (envs + 2 observations, n transitions) plus one observation and one
+        // transition for each of the B.
+        var fixedPart = ActorTrainerSerializer.ExperiencePayloadBytes(nSteps, envsPerRunner + 2, observationSize);
+        var perTransition = ActorTrainerSerializer.ExperiencePayloadBytes(1, 1, observationSize) - ActorTrainerSerializer.ExperiencePayloadBytes(0, 0, observationSize);
+        return (int)Math.Clamp((MaxMessageBytes - fixedPart) / perTransition, 1, configured);
     }
-
-    /// <summary>The payload of a batch with these counts, as the serializer writes it.</summary>
-    public static long PayloadBytes(int transitions, int observations, int observationSize) =>
-        HeaderBytes + observations * observationSize * 4L + (long)transitions * TransitionBytes;
 }

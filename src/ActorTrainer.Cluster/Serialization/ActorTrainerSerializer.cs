@@ -302,6 +302,11 @@ public sealed class ActorTrainerSerializer : SerializerWithStringManifest
     private static long ExperienceBodyBytes(long count, long observationCount, long observationSize) =>
         observationCount * observationSize * 4 + count * 32;
 
+    /// <summary>The payload of an experience batch of <paramref name="transitions"/> transitions and
+    /// <paramref name="observations"/> observations of <paramref name="observationSize"/> floats.</summary>
+    public static long ExperiencePayloadBytes(int transitions, int observations, int observationSize) =>
+        ExperienceHeaderBytes + ExperienceBodyBytes(transitions, observations, observationSize);
+
     private byte[] WriteExperience(ExperienceBatch m)
     {
         var problem = m.Validate(m.ObservationSize, int.MaxValue);

@@ -68,10 +68,10 @@ public sealed record TrainingConfig
 
     /// <summary>Transitions per ExperienceBatch a runner on a runner node sends over Akka.Remote. Larger than the local
     /// batch because every remote message and its ExperienceAck cost both nodes a fixed amount of CPU. With CartPole's
-    /// 4-float observations 1024 transitions make a 49 KB message. A runner node cuts it for large observations, so that a
-    /// message stays under the 85,000-byte large-object threshold of the copies Akka.Remote makes (to 16 for Tetris's
-    /// 760-float observations with 8 envs a runner; ActorTrainer.Cluster's RemoteBatchSize). A runner also ends a batch early when new
-    /// weights arrive.</summary>
+    /// 4-float observations 1024 transitions make a 49 KB message. A runner node cuts it for large observations, so
+    /// that a message stays under the 85,000-byte large-object threshold of the copies Akka.Remote makes (to 16 for
+    /// Tetris's 760-float observations with 8 envs a runner; ActorTrainer.Cluster's RemoteBatchSize). A runner also
+    /// ends a batch early when new weights arrive.</summary>
     public int RemoteExperienceBatch { get; init; } = 1024;
 
     /// <summary>

@@ -1,4 +1,5 @@
 using ActorTrainer.Cluster.Nodes;
+using ActorTrainer.Cluster.Serialization;
 
 namespace ActorTrainer.Cluster.Tests.Nodes;
 
@@ -16,9 +17,9 @@ public sealed class RemoteBatchSizeTests
         var batch = RemoteBatchSize.For(configured, observationSize, envs, nSteps);
         Assert.Equal(expected, batch);
         // The largest batch the recorder makes of that size: B + envs + 2 observations, B + n transitions.
-        if (batch > 1) Assert.True(RemoteBatchSize.PayloadBytes(batch + nSteps, batch + envs + 2, observationSize) <= RemoteBatchSize.MaxMessageBytes);
+        if (batch > 1) Assert.True(ActorTrainerSerializer.ExperiencePayloadBytes(batch + nSteps, batch + envs + 2, observationSize) <= RemoteBatchSize.MaxMessageBytes);
         if (batch < configured)
-            Assert.True(RemoteBatchSize.PayloadBytes(batch + 1 + nSteps, batch + 1 + envs + 2, observationSize) > RemoteBatchSize.MaxMessageBytes, "one more would still fit");
+            Assert.True(ActorTrainerSerializer.ExperiencePayloadBytes(batch + 1 + nSteps, batch + 1 + envs + 2, observationSize) > RemoteBatchSize.MaxMessageBytes, "one more would still fit");
     }
 
     [Theory]

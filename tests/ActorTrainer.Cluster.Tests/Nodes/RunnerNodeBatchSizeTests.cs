@@ -1,4 +1,5 @@
 using ActorTrainer.Cluster.Nodes;
+using ActorTrainer.Cluster.Serialization;
 using ActorTrainer.Environments;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Runners;
@@ -37,7 +38,7 @@ public sealed class RunnerNodeBatchSizeTests
         // what the cut is for: every payload under the large-object threshold.
         Assert.All(seen, b => Assert.InRange(b.Count, 1, cut + Config.NSteps));
         Assert.All(seen, b => Assert.InRange(b.ObservationCount, 1, cut + Config.EnvsPerRunner + 2));
-        Assert.All(seen, b => Assert.True(RemoteBatchSize.PayloadBytes(b.Count, b.ObservationCount, b.ObservationSize) < 85_000, $"{b.Count} transitions, {b.ObservationCount} observations"));
+        Assert.All(seen, b => Assert.True(ActorTrainerSerializer.ExperiencePayloadBytes(b.Count, b.ObservationCount, b.ObservationSize) < 85_000, $"{b.Count} transitions, {b.ObservationCount} observations"));
         Assert.Contains(seen, b => b.Count >= cut); // batches are filled to the cut, not ended early
     }
 }
