@@ -6,9 +6,9 @@ namespace ActorTrainer.Cluster.Nodes;
 /// How many transitions a runner on a runner node puts in one ExperienceBatch. Akka.Remote copies every message several
 /// times on each side (the serializer's array, protobuf envelopes, DotNetty's frame), and every copy of 85,000 bytes or
 /// more is a large-object-heap allocation that only a full collection frees. A Tetris learner node (3 KB observations,
-/// 128-transition batches of about 390 KB) peaked at about 1.5 GB resident; with batches cut to 16 it peaks at 437 MB
-/// (docs/cluster.md, "Large observations"). So the run's remote-experience-batch is cut to what keeps the largest batch
-/// the recorder can make under <see cref="MaxMessageBytes"/>.
+/// 128-transition batches of about 390 KB) peaked at about 1.45 GiB resident; with batches cut to 16 it peaks at
+/// 427 MiB (docs/cluster.md, "Large observations"). So the run's remote-experience-batch is cut to what keeps the
+/// largest batch the recorder can make under <see cref="MaxMessageBytes"/>.
 /// </summary>
 public static class RemoteBatchSize
 {
