@@ -113,16 +113,17 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         // reach past this node's last id for that first guess to be a valid one. Batches are remote-experience-batch
         // long: a runner waits for the replay's ack once two batches are out, and over the network each ack costs a round trip.
         // Large observations cut that (RemoteBatchSize): a message stays clear of the large object heap.
-        var config = joined.Config with
-        {
-            Runners = Math.Max(joined.FirstRunnerId + joined.RunnerCount, joined.LadderSize / Math.Max(1, joined.Config.EnvsPerRunner)),
-        };
-        var network = TrainingEnvironment.NetworkSpec(_registry, config);
-        var batch = RemoteBatchSize.For(joined.Config.RemoteExperienceBatch, network.ObservationSize, config.EnvsPerRunner, config.NSteps);
-        if (batch < joined.Config.RemoteExperienceBatch)
+        var run = joined.Config;
+        var network = TrainingEnvironment.NetworkSpec(_registry, run);
+        var batch = RemoteBatchSize.For(run.RemoteExperienceBatch, network.ObservationSize, run.EnvsPerRunner, run.NSteps);
+        if (batch < run.RemoteExperienceBatch)
             _log.Info("remote-experience-batch {0} cut to {1} transitions: with observations of {2} floats a larger batch would be copied onto the large object heap",
-                joined.Config.RemoteExperienceBatch, batch, network.ObservationSize);
-        config = config with { ExperienceBatch = batch };
+                run.RemoteExperienceBatch, batch, network.ObservationSize);
+        var config = run with
+        {
+            Runners = Math.Max(joined.FirstRunnerId + joined.RunnerCount, joined.LadderSize / Math.Max(1, run.EnvsPerRunner)),
+            ExperienceBatch = batch,
+        };
         // A new pool numbers its versions afresh (a resumed learner continues from its checkpoint): start clean, and
         // accept no version larger than this node's network can be.
         _weights = new WeightsAssembler((int)Math.Min(Serialization.PayloadLimits.Default.MaxWeightsBytes, network.ParameterCount * 4L + WeightsHeaderAllowance));
