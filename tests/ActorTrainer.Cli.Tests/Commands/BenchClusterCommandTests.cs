@@ -58,12 +58,13 @@ public sealed class BenchClusterCommandTests
     [Fact]
     public void Solve_mode_reports_both_times_to_solve_with_one_runner_process()
     {
-        var (code, stdout, stderr) = CliProcess.Run("bench", "cluster", "--solve", "--runners", "1", "--runner-nice", "0", "--json");
+        var (code, stdout, stderr) = CliProcess.Run("bench", "cluster", "--solve", "--runners", "1", "--runner-nice", "0", "--eval-interval", "0.25", "--json");
         Assert.True(code == 0, $"exit {code}: {stderr}");
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
         Assert.Equal(1, root.GetProperty("runner_processes").GetInt32());
         Assert.Equal(0, root.GetProperty("runner_nice").GetInt32());
+        Assert.Equal(0.25, root.GetProperty("eval_interval_s").GetDouble());
         var point = Assert.Single(root.GetProperty("solve").EnumerateArray());
         Assert.Equal(1, point.GetProperty("seed").GetInt32());
         foreach (var key in new[] { "local_seconds_to_solve", "cluster_seconds_to_solve", "cluster_to_local_time_ratio" })
@@ -90,5 +91,11 @@ public sealed class BenchClusterCommandTests
         (code, _, stderr) = CliProcess.Run("bench", "cluster", "--runner-nice", "20");
         Assert.Equal(2, code);
         Assert.Contains("--runner-nice must be between 0 and 19, got 20", stderr);
+        (code, _, stderr) = CliProcess.Run("bench", "cluster", "--eval-interval", "0.1");
+        Assert.Equal(2, code);
+        Assert.Contains("--eval-interval only applies with --solve", stderr);
+        (code, _, stderr) = CliProcess.Run("bench", "cluster", "--solve", "--eval-interval", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--eval-interval must be between 0.05 and 60, got 0", stderr);
     }
 }

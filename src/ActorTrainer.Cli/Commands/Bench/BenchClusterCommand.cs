@@ -27,13 +27,16 @@ public static class BenchClusterCommand
             new ClusterBenchOptions().RemoteExperienceBatch, 1, 65_536);
         var nice = CliOptions.Int("--runner-nice", "CPU priority of the runner processes below the learner's, as nice -n (0: the same)",
             ClusterBenchOptions.DefaultRunnerNiceness, 0, 19);
+        var evalInterval = CliOptions.Double("--eval-interval", "with --solve: seconds between greedy evaluations in both runs (a run is solved at an evaluation, so this is the clock's resolution)",
+            ClusterSolveBench.DefaultEvalIntervalSeconds, 0.05, 60, "S");
         var command = new CliCommand("cluster",
             "Akka.Cluster on loopback: env steps/s from 1, 2, 4 runner processes vs as many local runners, weights round trip to a runner node",
             "actortrainer bench cluster --json",
             "actortrainer bench cluster --runners 4 --seconds 10 --settle 5",
-            "actortrainer bench cluster --solve --seeds 1,2,3 --json")
+            "actortrainer bench cluster --solve --seeds 1,2,3 --json",
+            "actortrainer bench cluster --solve --seeds 1,2,3,4,5,6,7,8 --eval-interval 0.1")
         {
-            json, runners, seconds, settle, samples, solve, seeds, remoteBatch, nice,
+            json, runners, seconds, settle, samples, solve, seeds, remoteBatch, nice, evalInterval,
         };
         command.SetRun(async ctx =>
         {
@@ -43,9 +46,12 @@ public static class BenchClusterCommand
             if (ctx.Get(solve))
             {
                 var seedList = ctx.Get(seeds) is { Length: > 0 } s ? s : [1];
-                return await RunSolve(seedList, ctx.Given(runners) ? counts.Max() : 4, ctx.Get(remoteBatch), ctx.Get(nice), ctx.Get(json), ctx.Out, ctx.Error, ctx.Cancellation);
+                var bench = new ClusterSolveBench(seedList, ctx.Given(runners) ? counts.Max() : 4, ctx.Get(remoteBatch), ctx.Get(nice), ctx.Get(evalInterval),
+                    ctx.Get(json) ? ctx.Error : ctx.Out);
+                return await RunSolve(bench, ctx.Get(json), ctx.Out, ctx.Cancellation);
             }
             if (ctx.Given(seeds)) throw new UsageException("--seeds only applies with --solve");
+            if (ctx.Given(evalInterval)) throw new UsageException("--eval-interval only applies with --solve");
             var options = new ClusterBenchOptions
             {
                 RunnerProcesses = [.. counts.Distinct().Order()],
@@ -118,7 +124,7 @@ public static class BenchClusterCommand
         return CliHost.ExitOk;
     }
 
-    private static async Task<int> RunSolve(int[] seeds, int processes, int remoteBatch, int niceness, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task<int> RunSolve(ClusterSolveBench bench, bool json, TextWriter stdout, CancellationToken ct)
     {
         var loadBefore = LoadAverage.Read() ?? "unknown";
         IReadOnlyList<ClusterSolveBench.SolvePoint> points;
@@ -126,7 +132,7 @@ public static class BenchClusterCommand
         if (json) Console.SetOut(Console.Error); // as in Run: Akka's own console lines stay off the JSON
         try
         {
-            points = await new ClusterSolveBench(seeds, processes, remoteBatch, niceness, json ? stderr : stdout).RunAsync(ct);
+            points = await bench.RunAsync(ct);
         }
         finally
         {
@@ -143,8 +149,9 @@ public static class BenchClusterCommand
         stdout.WriteLine(JsonSerializer.Serialize(new
         {
             env = "CartPole-v1",
-            runner_processes = processes,
-            runner_nice = niceness,
+            runner_processes = bench.RunnerProcesses,
+            runner_nice = bench.RunnerNiceness,
+            eval_interval_s = bench.EvalIntervalSeconds,
             solve = points.Select(p => new
             {
                 seed = p.Seed,

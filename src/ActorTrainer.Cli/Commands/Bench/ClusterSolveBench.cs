@@ -15,8 +15,21 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// are started first and wait for the learner, as deployed runner nodes do (compose, Kubernetes), at a lower CPU
 /// priority (<see cref="BenchRunnerProcess.Start"/>).
 /// </summary>
-public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, int remoteExperienceBatch, int runnerNiceness, TextWriter progress)
+public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, int remoteExperienceBatch, int runnerNiceness, double evalIntervalSeconds, TextWriter progress)
 {
+    /// <summary>CartPole-v1's own: what `train` and `node` use, and what their users see.</summary>
+    public static readonly double DefaultEvalIntervalSeconds = TrainingDefaults.For("CartPole-v1").EvalIntervalSeconds;
+
+    public int RunnerProcesses => runnerProcesses;
+    public int RunnerNiceness => runnerNiceness;
+
+    /// <summary>
+    /// A run is solved at an evaluation, so its time to solve is a multiple of this plus the evaluation's own time. At
+    /// CartPole's 0.5 s a local solve reads 0.5 s and a cluster one 0.5, 1.0 or 1.5 s: the ratio can only be about 1, 2
+    /// or 3. A finer interval measures both runs finer, at the cost of more evaluations.
+    /// </summary>
+    public double EvalIntervalSeconds => evalIntervalSeconds;
+
     public sealed record SolvePoint(int Seed, double LocalSeconds, double ClusterSeconds)
     {
         public double Ratio => ClusterSeconds / LocalSeconds;
@@ -56,7 +69,7 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
         var config = TrainingDefaults.For("CartPole-v1") with
         {
             RunDir = scratch, Runners = runnerProcesses, MinRunners = runnerProcesses, Seed = seed, UntilSolved = true,
-            MaxSeconds = MaxSeconds, RemoteExperienceBatch = remoteExperienceBatch,
+            MaxSeconds = MaxSeconds, RemoteExperienceBatch = remoteExperienceBatch, EvalIntervalSeconds = evalIntervalSeconds,
         };
         var what = remote ? $"seed {seed}, {runnerProcesses} runner process(es)" : $"seed {seed}, {runnerProcesses} local runner(s)";
         var nodes = new List<BenchRunnerProcess>();
