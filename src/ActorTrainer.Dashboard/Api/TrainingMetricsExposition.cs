@@ -53,6 +53,11 @@ internal static class TrainingMetricsExposition
         Gauge(w, "mean_staleness", "Mean over runners of learner weights version minus the version the runner acts with.",
             status.Runners.Count > 0 ? status.Runners.Average(r => (double)r.Staleness) : null);
 
+        // Always written, 0 included: sum(actortrainer_runner_up) is empty rather than 0 while no runner has reported, so an
+        // alert on `actortrainer_runners_up < actortrainer_min_runners` needs both as plain numbers.
+        Gauge(w, "runners_up", "Runners that report now, local and remote.", status.Runners.Count(r => r.Up));
+        Gauge(w, "min_runners", "Runners the run waits for before it starts (min-runners); 0 when it starts at once.", status.MinRunners);
+
         if (status.Runners.Count > 0)
         {
             RunnerFamily(w, status, "runner_env_steps_total", "counter", "Environment steps of one runner.", r => r.EnvSteps);

@@ -151,6 +151,21 @@ public sealed class MetricsTextTests
     }
 
     [Fact]
+    public void Runners_up_and_min_runners_are_plain_numbers_zero_included()
+    {
+        var cluster = Render(Status(cluster: true) with { MinRunners = 4, State = RunState.Starting });
+        Assert.Contains("actortrainer_runners_up 1\n", cluster); // node-b's runner is down
+        Assert.Contains("actortrainer_min_runners 4\n", cluster);
+
+        // Before any runner reported: 0, not a missing series, so `runners_up < min_runners` holds and can alert.
+        var empty = Render(Status() with { Runners = [], MinRunners = 2, State = RunState.Starting });
+        Assert.Contains("actortrainer_runners_up 0\n", empty);
+        Assert.Contains("actortrainer_min_runners 2\n", empty);
+        Assert.Contains("actortrainer_min_runners 0\n", Render(Status()));
+        Assert.Contains("actortrainer_runners_up 2\n", Render(Status()));
+    }
+
+    [Fact]
     public async Task Promtool_accepts_the_page_and_catches_a_broken_one()
     {
         var page = Render(Status(cluster: true) with { RunId = "odd \"id\"\\\n", Loss = 0.5 });
