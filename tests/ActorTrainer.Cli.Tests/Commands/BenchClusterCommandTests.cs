@@ -21,6 +21,8 @@ public sealed class BenchClusterCommandTests
                      "ping_round_trip_p50_ms", "ping_round_trip_p99_ms", "processor_count" })
             Assert.True(root.GetProperty(key).GetDouble() > 0, $"{key} is {root.GetProperty(key)}");
         Assert.Equal(0, root.GetProperty("settle_seconds").GetDouble());
+        Assert.False(root.GetProperty("tls").GetBoolean());
+        Assert.Matches(@"1 runner process\(es\): starting, learner at akka\.tcp://actortrainer@127\.0\.0\.1:\d+", stderr);
         Assert.Equal("fixed (--settle)", root.GetProperty("settle_rule").GetString());
         Assert.Equal(10, root.GetProperty("runner_nice").GetInt32());
         Assert.Equal(10, root.GetProperty("weights_samples").GetInt32());
@@ -38,6 +40,22 @@ public sealed class BenchClusterCommandTests
         Assert.Equal(0, point.GetProperty("remote_settle_s").GetDouble());
         Assert.Equal(0, point.GetProperty("local_settle_s").GetDouble());
         Assert.Contains("1 runner process(es): starting", stderr);
+    }
+
+    [Fact]
+    public void With_tls_the_runner_processes_join_a_learner_that_speaks_only_tls()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("bench", "cluster", "--tls", "--json", "--runners", "1", "--seconds", "1", "--settle", "0", "--weights-samples", "10");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("tls").GetBoolean());
+        Assert.Contains("mutual TLS", root.GetProperty("transport").GetString());
+        // The learner listens on TLS alone, so runner processes that reached it and stepped spoke TLS too.
+        Assert.Matches(@"1 runner process\(es\): starting, learner at akka\.ssl\.tcp://actortrainer@127\.0\.0\.1:\d+", stderr);
+        var point = Assert.Single(root.GetProperty("ingest").EnumerateArray());
+        Assert.True(point.GetProperty("remote_env_steps_per_s").GetDouble() > 0);
+        Assert.True(root.GetProperty("weights_latency_p50_ms").GetDouble() > 0);
     }
 
     [Fact]
@@ -65,6 +83,7 @@ public sealed class BenchClusterCommandTests
         Assert.Equal(1, root.GetProperty("runner_processes").GetInt32());
         Assert.Equal(0, root.GetProperty("runner_nice").GetInt32());
         Assert.Equal(0.25, root.GetProperty("eval_interval_s").GetDouble());
+        Assert.False(root.GetProperty("tls").GetBoolean());
         var point = Assert.Single(root.GetProperty("solve").EnumerateArray());
         Assert.Equal(1, point.GetProperty("seed").GetInt32());
         foreach (var key in new[] { "local_seconds_to_solve", "cluster_seconds_to_solve", "cluster_to_local_time_ratio" })

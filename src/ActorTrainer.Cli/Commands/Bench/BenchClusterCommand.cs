@@ -29,14 +29,16 @@ public static class BenchClusterCommand
             ClusterBenchOptions.DefaultRunnerNiceness, 0, 19);
         var evalInterval = CliOptions.Double("--eval-interval", "with --solve: seconds between greedy evaluations in both runs (a run is solved at an evaluation, so this is the clock's resolution)",
             ClusterSolveBench.DefaultEvalIntervalSeconds, 0.05, 60, "S");
+        var tls = CliOptions.Flag("--tls", "mutual TLS between the learner and the runner processes (certificates made for the run), as deployed nodes talk");
         var command = new CliCommand("cluster",
             "Akka.Cluster on loopback: env steps/s from 1, 2, 4 runner processes vs as many local runners, weights round trip to a runner node",
             "actortrainer bench cluster --json",
             "actortrainer bench cluster --runners 4 --seconds 10 --settle 5",
             "actortrainer bench cluster --solve --seeds 1,2,3 --json",
-            "actortrainer bench cluster --solve --seeds 1,2,3,4,5,6,7,8 --eval-interval 0.1")
+            "actortrainer bench cluster --solve --seeds 1,2,3,4,5,6,7,8 --eval-interval 0.1",
+            "actortrainer bench cluster --tls --json")
         {
-            json, runners, seconds, settle, samples, solve, seeds, remoteBatch, nice, evalInterval,
+            json, runners, seconds, settle, samples, solve, seeds, remoteBatch, nice, evalInterval, tls,
         };
         command.SetRun(async ctx =>
         {
@@ -47,7 +49,7 @@ public static class BenchClusterCommand
             {
                 var seedList = ctx.Get(seeds) is { Length: > 0 } s ? s : [1];
                 var bench = new ClusterSolveBench(seedList, ctx.Given(runners) ? counts.Max() : 4, ctx.Get(remoteBatch), ctx.Get(nice), ctx.Get(evalInterval),
-                    ctx.Get(json) ? ctx.Error : ctx.Out);
+                    ctx.Get(tls), ctx.Get(json) ? ctx.Error : ctx.Out);
                 return await RunSolve(bench, ctx.Get(json), ctx.Out, ctx.Cancellation);
             }
             if (ctx.Given(seeds)) throw new UsageException("--seeds only applies with --solve");
@@ -60,6 +62,7 @@ public static class BenchClusterCommand
                 WeightsSamples = ctx.Get(samples),
                 RemoteExperienceBatch = ctx.Get(remoteBatch),
                 RunnerNiceness = ctx.Get(nice),
+                Tls = ctx.Get(tls),
             };
             return await Run(options, ctx.Get(json), ctx.Out, ctx.Error, ctx.Cancellation);
         });
@@ -91,7 +94,8 @@ public static class BenchClusterCommand
         var w = result.Weights;
         stdout.WriteLine(JsonSerializer.Serialize(new
         {
-            transport = "Akka.Remote (DotNetty TCP, no TLS) on loopback; learner in-process, runners are node --role runner --runners 1 processes",
+            transport = $"Akka.Remote (DotNetty TCP, {(options.Tls ? "mutual TLS" : "no TLS")}) on loopback; learner in-process, runners are node --role runner --runners 1 processes",
+            tls = options.Tls,
             seconds_per_point = options.Window.TotalSeconds,
             settle_seconds = options.Settle?.TotalSeconds, // null: each point ran until steady, for its *_settle_s
             settle_rule = options.Settle is null
@@ -152,6 +156,7 @@ public static class BenchClusterCommand
             runner_processes = bench.RunnerProcesses,
             runner_nice = bench.RunnerNiceness,
             eval_interval_s = bench.EvalIntervalSeconds,
+            tls = bench.Tls,
             solve = points.Select(p => new
             {
                 seed = p.Seed,

@@ -1,3 +1,4 @@
+using ActorTrainer.Cluster.Security;
 using System.Diagnostics;
 using ActorTrainer.Cluster.Hosting;
 
@@ -29,7 +30,8 @@ internal sealed class BenchRunnerProcess : IAsyncDisposable
     /// learner is the bottleneck of a solve, and on equal terms its one thread got a fraction of a core among some 25
     /// runnable threads of the runner processes (docs/cluster.md, "Measured, 2026-12-04").
     /// </param>
-    public static BenchRunnerProcess Start(int learnerPort, int runners, int niceness)
+    /// <param name="tls">The runner's certificate files, or null for plain TCP.</param>
+    public static BenchRunnerProcess Start(int learnerPort, int runners, int niceness, ClusterTlsFiles? tls = null)
     {
         var self = Environment.ProcessPath ?? "dotnet";
         // nice(1) sets the priority and replaces itself with the node (same process id), so every thread the runtime
@@ -45,6 +47,9 @@ internal sealed class BenchRunnerProcess : IAsyncDisposable
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(BenchRunnerProcess).Assembly.Location);
         foreach (var a in new[] { "node", "--role", "runner", "--port", "0", "--seed-nodes", $"127.0.0.1:{learnerPort}", "--runners", runners.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
+        if (tls is not null)
+            foreach (var a in new[] { "--tls-cert", tls.CertificatePath, "--tls-password-file", tls.PasswordPath, "--tls-ca", tls.CaCertificatePath })
+                psi.ArgumentList.Add(a);
         // Flags only: a cluster variable set in the user's shell (seeds, TLS, Kubernetes discovery) must not redirect the benchmark.
         foreach (var variable in ClusterEnvironment.All) psi.Environment.Remove(variable);
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {self} node --role runner");

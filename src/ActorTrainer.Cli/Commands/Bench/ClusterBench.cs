@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ActorTrainer.Cli.Logging;
 using ActorTrainer.Cluster.Hosting;
+using ActorTrainer.Cluster.Security;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
@@ -59,9 +60,13 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         MaxSeconds = 3600,
     };
 
+    // With --tls: made once in the scratch folder, used by every learner and runner process of the benchmark.
+    private BenchCertificates? _certificates;
+
     public async Task<Result> RunAsync(CancellationToken ct)
     {
         var scratch = Directory.CreateTempSubdirectory("actortrainer-bench-cluster-").FullName;
+        _certificates = options.Tls ? BenchCertificates.Create(scratch) : null;
         // Warnings and errors only, on stderr: a lost association or a rejected message would explain an odd figure.
         using var loggerFactory = new Serilog.Extensions.Logging.SerilogLoggerFactory(
             LoggingSetup.CreateLogger(null, console: true, consoleLevel: Serilog.Events.LogEventLevel.Warning), dispose: true);
@@ -97,15 +102,16 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
     private async Task<(double Rate, double SettleSeconds)> IngestAsync(string scratch, int n, bool remote, ILoggerFactory loggerFactory, CancellationToken ct)
     {
         var run = TrainingRun.Create(Config(scratch, n), new TrainingRunOptions { LocalRunners = remote ? 0 : n });
-        var host = await StartLearnerAsync(loggerFactory, akka => akka.WithActorTrainer(run), ct);
+        var host = await StartLearnerAsync(loggerFactory, akka => akka.WithActorTrainer(run), ct, tls: _certificates?.Learner);
         var nodes = new List<BenchRunnerProcess>();
         try
         {
             var port = LearnerPort(host);
             if (remote)
-                for (var i = 0; i < n; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1, options.RunnerNiceness));
+                for (var i = 0; i < n; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1, options.RunnerNiceness, _certificates?.Runner));
             var what = remote ? $"{n} runner process(es)" : $"{n} local runner(s)";
-            progress.WriteLine($"{what}: starting ...");
+            // The address names the transport: akka.ssl.tcp:// when --tls holds.
+            progress.WriteLine($"{what}: starting, learner at {AkkaCluster.Get(host.Services.GetRequiredService<ActorSystem>()).SelfAddress} ...");
             await WaitUntilSteppingAsync(run, n, nodes, what, ct);
             var settled = await SettleAsync(run, ct);
             var rate = await MeasureAsync(run, options.Window, ct);
@@ -210,12 +216,12 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         IActorRef? probe = null;
         var host = await StartLearnerAsync(loggerFactory, akka => akka
             .AddHocon(TrainingHocon.Config, HoconAddMode.Prepend)
-            .WithActors((system, _) => probe = system.ActorOf(WeightsLatencyProbe.Props(config, spec, joined), "controller")), ct);
+            .WithActors((system, _) => probe = system.ActorOf(WeightsLatencyProbe.Props(config, spec, joined), "controller")), ct, tls: _certificates?.Learner);
         BenchRunnerProcess? node = null;
         try
         {
             progress.WriteLine("weights: starting one runner process ...");
-            node = BenchRunnerProcess.Start(LearnerPort(host), runners: 1, options.RunnerNiceness);
+            node = BenchRunnerProcess.Start(LearnerPort(host), runners: 1, options.RunnerNiceness, _certificates?.Runner);
             if (await Task.WhenAny(joined.Task, node.Exited, Task.Delay(StartTimeout, ct)) != joined.Task)
                 throw new InvalidOperationException($"the runner process did not join within {StartTimeout.TotalSeconds:F0} s or exited. Its last lines:\n{node.Tail()}");
 
@@ -245,10 +251,14 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
 
     // ---------------------------------------------------------------- hosting
 
-    /// <summary>A learner-role cluster node on 127.0.0.1 with a free port (or <paramref name="port"/>), hosted as `node --role learner` hosts one.</summary>
-    internal static async Task<IHost> StartLearnerAsync(ILoggerFactory loggerFactory, Action<AkkaConfigurationBuilder> configure, CancellationToken ct, int port = 0)
+    /// <summary>
+    /// A learner-role cluster node on 127.0.0.1 with a free port (or <paramref name="port"/>), hosted as `node --role learner`
+    /// hosts one; with <paramref name="tls"/>, over mutual TLS.
+    /// </summary>
+    internal static async Task<IHost> StartLearnerAsync(ILoggerFactory loggerFactory, Action<AkkaConfigurationBuilder> configure, CancellationToken ct, int port = 0,
+        ClusterTlsFiles? tls = null)
     {
-        var host = Node.NodeHost.BuildHost(new ClusterNodeSettings { Role = ClusterRoles.Learner, Port = port }, loggerFactory, configure);
+        var host = Node.NodeHost.BuildHost(new ClusterNodeSettings { Role = ClusterRoles.Learner, Port = port, Tls = tls }, loggerFactory, configure);
         await host.StartAsync(ct);
         return host;
     }

@@ -30,6 +30,9 @@ public sealed record ClusterBenchOptions
 
     public const int DefaultRunnerNiceness = 10;
 
+    /// <summary>Mutual TLS between the learner and the runner processes, with certificates made for the run.</summary>
+    public bool Tls { get; init; }
+
     /// <summary>Transitions per batch a runner node's runners send (the run's remote-experience-batch).</summary>
     public int RemoteExperienceBatch { get; init; } = new Training.Configuration.TrainingConfig().RemoteExperienceBatch;
 }

@@ -15,8 +15,11 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// are started first and wait for the learner, as deployed runner nodes do (compose, Kubernetes), at a lower CPU
 /// priority (<see cref="BenchRunnerProcess.Start"/>).
 /// </summary>
-public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, int remoteExperienceBatch, int runnerNiceness, double evalIntervalSeconds, TextWriter progress)
+public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, int remoteExperienceBatch, int runnerNiceness, double evalIntervalSeconds,
+    bool tls, TextWriter progress)
 {
+    private BenchCertificates? _certificates;
+
     /// <summary>CartPole-v1's own: what `train` and `node` use, and what their users see.</summary>
     public static readonly double DefaultEvalIntervalSeconds = TrainingDefaults.For("CartPole-v1").EvalIntervalSeconds;
 
@@ -30,6 +33,8 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
     /// </summary>
     public double EvalIntervalSeconds => evalIntervalSeconds;
 
+    public bool Tls => tls;
+
     public sealed record SolvePoint(int Seed, double LocalSeconds, double ClusterSeconds)
     {
         public double Ratio => ClusterSeconds / LocalSeconds;
@@ -41,6 +46,7 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
     public async Task<IReadOnlyList<SolvePoint>> RunAsync(CancellationToken ct)
     {
         var scratch = Directory.CreateTempSubdirectory("actortrainer-bench-cluster-solve-").FullName;
+        _certificates = tls ? BenchCertificates.Create(scratch) : null;
         using var loggerFactory = new Serilog.Extensions.Logging.SerilogLoggerFactory(
             Logging.LoggingSetup.CreateLogger(null, console: true, consoleLevel: Serilog.Events.LogEventLevel.Warning), dispose: true);
         try
@@ -81,11 +87,11 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
             {
                 port = FreeLoopbackPort();
                 progress.WriteLine($"{what}: starting them; they wait for the learner at 127.0.0.1:{port} ...");
-                for (var i = 0; i < runnerProcesses; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1, runnerNiceness));
+                for (var i = 0; i < runnerProcesses; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1, runnerNiceness, _certificates?.Runner));
                 await WaitUntilWaitingAsync(nodes, what, ct);
             }
             var run = TrainingRun.Create(config, new TrainingRunOptions { LocalRunners = remote ? 0 : runnerProcesses });
-            host = await ClusterBench.StartLearnerAsync(loggerFactory, akka => akka.WithActorTrainer(run), ct, port);
+            host = await ClusterBench.StartLearnerAsync(loggerFactory, akka => akka.WithActorTrainer(run), ct, port, _certificates?.Learner);
             progress.WriteLine($"{what}: training until solved ...");
             // Every runner process gone before the run ends would leave it waiting until max-seconds: stop there instead.
             var waits = new List<Task> { run.Completion, Task.Delay(Timeout.Infinite, ct) };
