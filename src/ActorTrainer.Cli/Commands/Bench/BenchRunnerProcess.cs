@@ -1,6 +1,6 @@
-using ActorTrainer.Cluster.Security;
 using System.Diagnostics;
 using ActorTrainer.Cluster.Hosting;
+using ActorTrainer.Cluster.Security;
 
 namespace ActorTrainer.Cli.Commands.Bench;
 
