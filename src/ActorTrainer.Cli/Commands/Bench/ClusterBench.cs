@@ -106,12 +106,13 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         var nodes = new List<BenchRunnerProcess>();
         try
         {
-            var port = LearnerPort(host);
+            var address = LearnerAddress(host);
+            var port = LearnerPort(address);
             if (remote)
                 for (var i = 0; i < n; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1, options.RunnerNiceness, _certificates?.Runner));
             var what = remote ? $"{n} runner process(es)" : $"{n} local runner(s)";
             // The address names the transport: akka.ssl.tcp:// when --tls holds.
-            progress.WriteLine($"{what}: starting, learner at {AkkaCluster.Get(host.Services.GetRequiredService<ActorSystem>()).SelfAddress} ...");
+            progress.WriteLine($"{what}: starting, learner at {address} ...");
             await WaitUntilSteppingAsync(run, n, nodes, what, ct);
             var settled = await SettleAsync(run, ct);
             var rate = await MeasureAsync(run, options.Window, ct);
@@ -221,7 +222,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         try
         {
             progress.WriteLine("weights: starting one runner process ...");
-            node = BenchRunnerProcess.Start(LearnerPort(host), runners: 1, options.RunnerNiceness, _certificates?.Runner);
+            node = BenchRunnerProcess.Start(LearnerPort(LearnerAddress(host)), runners: 1, options.RunnerNiceness, _certificates?.Runner);
             if (await Task.WhenAny(joined.Task, node.Exited, Task.Delay(StartTimeout, ct)) != joined.Task)
                 throw new InvalidOperationException($"the runner process did not join within {StartTimeout.TotalSeconds:F0} s or exited. Its last lines:\n{node.Tail()}");
 
@@ -263,7 +264,9 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         return host;
     }
 
-    internal static int LearnerPort(IHost host) =>
-        AkkaCluster.Get(host.Services.GetRequiredService<ActorSystem>()).SelfAddress.Port
+    private static Address LearnerAddress(IHost host) => AkkaCluster.Get(host.Services.GetRequiredService<ActorSystem>()).SelfAddress;
+
+    private static int LearnerPort(Address address) =>
+        address.Port
         ?? throw new InvalidOperationException("the learner's actor system has no bound port");
 }
