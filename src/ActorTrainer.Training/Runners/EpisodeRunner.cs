@@ -102,8 +102,9 @@ public sealed class EpisodeRunner : ReceiveActor, IWithTimers, IRunnerLoopSink
     private void OnWeights(WeightsUpdated m)
     {
         if (m.Version <= _version) return; // latest only: an older broadcast that arrived late is ignored
-        // Every batch is produced by one version, so staleness is exact per transition.
-        Flush();
+        // No flush: the batch being filled goes on under the new version. A runner node gets a version every few
+        // milliseconds while the learner trains, and cutting a batch at each made remote batches a few hundred
+        // transitions instead of remote-experience-batch, at a transport cost per message (docs/cluster.md).
         _loop.AdoptWeights(m.Snapshot);
         _version = m.Version;
         ScheduleChunk();

@@ -36,6 +36,7 @@ public sealed class ExperienceRecorder
     private readonly ConcurrentQueue<ExperienceArrays> _pool = new();
     private ExperienceArrays _arrays;
     private long _nextPosition;
+    private long _batchVersion = -1; // the version of the batch's first recorded step; -1 before it
 
     // Per environment: the stream position and Q-values of its current observation.
     private readonly long[] _current;
@@ -86,7 +87,10 @@ public sealed class ExperienceRecorder
         _arrays = Rent();
     }
 
-    /// <summary>Weights version stamped on the batches built from now on.</summary>
+    /// <summary>
+    /// The weights version the runner acts with from now on. A batch is stamped with the version of its first recorded
+    /// step, so a version change does not cut the batch being filled.
+    /// </summary>
     public long WeightsVersion { get; set; }
 
     /// <summary>Completed transitions in the batch being filled.</summary>
@@ -153,6 +157,7 @@ public sealed class ExperienceRecorder
         if (observation.Length != _observationSize)
             throw new ArgumentException($"observation must have {_observationSize} values; got {observation.Length}", nameof(observation));
 
+        if (_batchVersion < 0) _batchVersion = WeightsVersion;
         var p = env * _n + (_pendingStart[env] + _pendingCount[env]) % _n;
         _pendingFrom[p] = _current[env];
         _pendingAction[p] = action;
@@ -193,11 +198,12 @@ public sealed class ExperienceRecorder
     {
         if (IsEmpty) throw new InvalidOperationException("no observation recorded since the last batch");
         var a = _arrays;
-        var batch = new ExperienceBatch(_runnerId, WeightsVersion, Count, _observationSize, _nextPosition - ObservationCount, ObservationCount,
+        var batch = new ExperienceBatch(_runnerId, Math.Max(0, _batchVersion), Count, _observationSize, _nextPosition - ObservationCount, ObservationCount,
             a.Observations, a.From, a.To, a.Actions, a.Returns, a.Discounts, a.Priorities) { Lease = a };
         _arrays = Rent();
         Count = 0;
         ObservationCount = 0;
+        _batchVersion = -1;
         return batch;
     }
 

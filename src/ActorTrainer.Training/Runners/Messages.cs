@@ -6,7 +6,8 @@ namespace ActorTrainer.Training.Runners;
 // EpisodeRunner protocol. Control messages (Pause, Resume, Stop) are the Controller's own records.
 
 /// <summary>
-/// Experience from one runner, struct-of-arrays, all produced by weights <paramref name="WeightsVersion"/>. The runner
+/// Experience from one runner, struct-of-arrays, produced by weights <paramref name="WeightsVersion"/> (the version of
+/// its first step) and any later versions the runner adopted while the batch filled. The runner
 /// numbers the observations of its stream 0, 1, 2, ...: this batch carries observations
 /// [<paramref name="FirstObservation"/>, + <paramref name="ObservationCount"/>) once each, and <paramref name="Count"/>
 /// n-step transitions that name their observation (<paramref name="From"/>) and next observation

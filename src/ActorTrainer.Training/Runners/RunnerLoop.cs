@@ -59,7 +59,7 @@ public sealed class RunnerLoop
     /// <summary>The weights version the policy acts with; -1 before the first weights.</summary>
     public long WeightsVersion { get; private set; } = -1;
 
-    /// <summary>Acts with <paramref name="weights"/> from now on. Flush first: every batch is produced by one version.</summary>
+    /// <summary>Acts with <paramref name="weights"/> from now on; the batch being filled keeps the version it began with.</summary>
     public void AdoptWeights(WeightsSnapshot weights)
     {
         _policy.CopyFrom(weights);

@@ -28,11 +28,12 @@ public sealed class EpisodeRunnerProtocolTests : TestKit
 
     private NetworkSpec Spec => _setup.NetworkSpec;
 
-    private (IActorRef Runner, TestProbe Controller, TestProbe Replay) StartRunner(string name)
+    private (IActorRef Runner, TestProbe Controller, TestProbe Replay) StartRunner(string name, TrainingConfig? config = null)
     {
         var controller = CreateTestProbe(name + "-controller");
         var replay = CreateTestProbe(name + "-replay");
-        var runner = Sys.ActorOf(Props.Create(() => new EpisodeRunner(1, _config, _setup, replay, controller)), name);
+        var runnerConfig = config ?? _config;
+        var runner = Sys.ActorOf(Props.Create(() => new EpisodeRunner(1, runnerConfig, _setup, replay, controller)), name);
         controller.FishForMessage<RunnerStarted>(m => m.RunnerId == 1);
         return (runner, controller, replay);
     }
@@ -86,13 +87,39 @@ public sealed class EpisodeRunnerProtocolTests : TestKit
 
         // A newer version is adopted: everything sent after it carries version 9.
         runner.Tell(new WeightsUpdated(9, Small.Weights(Spec, seed: 9, version: 9)));
-        // Batches of version 5 still in flight or flushed at the switch arrive first; after the first version-9
+        // Batches of version 5 still in flight or being filled at the switch arrive first; after the first version-9
         // batch, every batch carries version 9.
         var after = new List<ExperienceBatch>();
         while (after.Count < 10 && (after.Count == 0 || after[^1].WeightsVersion != 9)) after.AddRange(CollectBatches(replay, 1));
         Assert.Equal(9, after[^1].WeightsVersion);
         Assert.All(CollectBatches(replay, 3), b => Assert.Equal(9, b.WeightsVersion));
         Assert.Equal(9, controller.FishForMessage<RunnerStats>(s => s.WeightsVersion != 5).WeightsVersion);
+    }
+
+    [Fact]
+    public void New_versions_while_stepping_do_not_cut_the_batch_being_filled()
+    {
+        // 3 steps of 4 envs a chunk against batches of 32: a version, handled between chunks, lands inside a batch.
+        var config = _config with { ChunkSteps = 3 };
+        var (runner, _, replay) = StartRunner("uncut", config);
+        runner.Tell(new WeightsUpdated(5, Small.Weights(Spec, seed: 5, version: 5)));
+        runner.Tell(new Resume());
+        var batches = CollectBatches(replay, 1);
+        // Ten more versions, each after a batch arrived: the runner has begun the next one (it is acknowledged at once).
+        for (var v = 6; v <= 15; v++)
+        {
+            runner.Tell(new WeightsUpdated(v, Small.Weights(Spec, seed: v, version: v)));
+            batches.AddRange(CollectBatches(replay, 1));
+        }
+        while (batches[^1].WeightsVersion != 15 && batches.Count < 30) batches.AddRange(CollectBatches(replay, 1));
+
+        var target = config.ExperienceBatch;
+        Assert.All(batches, b => Assert.True(b.Count >= target || b.ObservationCount >= target,
+            $"a batch of {b.Count} transitions and {b.ObservationCount} observations went out before it was full (batch size {target})"));
+        // Each batch carries the version of its first step: they never go back, and the last version arrives.
+        var versions = batches.Select(b => b.WeightsVersion).ToList();
+        Assert.Equal(versions.Order(), versions);
+        Assert.Equal(15, versions[^1]);
     }
 
     [Fact]

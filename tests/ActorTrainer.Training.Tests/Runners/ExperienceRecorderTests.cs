@@ -163,6 +163,22 @@ public sealed class ExperienceRecorderTests
     }
 
     [Fact]
+    public void A_new_weights_version_does_not_cut_the_batch_being_filled()
+    {
+        var runner = new ScriptedRunner(0, QNetwork.Create(Spec, seed: 4), new ReferenceSink());
+        runner.Recorder.WeightsVersion = 3;
+        var batches = new List<ExperienceBatch>();
+        while (batches.Count == 0) batches.AddRange(runner.Step());
+        // The next batch has begun under version 3 when version 7 arrives; it fills up and keeps 3.
+        while (runner.Recorder.Count == 0) batches.AddRange(runner.Step());
+        runner.Recorder.WeightsVersion = 7;
+        while (batches.Count < 4) batches.AddRange(runner.Step());
+
+        Assert.All(batches, b => Assert.True(b.Count >= 8 || b.ObservationCount >= 8, $"a batch of {b.Count} transitions and {b.ObservationCount} observations was cut short"));
+        Assert.Equal([3, 3, 7, 7], batches.Take(4).Select(b => b.WeightsVersion));
+    }
+
+    [Fact]
     public void Bad_steps_are_refused_with_what_is_allowed()
     {
         var policy = QNetwork.Create(Spec, seed: 1);
