@@ -198,7 +198,7 @@ public sealed class ExperienceRecorder
     {
         if (IsEmpty) throw new InvalidOperationException("no observation recorded since the last batch");
         var a = _arrays;
-        var batch = new ExperienceBatch(_runnerId, Math.Max(0, _batchVersion), Count, _observationSize, _nextPosition - ObservationCount, ObservationCount,
+        var batch = new ExperienceBatch(_runnerId, _batchVersion < 0 ? WeightsVersion : _batchVersion, Count, _observationSize, _nextPosition - ObservationCount, ObservationCount,
             a.Observations, a.From, a.To, a.Actions, a.Returns, a.Discounts, a.Priorities) { Lease = a };
         _arrays = Rent();
         Count = 0;
