@@ -264,7 +264,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         return host;
     }
 
-    private static Address LearnerAddress(IHost host) => AkkaCluster.Get(host.Services.GetRequiredService<ActorSystem>()).SelfAddress;
+    internal static Address LearnerAddress(IHost host) => AkkaCluster.Get(host.Services.GetRequiredService<ActorSystem>()).SelfAddress;
 
     private static int LearnerPort(Address address) =>
         address.Port

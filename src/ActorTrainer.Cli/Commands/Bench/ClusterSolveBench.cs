@@ -92,7 +92,7 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
             }
             var run = TrainingRun.Create(config, new TrainingRunOptions { LocalRunners = remote ? 0 : runnerProcesses });
             host = await ClusterBench.StartLearnerAsync(loggerFactory, akka => akka.WithActorTrainer(run), ct, port, _certificates?.Learner);
-            progress.WriteLine($"{what}: training until solved ...");
+            progress.WriteLine(remote ? $"{what}: training until solved, learner at {ClusterBench.LearnerAddress(host)} ..." : $"{what}: training until solved ...");
             // Every runner process gone before the run ends would leave it waiting until max-seconds: stop there instead.
             var waits = new List<Task> { run.Completion, Task.Delay(Timeout.Infinite, ct) };
             if (remote) waits.Add(Task.WhenAll(nodes.Select(n => n.Exited)));
