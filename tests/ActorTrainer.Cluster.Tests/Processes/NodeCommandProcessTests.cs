@@ -55,6 +55,30 @@ public sealed class NodeCommandProcessTests(ITestOutputHelper output) : IDisposa
     }
 
     [Fact]
+    public async Task A_learner_node_at_a_terminal_shows_the_live_view_with_its_runner_nodes_and_takes_its_keys()
+    {
+        await using var learner = NodeProcess.StartInTerminal("learner", "node", "--role", "learner", "--port", _learnerPort.ToString(),
+            "--env", "CartPole-v1", "--run-dir", Path.Combine(_root, "runs"), "--min-runners", "2");
+        await learner.WaitForLineAsync(l => l.Contains("keys: p pause/resume, s save now, q stop"), Long, "the live view");
+        await using var r1 = Runner("r1", NodeProcess.FreePort());
+
+        await learner.WaitForLineAsync(l => l.Contains("of 2 runners up"), Long, "the view saying what the run waits for");
+        await learner.WaitForLineAsync(l => l.Contains("2 up on 1 node(s)"), Long, "the runner node's two runners in the view");
+        await learner.WaitForLineAsync(l => l.Contains("running"), Long, "the run running");
+        learner.Type("p");
+        await learner.WaitForLineAsync(l => l.Contains("pause: done"), Long, "the pause taken");
+        await learner.WaitForLineAsync(l => l.Contains("paused"), Long, "the view showing the pause");
+        learner.Type("q");
+        Assert.Equal(0, await learner.WaitForExitAsync(Long));
+        Assert.Contains(learner.Lines, l => l.Contains("(q pressed) after"));
+        // The live view owns the terminal: the log goes to the run's file, and no plain progress lines are printed.
+        Assert.DoesNotContain(learner.Lines, l => l.Contains(" INF ", StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(l, @"^\[\s*\d+\.\ds\] "));
+        var log = Directory.GetFiles(Path.Combine(_root, "runs"), "*.log", SearchOption.AllDirectories).Single();
+        Assert.Contains("Learner node up", await File.ReadAllTextAsync(log));
+        Assert.Equal(0, await r1.WaitForExitAsync(Long));
+    }
+
+    [Fact]
     public async Task A_killed_runner_node_goes_down_training_goes_on_through_garbage_a_restarted_node_gets_current_weights_and_a_graceful_stop_ends_every_node()
     {
         int dashboard = NodeProcess.FreePort(), p1 = NodeProcess.FreePort(), p2 = NodeProcess.FreePort();
@@ -137,6 +161,7 @@ public sealed class NodeCommandProcessTests(ITestOutputHelper output) : IDisposa
     [InlineData("--role learner --tls-cert a.pfx", "TLS needs all three of --tls-cert, --tls-password-file and --tls-ca")]
     [InlineData("--role learner --hostname 0.0.0.0 --public-hostname h", "TLS")]
     [InlineData("--role learner --port 4053 --dashboard-port 5000", "only apply with --dashboard")]
+    [InlineData("--role runner --seed-nodes 127.0.0.1:1 --plain", "--plain only apply to --role learner")]
     public async Task Bad_node_flags_are_a_usage_error_naming_what_is_wrong(string flags, string expected)
     {
         await using var node = NodeProcess.Start("bad", ["node", .. flags.Split(' ')]);

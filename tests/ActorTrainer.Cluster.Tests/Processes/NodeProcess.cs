@@ -25,25 +25,47 @@ public sealed class NodeProcess : IAsyncDisposable
     public int Id => _process.Id;
 
     /// <summary>Starts `actortrainer args...` with no ACTORTRAINER_* cluster variables inherited (flags only).</summary>
-    public static NodeProcess Start(string name, params string[] args)
+    public static NodeProcess Start(string name, params string[] args) => Launch(name, "dotnet", [CliDll, .. args], terminal: false);
+
+    /// <summary>
+    /// Starts `actortrainer args...` in a pseudo-terminal, through util-linux's `script`: its stdin and stdout are a tty,
+    /// as at a user's terminal, so the CLI shows its live view; <see cref="Type"/> presses keys in it.
+    /// </summary>
+    public static NodeProcess StartInTerminal(string name, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        var command = string.Join(' ', new[] { "dotnet", CliDll }.Concat(args).Select(Quote));
+        // -e: script exits with the command's exit code; -f: output is passed on as it comes.
+        return Launch(name, "script", ["-qfec", command, "/dev/null"], terminal: true);
+    }
+
+    private static NodeProcess Launch(string name, string program, string[] args, bool terminal)
+    {
+        var psi = new ProcessStartInfo(program)
         {
+            RedirectStandardInput = terminal,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(CliDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var variable in ActorTrainer.Cluster.Hosting.ClusterEnvironment.All) psi.Environment.Remove(variable);
         psi.Environment["DOTNET_TieredPGO"] = "0";
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
+        if (terminal) psi.Environment["TERM"] = "xterm-256color";
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program}");
         var node = new NodeProcess(name, process);
         process.OutputDataReceived += (_, e) => node.Add(e.Data);
         process.ErrorDataReceived += (_, e) => node.Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return node;
+    }
+
+    /// <summary>Presses <paramref name="keys"/> in the terminal of a process from <see cref="StartInTerminal"/>.</summary>
+    public void Type(string keys)
+    {
+        _process.StandardInput.Write(keys);
+        _process.StandardInput.Flush();
     }
 
     private void Add(string? line)

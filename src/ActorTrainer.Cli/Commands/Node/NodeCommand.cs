@@ -34,6 +34,7 @@ public static class NodeCommand
         var token = CliOptions.Text("--control-token", "learner: bearer token for the control API (or ACTORTRAINER_CONTROL_TOKEN)", "T");
         var allowedHosts = CliOptions.Text("--allowed-hosts", "learner: Host headers the dashboard accepts", "LIST");
         var allowedOrigins = CliOptions.Text("--allowed-origins", "learner: browser origins the dashboard accepts", "LIST");
+        var plain = CliOptions.Flag("--plain", "learner: print a plain line every few seconds instead of the live terminal view");
         var keys = new TrainingConfigOptions();
         var command = new CliCommand("node",
             "join a training cluster on Akka.Cluster (learner: every train flag, --runners = local runners, default 0; runner: --runners per node)",
@@ -44,7 +45,7 @@ public static class NodeCommand
             StopsThroughHost = false,
         };
         foreach (var option in new Option[] { role, port, hostname, publicHostname, seeds, cert, password, ca, insecure, resume, configFile, summaryJson,
-                     dashboard, dashboardPort, dashboardUrls, token, allowedHosts, allowedOrigins }.Concat(keys.All))
+                     dashboard, dashboardPort, dashboardUrls, token, allowedHosts, allowedOrigins, plain }.Concat(keys.All))
             command.Options.Add(option);
 
         command.SetRun(async ctx =>
@@ -79,7 +80,7 @@ public static class NodeCommand
             if (roleName == ClusterRoles.Runner)
             {
                 var learnerOnly = given.Select(k => "--" + k.Key).Where(k => k != "--runners")
-                    .Concat(new Option[] { resume, configFile, summaryJson, dashboard, dashboardPort, dashboardUrls, token, allowedHosts, allowedOrigins }.Where(ctx.Given).Select(o => o.Name))
+                    .Concat(new Option[] { resume, configFile, summaryJson, dashboard, dashboardPort, dashboardUrls, token, allowedHosts, allowedOrigins, plain }.Where(ctx.Given).Select(o => o.Name))
                     .ToList();
                 if (learnerOnly.Count > 0)
                     throw new UsageException($"{string.Join(", ", learnerOnly)} only apply to --role learner; a runner node takes the run's configuration from the learner");
@@ -98,9 +99,12 @@ public static class NodeCommand
             // The run's ladder starts at max(1, local runners) runners; joining nodes extend it.
             config = config with { Runners = Math.Max(1, localRunners) };
             var dashboardOptions = ReadDashboard(ctx, dashboard, dashboardPort, dashboardUrls, token, allowedHosts, allowedOrigins);
+            // As train does: the live view needs a terminal for its output and its keys; anything else gets plain lines.
+            var live = !ctx.Get(plain) && ReferenceEquals(ctx.Out, Console.Out) && !Console.IsOutputRedirected && !Console.IsInputRedirected;
             return await NodeHost.RunAsync(new NodeSettings
             {
                 Cluster = cluster, Runners = localRunners, Training = config, ResumeFrom = resumeDir, SummaryPath = ctx.Get(summaryJson), Dashboard = dashboardOptions,
+                LiveView = live,
             }, ctx.Out, ctx.Error, ctx.Cancellation);
         });
         return command;

@@ -63,7 +63,8 @@ public static class NodeHost
         {
             throw new Parsing.UsageException(ex.Message);
         }
-        using var loggerFactory = new Serilog.Extensions.Logging.SerilogLoggerFactory(LoggingSetup.CreateLogger(run.Directory.LogDirectory, console: true), dispose: true);
+        // Under the live view the log goes to the run's file only: console lines would tear the view apart.
+        using var loggerFactory = new Serilog.Extensions.Logging.SerilogLoggerFactory(LoggingSetup.CreateLogger(run.Directory.LogDirectory, console: !settings.LiveView), dispose: true);
         var log = loggerFactory.CreateLogger("Node");
         using var host = BuildHost(settings.Cluster, loggerFactory, akka => akka.WithActorTrainer(run));
         await host.StartAsync(ct);
@@ -88,7 +89,7 @@ public static class NodeHost
                 }
                 stdout.WriteLine($"dashboard: {server.BaseAddress}{(server.TokenRequired ? " (control token required)" : "")}");
             }
-            await new PlainReporter(run, stdout).RunAsync();
+            await (settings.LiveView ? new LiveView(run).RunAsync() : new PlainReporter(run, stdout).RunAsync());
             var summary = await run.Completion;
             if (settings.SummaryPath is not null)
                 AtomicFile.WriteAllText(settings.SummaryPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));

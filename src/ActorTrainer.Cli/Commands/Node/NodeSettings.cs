@@ -24,5 +24,8 @@ public sealed record NodeSettings
     /// <summary>Learner only: serve the dashboard.</summary>
     public DashboardOptions? Dashboard { get; init; }
 
+    /// <summary>Learner only: the live terminal view (keys p, s, q) instead of plain lines; the log then goes to the run's file alone.</summary>
+    public bool LiveView { get; init; }
+
     public bool IsLearner => Cluster.Role == ClusterRoles.Learner;
 }
