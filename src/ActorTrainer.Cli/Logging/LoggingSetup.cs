@@ -36,6 +36,17 @@ public static class LoggingSetup
         services.AddSerilog(dispose: false);
     }
 
+    /// <summary>
+    /// Makes <paramref name="logger"/> Serilog's static logger, which Akka.Logger.Serilog writes to, and returns a
+    /// Microsoft.Extensions.Logging factory over it (disposing the factory disposes the logger). For hosts built around a
+    /// factory of their own: cluster nodes and the cluster benchmark.
+    /// </summary>
+    public static Microsoft.Extensions.Logging.ILoggerFactory UseAsStaticLogger(Serilog.Core.Logger logger)
+    {
+        Log.Logger = logger;
+        return new Serilog.Extensions.Logging.SerilogLoggerFactory(logger, dispose: true);
+    }
+
     /// <summary>Flushes and closes the pipeline (the file sink is asynchronous): call after the host has stopped.</summary>
     public static ValueTask CloseAsync() => Log.CloseAndFlushAsync();
 }

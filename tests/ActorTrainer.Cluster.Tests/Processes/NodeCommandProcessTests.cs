@@ -39,10 +39,15 @@ public sealed class NodeCommandProcessTests(ITestOutputHelper output) : IDisposa
         // the sweep (256-256, 3-step returns, 1e-3, target every 250) take several times as long, so both nodes take part.
         await using var learner = Learner("learner", "--until-solved", "--max-seconds", "200", "--summary-json", summaryPath,
             "--hidden", "256,256", "--n-steps", "3", "--learning-rate", "0.001", "--target-sync-interval", "250");
-        await using var r1 = Runner("r1", NodeProcess.FreePort());
+        var p1 = NodeProcess.FreePort();
+        await using var r1 = Runner("r1", p1);
         await using var r2 = Runner("r2", NodeProcess.FreePort());
 
         Assert.Equal(0, await learner.WaitForExitAsync(TimeSpan.FromSeconds(240)));
+        // Akka's cluster lines name the right nodes (their positional templates once came out with roles for addresses).
+        var self = $"akka.tcp://actortrainer@127.0.0.1:{_learnerPort}";
+        Assert.Contains(learner.Lines, l => l.Contains($"Cluster Node [{self}] - Node [{self}] is JOINING itself (with roles [learner]"));
+        Assert.Contains(learner.Lines, l => l.Contains($"Cluster Node [{self}] - Node [akka.tcp://actortrainer@127.0.0.1:{p1}] is JOINING, roles [runner]"));
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryPath));
         // "solved" is the greedy 100-episode mean >= 475 (CartPole-v1's threshold, solve-episodes 100 by default).
         Assert.True(summary.RootElement.GetProperty("solved").GetBoolean(), learner.Tail());

@@ -68,8 +68,8 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         var scratch = Directory.CreateTempSubdirectory("actortrainer-bench-cluster-").FullName;
         _certificates = options.Tls ? BenchCertificates.Create(scratch) : null;
         // Warnings and errors only, on stderr: a lost association or a rejected message would explain an odd figure.
-        using var loggerFactory = new Serilog.Extensions.Logging.SerilogLoggerFactory(
-            LoggingSetup.CreateLogger(null, console: true, consoleLevel: Serilog.Events.LogEventLevel.Warning), dispose: true);
+        using var loggerFactory = LoggingSetup.UseAsStaticLogger(
+            LoggingSetup.CreateLogger(null, console: true, consoleLevel: Serilog.Events.LogEventLevel.Warning));
         try
         {
             var points = new List<IngestPoint>();

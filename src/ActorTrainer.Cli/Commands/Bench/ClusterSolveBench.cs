@@ -47,8 +47,8 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
     {
         var scratch = Directory.CreateTempSubdirectory("actortrainer-bench-cluster-solve-").FullName;
         _certificates = tls ? BenchCertificates.Create(scratch) : null;
-        using var loggerFactory = new Serilog.Extensions.Logging.SerilogLoggerFactory(
-            Logging.LoggingSetup.CreateLogger(null, console: true, consoleLevel: Serilog.Events.LogEventLevel.Warning), dispose: true);
+        using var loggerFactory = Logging.LoggingSetup.UseAsStaticLogger(
+            Logging.LoggingSetup.CreateLogger(null, console: true, consoleLevel: Serilog.Events.LogEventLevel.Warning));
         try
         {
             var points = new List<SolvePoint>();

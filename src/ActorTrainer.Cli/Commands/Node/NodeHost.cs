@@ -11,6 +11,7 @@ using ActorTrainer.Training.Hosting;
 using ActorTrainer.Training.Runs;
 using Akka.Actor;
 using Akka.Hosting;
+using Akka.Logger.Serilog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -43,7 +44,11 @@ public static class NodeHost
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddAkka(cluster.SystemName, akka =>
         {
-            akka.ConfigureLoggers(l => l.ClearLoggers().AddLoggerFactory());
+            // Akka.Logger.Serilog, not the ILoggerFactory bridge: Akka's templates are positional and the cluster's put the
+            // node's own address last ("Cluster Node [{3}] - Node [{0}] is JOINING ..."). Microsoft.Extensions.Logging
+            // fills placeholders in the order they appear, which put roles where addresses belong in every cluster line;
+            // Serilog reads "{0}" as an index. The caller makes its logger Serilog's static one (LoggingSetup.UseAsStaticLogger).
+            akka.ConfigureLoggers(l => l.ClearLoggers().AddLogger<SerilogLogger>());
             akka.WithActorTrainerCluster(cluster);
             akka.WithActorTrainerDiscovery(cluster); // only does something with ACTORTRAINER_DISCOVERY=kubernetes
             configure(akka);
@@ -64,7 +69,7 @@ public static class NodeHost
             throw new Parsing.UsageException(ex.Message);
         }
         // Under the live view the log goes to the run's file only: console lines would tear the view apart.
-        using var loggerFactory = new Serilog.Extensions.Logging.SerilogLoggerFactory(LoggingSetup.CreateLogger(run.Directory.LogDirectory, console: !settings.LiveView), dispose: true);
+        using var loggerFactory = LoggingSetup.UseAsStaticLogger(LoggingSetup.CreateLogger(run.Directory.LogDirectory, console: !settings.LiveView));
         var log = loggerFactory.CreateLogger("Node");
         using var host = BuildHost(settings.Cluster, loggerFactory, akka => akka.WithActorTrainer(run));
         await host.StartAsync(ct);
@@ -108,7 +113,7 @@ public static class NodeHost
 
     private static async Task<int> RunRunnerAsync(NodeSettings settings, CancellationToken ct)
     {
-        using var loggerFactory = new Serilog.Extensions.Logging.SerilogLoggerFactory(LoggingSetup.CreateLogger(null, console: true), dispose: true);
+        using var loggerFactory = LoggingSetup.UseAsStaticLogger(LoggingSetup.CreateLogger(null, console: true));
         var log = loggerFactory.CreateLogger("Node");
         for (var incarnation = 1; ; incarnation++)
         {
