@@ -55,7 +55,7 @@ internal static class TrainingMetricsExposition
 
         // Always written, 0 included: sum(actortrainer_runner_up) is empty rather than 0 while no runner has reported, so an
         // alert on `actortrainer_runners_up < actortrainer_min_runners` needs both as plain numbers.
-        Gauge(w, "runners_up", "Runners that report now, local and remote.", status.Runners.Count(r => r.Up));
+        Gauge(w, "runners_up", "Runners that report now, local and remote.", status.RunnersUp);
         Gauge(w, "min_runners", "Runners the run waits for before it starts (min-runners); 0 when it starts at once.", status.MinRunners);
 
         if (status.Runners.Count > 0)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ActorTrainer.Training.Control;
 
 /// <summary>A snapshot of the run, as the Controller knows it. Serialised as-is by the dashboard's /api/status.</summary>
@@ -33,12 +35,16 @@ public sealed record TrainingStatus
     /// <summary>Runners the run waits for before it starts (min-runners); 0 when it starts at once.</summary>
     public int MinRunners { get; init; }
 
+    /// <summary>Runners that report now, local and remote. Derived from <see cref="Runners"/>, so not serialised again.</summary>
+    [JsonIgnore]
+    public int RunnersUp => Runners.Count(r => r.Up);
+
     /// <summary>
     /// While the run waits for its runners: how many are up of how many it needs ("1 of 4 runners up"); otherwise null.
     /// A learner node started before its runner nodes says here what it is waiting for.
     /// </summary>
     public string? WaitingFor => State == RunState.Starting && MinRunners > 0
-        ? $"{Runners.Count(r => r.Up)} of {MinRunners} runners up"
+        ? $"{RunnersUp} of {MinRunners} runners up"
         : null;
     public IReadOnlyList<MemberStatus> Members { get; init; } = [];
 

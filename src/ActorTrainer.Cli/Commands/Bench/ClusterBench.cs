@@ -145,7 +145,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         }
         var tails = string.Join("\n", nodes.Select(p => $"--- runner process {p.Id}:\n{p.Tail(15)}"));
         throw new TimeoutException($"{what} were not all stepping within {StartTimeout.TotalSeconds:F0} s " +
-            $"(env steps {status?.EnvSteps ?? 0}, runners up {status?.Runners.Count(r => r.Up) ?? 0} of {n})\n{tails}");
+            $"(env steps {status?.EnvSteps ?? 0}, runners up {status?.RunnersUp ?? 0} of {n})\n{tails}");
     }
 
     // Warm-up ends when two windows in a row do not beat the best rate so far by more than SteadyRise: a rate still

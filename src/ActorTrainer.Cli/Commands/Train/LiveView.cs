@@ -64,7 +64,7 @@ public sealed class LiveView(TrainingRun run)
         table.AddRow("updates", $"{F(s.Updates)}  ({F(s.UpdatesPerSecond)}/s)");
         table.AddRow("episodes", F(s.Episodes));
         // On a learner node runners come and go with their nodes: how many are up, and where.
-        table.AddRow("runners", $"{s.Runners.Count(r => r.Up)} up on {s.Runners.Where(r => r.Up).Select(r => r.Node).Distinct().Count()} node(s)");
+        table.AddRow("runners", $"{s.RunnersUp} up on {s.Runners.Where(r => r.Up).Select(r => r.Node).Distinct().Count()} node(s)");
         table.AddRow("mean return (last 100)", TrainCommand.Format(s.RecentMeanReturn));
         table.AddRow("eval / best", $"{TrainCommand.Format(s.LastEvalReturn)} / {TrainCommand.Format(s.BestEvalReturn)}");
         table.AddRow("weights version", s.WeightsVersion.ToString(CultureInfo.InvariantCulture));
