@@ -18,6 +18,11 @@ internal sealed class Priorities
     private double _beta;
     private double _maxWeight;
     private int _count;
+    // Scratch for Draw's masses, grown to the largest batch once.
+    private double[] _masses = [];
+    // SetFromTdErrors' scratch: the slots it sets and their stored priorities.
+    private int[] _slots = [];
+    private double[] _stored = [];
 
     /// <param name="zeroIsEmpty">See <see cref="SumTree"/>: slots at 0 hold no transition and never set the weight scale.</param>
     public Priorities(PrioritizedReplayOptions options, int seed, bool zeroIsEmpty)
@@ -39,16 +44,36 @@ internal sealed class Priorities
     public double this[int slot] => _tree[slot];
 
     /// <summary>Sets a slot's priority from a TD error: (|δ| + ε)^α; a non-finite δ gives the largest seen.</summary>
-    public void SetFromTdError(int slot, float tdError)
+    public void SetFromTdError(int slot, float tdError) => _tree.Set(slot, StoredFromTdError(tdError));
+
+    private double StoredFromTdError(float tdError)
     {
-        if (!float.IsFinite(tdError))
-        {
-            _tree.Set(slot, Math.Pow(MaxRaw, _options.Alpha));
-            return;
-        }
+        if (!float.IsFinite(tdError)) return Math.Pow(MaxRaw, _options.Alpha);
         var raw = Math.Abs((double)tdError) + _options.PriorityEpsilon;
         MaxRaw = Math.Max(MaxRaw, raw);
-        _tree.Set(slot, Math.Pow(raw, _options.Alpha));
+        return Math.Pow(raw, _options.Alpha);
+    }
+
+    /// <summary>
+    /// <see cref="SetFromTdError"/> for each slot, in one <see cref="SumTree.SetMany"/>. With
+    /// <paramref name="skipEmpty"/>, slots whose priority is 0 (their transition has left) stay so.
+    /// </summary>
+    public void SetFromTdErrors(ReadOnlySpan<int> slots, ReadOnlySpan<float> tdErrors, bool skipEmpty)
+    {
+        if (_slots.Length < slots.Length)
+        {
+            _slots = new int[slots.Length];
+            _stored = new double[slots.Length];
+        }
+        var n = 0;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (skipEmpty && !(_tree[slots[i]] > 0)) continue;
+            _slots[n] = slots[i];
+            _stored[n] = StoredFromTdError(tdErrors[i]);
+            n++;
+        }
+        _tree.SetMany(_slots.AsSpan(0, n), _stored.AsSpan(0, n));
     }
 
     /// <summary>Sets a slot's priority as stored (after α): restoring a snapshot, or 0 to take the slot out.</summary>
@@ -84,15 +109,22 @@ internal sealed class Priorities
     }
 
     /// <summary>
-    /// Draws the slot of stratum <paramref name="i"/> ∝ priority, with its normalised importance weight. A slot at or
-    /// past <paramref name="slotLimit"/> (only reachable through rounding at the very top of the range) becomes the last one.
+    /// Draws one slot per stratum ∝ priority into <paramref name="slots"/>, with their normalised importance weights.
+    /// A slot at or past <paramref name="slotLimit"/> (only reachable through rounding at the very top of the range)
+    /// becomes the last one. The random numbers are drawn in stratum order, so a seed gives the same batches as ever.
     /// </summary>
-    public int Draw(int i, int slotLimit, out float weight)
+    public void Draw(int batchSize, int slotLimit, Span<int> slots, Span<float> weights)
     {
-        var mass = Math.Min((i + _random.NextDouble()) * _segment, _total * (1 - 1e-12));
-        var slot = Math.Min(_tree.FindPrefixSum(mass), slotLimit - 1);
-        weight = (float)(Math.Pow(_count * (_tree[slot] / _total), -_beta) / _maxWeight);
-        return slot;
+        if (_masses.Length < batchSize) _masses = new double[batchSize];
+        var masses = _masses.AsSpan(0, batchSize);
+        for (var i = 0; i < batchSize; i++) masses[i] = Math.Min((i + _random.NextDouble()) * _segment, _total * (1 - 1e-12));
+        _tree.FindPrefixSums(masses, slots);
+        for (var i = 0; i < batchSize; i++)
+        {
+            var slot = Math.Min(slots[i], slotLimit - 1);
+            slots[i] = slot;
+            weights[i] = (float)(Math.Pow(_count * (_tree[slot] / _total), -_beta) / _maxWeight);
+        }
     }
 
     /// <summary>Ends a batch begun with <see cref="BeginBatch"/>: β moves on.</summary>

@@ -68,11 +68,8 @@ public sealed class PrioritizedReplay : ITransitionSink
     {
         _store.EnsureCanSample(batch, batchSize, Count);
         _priorities.BeginBatch(batchSize, Count);
-        for (var i = 0; i < batchSize; i++)
-        {
-            var index = _priorities.Draw(i, Count, out batch.Weights[i]);
-            _store.CopyTo(index, batch, i);
-        }
+        _priorities.Draw(batchSize, Count, batch.Indices, batch.Weights);
+        for (var i = 0; i < batchSize; i++) _store.CopyTo(batch.Indices[i], batch, i);
         batch.Count = batchSize;
         _priorities.EndBatch();
     }
@@ -81,7 +78,7 @@ public sealed class PrioritizedReplay : ITransitionSink
     public void UpdatePriorities(ReadOnlySpan<int> indices, ReadOnlySpan<float> tdErrors)
     {
         Priorities.CheckUpdate(indices, tdErrors, Count);
-        for (var i = 0; i < indices.Length; i++) _priorities.SetFromTdError(indices[i], tdErrors[i]);
+        _priorities.SetFromTdErrors(indices, tdErrors, skipEmpty: false);
     }
 
     private static readonly ReplaySnapshotHeader Header = new(0x50525441, 1, "replay"); // "ATRP" little-endian

@@ -156,16 +156,16 @@ public sealed class StreamReplay
             throw new InvalidOperationException("the replay holds no transitions; add some before sampling");
         _priorities.BeginBatch(batchSize, Count);
         var o = ObservationSize;
+        _priorities.Draw(batchSize, Capacity, batch.Indices, batch.Weights);
         for (var i = 0; i < batchSize; i++)
         {
-            var slot = _priorities.Draw(i, Capacity, out batch.Weights[i]);
+            var slot = batch.Indices[i];
             _observations.AsSpan(slot * o, o).CopyTo(batch.Observations.AsSpan(i * o, o));
             _observations.AsSpan(_nextSlots[slot] * o, o).CopyTo(batch.NextObservations.AsSpan(i * o, o));
             batch.Actions[i] = _actions[slot];
             batch.Returns[i] = _returns[slot];
             batch.Discounts[i] = _discounts[slot];
             batch.Terminated[i] = _discounts[slot] == 0;
-            batch.Indices[i] = slot;
         }
         batch.Count = batchSize;
         _priorities.EndBatch();
@@ -175,11 +175,8 @@ public sealed class StreamReplay
     public void UpdatePriorities(ReadOnlySpan<int> slots, ReadOnlySpan<float> tdErrors)
     {
         Priorities.CheckUpdate(slots, tdErrors, Capacity);
-        for (var i = 0; i < slots.Length; i++)
-        {
-            // A sampled transition may have left while the learner trained on it; its slot must stay unsampleable.
-            if (_priorities[slots[i]] > 0) _priorities.SetFromTdError(slots[i], tdErrors[i]);
-        }
+        // A sampled transition may have left while the learner trained on it; its slot must stay unsampleable.
+        _priorities.SetFromTdErrors(slots, tdErrors, skipEmpty: true);
     }
 
     /// <summary>
