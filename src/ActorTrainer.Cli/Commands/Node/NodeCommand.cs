@@ -99,8 +99,8 @@ public static class NodeCommand
             // The run's ladder starts at max(1, local runners) runners; joining nodes extend it.
             config = config with { Runners = Math.Max(1, localRunners) };
             var dashboardOptions = ReadDashboard(ctx, dashboard, dashboardPort, dashboardUrls, token, allowedHosts, allowedOrigins);
-            // As train does: the live view needs a terminal for its output and its keys; anything else gets plain lines.
-            var live = !ctx.Get(plain) && ReferenceEquals(ctx.Out, Console.Out) && !Console.IsOutputRedirected && !Console.IsInputRedirected;
+            // As train does: the live view where there is a terminal, plain lines anywhere else.
+            var live = !ctx.Get(plain) && LiveView.CanShow(ctx.Out);
             return await NodeHost.RunAsync(new NodeSettings
             {
                 Cluster = cluster, Runners = localRunners, Training = config, ResumeFrom = resumeDir, SummaryPath = ctx.Get(summaryJson), Dashboard = dashboardOptions,

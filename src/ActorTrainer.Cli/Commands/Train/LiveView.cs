@@ -10,6 +10,9 @@ public sealed class LiveView(TrainingRun run)
 {
     private string _message = "keys: p pause/resume, s save now, q stop";
 
+    /// <summary>Whether the view can run for a command writing to <paramref name="stdout"/>: it needs a terminal for its output and its keys.</summary>
+    public static bool CanShow(TextWriter stdout) => ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && !Console.IsInputRedirected;
+
     public async Task RunAsync()
     {
         await AnsiConsole.Live(Render(run.Events.LastStatus)).AutoClear(false).StartAsync(async ctx =>

@@ -74,7 +74,7 @@ public static class TrainCommand
             throw new UsageException($"min-runners {config.MinRunners} is more than the {runnersHere} runners this run has; train starts only its own " +
                 "(--runners), runner nodes join `actortrainer node --role learner`");
 
-        var live = !plain && ReferenceEquals(ctx.Out, Console.Out) && !Console.IsOutputRedirected && !Console.IsInputRedirected;
+        var live = !plain && LiveView.CanShow(ctx.Out);
         TrainingRun run;
         try
         {
