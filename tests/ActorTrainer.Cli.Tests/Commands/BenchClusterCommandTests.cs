@@ -87,11 +87,38 @@ public sealed class BenchClusterCommandTests
         Assert.Equal(0.25, root.GetProperty("eval_interval_s").GetDouble());
         Assert.True(root.GetProperty("tls").GetBoolean());
         var point = Assert.Single(root.GetProperty("solve").EnumerateArray());
+        AssertSolveFigures(root, point);
+        Assert.False(root.GetProperty("fresh_processes").GetBoolean());
+        Assert.Matches(@"seed 1, 1 runner process\(es\): training until solved, learner at akka\.ssl\.tcp://actortrainer@127\.0\.0\.1:\d+", stderr);
+    }
+
+    [Fact]
+    public void Solve_mode_with_fresh_processes_trains_each_learner_in_a_process_of_its_own()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("bench", "cluster", "--solve", "--fresh-processes", "--runners", "1", "--runner-nice", "0", "--eval-interval", "0.25", "--json");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("fresh_processes").GetBoolean());
+        Assert.False(root.GetProperty("tls").GetBoolean());
+        var point = Assert.Single(root.GetProperty("solve").EnumerateArray());
+        AssertSolveFigures(root, point);
+        // The figures are the child processes' own summaries: the local run in `train`, the cluster's in `node --role learner`.
+        Assert.Matches(@"seed 1, 1 local runner\(s\): training until solved, in train process \d+ \.\.\.", stderr);
+        Assert.Matches(@"seed 1, 1 runner process\(es\): training until solved, learner process \d+ \(node --role learner\) on 127\.0\.0\.1:\d+", stderr);
+        Assert.Matches(@"seed 1, 1 runner process\(es\): solved in [\d.]+ s; at the run's end \([\d.]+ s\) [\d,]+ updates", stderr);
+    }
+
+    private static void AssertSolveFigures(JsonElement root, JsonElement point)
+    {
         Assert.Equal(1, point.GetProperty("seed").GetInt32());
-        foreach (var key in new[] { "local_seconds_to_solve", "cluster_seconds_to_solve", "cluster_to_local_time_ratio" })
+        foreach (var key in new[] { "local_seconds_to_solve", "cluster_seconds_to_solve", "cluster_to_local_time_ratio", "local_updates", "cluster_updates",
+                     "local_updates_per_s", "cluster_updates_per_s" })
             Assert.True(point.GetProperty(key).GetDouble() > 0, $"{key} is {point.GetProperty(key)}");
         Assert.Equal(point.GetProperty("cluster_to_local_time_ratio").GetDouble(), root.GetProperty("median_cluster_to_local_time_ratio").GetDouble());
-        Assert.Matches(@"seed 1, 1 runner process\(es\): training until solved, learner at akka\.ssl\.tcp://actortrainer@127\.0\.0\.1:\d+", stderr);
+        Assert.Equal(point.GetProperty("local_updates_per_s").GetDouble(), root.GetProperty("mean_local_updates_per_s").GetDouble());
+        Assert.Equal(point.GetProperty("cluster_updates_per_s").GetDouble(), root.GetProperty("mean_cluster_updates_per_s").GetDouble());
+        Assert.True(root.GetProperty("local_to_cluster_update_rate_ratio").GetDouble() > 0);
     }
 
     [Fact]
@@ -118,5 +145,8 @@ public sealed class BenchClusterCommandTests
         (code, _, stderr) = CliProcess.Run("bench", "cluster", "--solve", "--eval-interval", "0");
         Assert.Equal(2, code);
         Assert.Contains("--eval-interval must be between 0.05 and 60, got 0", stderr);
+        (code, _, stderr) = CliProcess.Run("bench", "cluster", "--fresh-processes");
+        Assert.Equal(2, code);
+        Assert.Contains("--fresh-processes only applies with --solve", stderr);
     }
 }

@@ -30,15 +30,17 @@ public static class BenchClusterCommand
         var evalInterval = CliOptions.Double("--eval-interval", "with --solve: seconds between greedy evaluations in both runs (a run is solved at an evaluation, so this is the clock's resolution)",
             ClusterSolveBench.DefaultEvalIntervalSeconds, 0.05, 60, "S");
         var tls = CliOptions.Flag("--tls", "mutual TLS between the learner and the runner processes (certificates made for the run), as deployed nodes talk");
+        var fresh = CliOptions.Flag("--fresh-processes", "with --solve: each learner in a new process (train, node --role learner), started cold as users start them, instead of the benchmark's own");
         var command = new CliCommand("cluster",
             "Akka.Cluster on loopback: env steps/s from 1, 2, 4 runner processes vs as many local runners, weights round trip to a runner node",
             "actortrainer bench cluster --json",
             "actortrainer bench cluster --runners 4 --seconds 10 --settle 5",
             "actortrainer bench cluster --solve --seeds 1,2,3 --json",
             "actortrainer bench cluster --solve --seeds 1,2,3,4,5,6,7,8 --eval-interval 0.1",
+            "actortrainer bench cluster --solve --fresh-processes --seeds 1,2,3,4 --eval-interval 0.1 --json",
             "actortrainer bench cluster --tls --json")
         {
-            json, runners, seconds, settle, samples, solve, seeds, remoteBatch, nice, evalInterval, tls,
+            json, runners, seconds, settle, samples, solve, seeds, remoteBatch, nice, evalInterval, tls, fresh,
         };
         command.SetRun(async ctx =>
         {
@@ -49,11 +51,12 @@ public static class BenchClusterCommand
             {
                 var seedList = ctx.Get(seeds) is { Length: > 0 } s ? s : [1];
                 var bench = new ClusterSolveBench(seedList, ctx.Given(runners) ? counts.Max() : 4, ctx.Get(remoteBatch), ctx.Get(nice), ctx.Get(evalInterval),
-                    ctx.Get(tls), ctx.Get(json) ? ctx.Error : ctx.Out);
+                    ctx.Get(tls), ctx.Get(fresh), ctx.Get(json) ? ctx.Error : ctx.Out);
                 return await RunSolve(bench, ctx.Get(json), ctx.Out, ctx.Cancellation);
             }
             if (ctx.Given(seeds)) throw new UsageException("--seeds only applies with --solve");
             if (ctx.Given(evalInterval)) throw new UsageException("--eval-interval only applies with --solve");
+            if (ctx.Given(fresh)) throw new UsageException("--fresh-processes only applies with --solve");
             var options = new ClusterBenchOptions
             {
                 RunnerProcesses = [.. counts.Distinct().Order()],
@@ -142,12 +145,16 @@ public static class BenchClusterCommand
         {
             if (json) Console.SetOut(console);
         }
-        var ratios = points.Select(p => p.Ratio).Order().ToArray();
-        var median = ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[ratios.Length / 2 - 1] + ratios[ratios.Length / 2]) / 2;
+        var median = Median(points.Select(p => p.Ratio));
+        // The update rates' ratio is the steadier figure: a run's time follows how many updates its solve took, which
+        // varies from run to run of one seed, while the rate is the learner's speed.
+        var localRate = points.Average(p => p.Local.UpdatesPerSecond);
+        var clusterRate = points.Average(p => p.Cluster.UpdatesPerSecond);
+        var rateRatio = clusterRate > 0 ? localRate / clusterRate : 0;
         var loadAfter = LoadAverage.Read() ?? "unknown";
         if (!json)
         {
-            stdout.WriteLine($"median cluster / local time to solve: {median:F2} over {points.Count} seed(s); load average {loadBefore} before, {loadAfter} after");
+            stdout.WriteLine($"median cluster / local time to solve: {median:F2} over {points.Count} seed(s); updates a second, local / cluster: {localRate:F0} / {clusterRate:F0} ({rateRatio:F2}x); load average {loadBefore} before, {loadAfter} after");
             return CliHost.ExitOk;
         }
         stdout.WriteLine(JsonSerializer.Serialize(new
@@ -157,18 +164,35 @@ public static class BenchClusterCommand
             runner_nice = bench.RunnerNiceness,
             eval_interval_s = bench.EvalIntervalSeconds,
             tls = bench.Tls,
+            learners = bench.FreshProcesses
+                ? "each in a new process: train (local runners) and node --role learner (runner processes)"
+                : "in the benchmark's process, hosted as node --role learner hosts one",
+            fresh_processes = bench.FreshProcesses,
             solve = points.Select(p => new
             {
                 seed = p.Seed,
-                local_seconds_to_solve = Math.Round(p.LocalSeconds, 2),
-                cluster_seconds_to_solve = Math.Round(p.ClusterSeconds, 2),
+                local_seconds_to_solve = Math.Round(p.Local.SecondsToSolve, 2),
+                cluster_seconds_to_solve = Math.Round(p.Cluster.SecondsToSolve, 2),
                 cluster_to_local_time_ratio = Math.Round(p.Ratio, 2),
+                local_updates = p.Local.Updates,
+                cluster_updates = p.Cluster.Updates,
+                local_updates_per_s = Math.Round(p.Local.UpdatesPerSecond),
+                cluster_updates_per_s = Math.Round(p.Cluster.UpdatesPerSecond),
             }),
             median_cluster_to_local_time_ratio = Math.Round(median, 2),
+            mean_local_updates_per_s = Math.Round(localRate),
+            mean_cluster_updates_per_s = Math.Round(clusterRate),
+            local_to_cluster_update_rate_ratio = Math.Round(rateRatio, 2),
             processor_count = Environment.ProcessorCount,
             load_average_before = loadBefore,
             load_average = loadAfter,
         }));
         return CliHost.ExitOk;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

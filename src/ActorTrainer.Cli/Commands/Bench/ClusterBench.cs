@@ -103,13 +103,13 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
     {
         var run = TrainingRun.Create(Config(scratch, n), new TrainingRunOptions { LocalRunners = remote ? 0 : n });
         var host = await StartLearnerAsync(loggerFactory, akka => akka.WithActorTrainer(run), ct, tls: _certificates?.Learner);
-        var nodes = new List<BenchRunnerProcess>();
+        var nodes = new List<BenchChildProcess>();
         try
         {
             var address = LearnerAddress(host);
             var port = LearnerPort(address);
             if (remote)
-                for (var i = 0; i < n; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1, options.RunnerNiceness, _certificates?.Runner));
+                for (var i = 0; i < n; i++) nodes.Add(BenchChildProcess.StartRunnerNode(port, runners: 1, options.RunnerNiceness, _certificates?.Runner));
             var what = remote ? $"{n} runner process(es)" : $"{n} local runner(s)";
             // The address names the transport: akka.ssl.tcp:// when --tls holds.
             progress.WriteLine($"{what}: starting, learner at {address} ...");
@@ -131,7 +131,7 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         }
     }
 
-    private static async Task WaitUntilSteppingAsync(TrainingRun run, int n, List<BenchRunnerProcess> nodes, string what, CancellationToken ct)
+    private static async Task WaitUntilSteppingAsync(TrainingRun run, int n, List<BenchChildProcess> nodes, string what, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         TrainingStatus? status = null;
@@ -218,11 +218,11 @@ public sealed class ClusterBench(ClusterBenchOptions options, TextWriter progres
         var host = await StartLearnerAsync(loggerFactory, akka => akka
             .AddHocon(TrainingHocon.Config, HoconAddMode.Prepend)
             .WithActors((system, _) => probe = system.ActorOf(WeightsLatencyProbe.Props(config, spec, joined), "controller")), ct, tls: _certificates?.Learner);
-        BenchRunnerProcess? node = null;
+        BenchChildProcess? node = null;
         try
         {
             progress.WriteLine("weights: starting one runner process ...");
-            node = BenchRunnerProcess.Start(LearnerPort(LearnerAddress(host)), runners: 1, options.RunnerNiceness, _certificates?.Runner);
+            node = BenchChildProcess.StartRunnerNode(LearnerPort(LearnerAddress(host)), runners: 1, options.RunnerNiceness, _certificates?.Runner);
             if (await Task.WhenAny(joined.Task, node.Exited, Task.Delay(StartTimeout, ct)) != joined.Task)
                 throw new InvalidOperationException($"the runner process did not join within {StartTimeout.TotalSeconds:F0} s or exited. Its last lines:\n{node.Tail()}");
 

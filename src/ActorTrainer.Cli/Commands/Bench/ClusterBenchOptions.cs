@@ -25,7 +25,7 @@ public sealed record ClusterBenchOptions
 
     public int WeightsWarmup { get; init; } = 20;
 
-    /// <summary>CPU priority of the runner processes below the learner's, as `nice -n` (see <see cref="BenchRunnerProcess.Start"/>).</summary>
+    /// <summary>CPU priority of the runner processes below the learner's, as `nice -n` (see <see cref="BenchChildProcess.StartRunnerNode"/>).</summary>
     public int RunnerNiceness { get; init; } = DefaultRunnerNiceness;
 
     public const int DefaultRunnerNiceness = 10;

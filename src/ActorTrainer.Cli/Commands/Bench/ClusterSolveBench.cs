@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using ActorTrainer.Training.Configuration;
+using ActorTrainer.Training.Control;
 using ActorTrainer.Training.Hosting;
 using ActorTrainer.Training.Runs;
 using Microsoft.Extensions.Hosting;
@@ -9,14 +11,20 @@ namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
 /// `bench cluster --solve`: CartPole-v1 until solved, per seed, first with N runners in the learner's process, then with
-/// N `node --role runner --runners 1` processes. Both learners are hosted alike (see <see cref="ClusterBench.StartLearnerAsync"/>)
-/// and both times are the run's own seconds_to_solve. Both runs have min-runners N, so their clocks start once all N
+/// N `node --role runner --runners 1` processes. Both learners are hosted alike: in the benchmark's own process (see
+/// <see cref="ClusterBench.StartLearnerAsync"/>), or with <c>freshProcesses</c> each in a new process of its own, as
+/// `actortrainer train` and `node --role learner`. Both times are the run's own seconds_to_solve. Both runs have min-runners N, so their clocks start once all N
 /// runners are up: the cluster's joining is not training time, the runners' cold first steps are. The runner processes
 /// are started first and wait for the learner, as deployed runner nodes do (compose, Kubernetes), at a lower CPU
-/// priority (<see cref="BenchRunnerProcess.Start"/>).
+/// priority (<see cref="BenchChildProcess.StartRunnerNode"/>).
+/// <para>
+/// In the benchmark's process the local run of every seed after the first runs on code the earlier seeds compiled, while
+/// the runner processes start cold each time; a user's `train` starts cold too. Fresh processes measure both sides as
+/// users start them (docs/cluster.md, "Eleventh round").
+/// </para>
 /// </summary>
 public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, int remoteExperienceBatch, int runnerNiceness, double evalIntervalSeconds,
-    bool tls, TextWriter progress)
+    bool tls, bool freshProcesses, TextWriter progress)
 {
     private BenchCertificates? _certificates;
 
@@ -35,9 +43,21 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
 
     public bool Tls => tls;
 
-    public sealed record SolvePoint(int Seed, double LocalSeconds, double ClusterSeconds)
+    /// <summary>Each learner in a new process (`train`, `node --role learner`) instead of the benchmark's own.</summary>
+    public bool FreshProcesses => freshProcesses;
+
+    /// <summary>
+    /// One run's figures from its summary. The learner's update rate is the steadier figure: how many updates a solve
+    /// takes varies from run to run of one seed, and the time follows it.
+    /// </summary>
+    public sealed record RunFigures(double SecondsToSolve, long Updates, double ElapsedSeconds)
     {
-        public double Ratio => ClusterSeconds / LocalSeconds;
+        public double UpdatesPerSecond => ElapsedSeconds > 0 ? Updates / ElapsedSeconds : 0;
+    }
+
+    public sealed record SolvePoint(int Seed, RunFigures Local, RunFigures Cluster)
+    {
+        public double Ratio => Cluster.SecondsToSolve / Local.SecondsToSolve;
     }
 
     /// <summary>Longest a run may take before the benchmark calls it unsolved; CartPole solves in seconds on 2 cores.</summary>
@@ -57,7 +77,7 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
                 var local = await SolveAsync(scratch, seed, remote: false, loggerFactory, ct);
                 var cluster = await SolveAsync(scratch, seed, remote: true, loggerFactory, ct);
                 var point = new SolvePoint(seed, local, cluster);
-                progress.WriteLine($"seed {seed}: {runnerProcesses} local runners solved in {local:F1} s, {runnerProcesses} runner processes in {cluster:F1} s ({point.Ratio:F2}x)");
+                progress.WriteLine($"seed {seed}: {runnerProcesses} local runners solved in {local.SecondsToSolve:F1} s, {runnerProcesses} runner processes in {cluster.SecondsToSolve:F1} s ({point.Ratio:F2}x)");
                 points.Add(point);
             }
             return points;
@@ -68,63 +88,123 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
         }
     }
 
-    private async Task<double> SolveAsync(string scratch, int seed, bool remote, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, CancellationToken ct)
+    private async Task<RunFigures> SolveAsync(string scratch, int seed, bool remote, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, CancellationToken ct)
     {
-        // Both runs start their clock once all their runners are up (min-runners), as a learner node started with
-        // --min-runners does: the time is the training's, not the cluster's forming.
-        var config = TrainingDefaults.For("CartPole-v1") with
-        {
-            RunDir = scratch, Runners = runnerProcesses, MinRunners = runnerProcesses, Seed = seed, UntilSolved = true,
-            MaxSeconds = MaxSeconds, RemoteExperienceBatch = remoteExperienceBatch, EvalIntervalSeconds = evalIntervalSeconds,
-        };
         var what = remote ? $"seed {seed}, {runnerProcesses} runner process(es)" : $"seed {seed}, {runnerProcesses} local runner(s)";
-        var nodes = new List<BenchRunnerProcess>();
+        var nodes = new List<BenchChildProcess>();
         var port = 0;
-        IHost? host = null;
         try
         {
             if (remote)
             {
                 port = FreeLoopbackPort();
                 progress.WriteLine($"{what}: starting them; they wait for the learner at 127.0.0.1:{port} ...");
-                for (var i = 0; i < runnerProcesses; i++) nodes.Add(BenchRunnerProcess.Start(port, runners: 1, runnerNiceness, _certificates?.Runner));
+                for (var i = 0; i < runnerProcesses; i++) nodes.Add(BenchChildProcess.StartRunnerNode(port, runners: 1, runnerNiceness, _certificates?.Runner));
                 await WaitUntilWaitingAsync(nodes, what, ct);
             }
-            var run = TrainingRun.Create(config, new TrainingRunOptions { LocalRunners = remote ? 0 : runnerProcesses });
-            host = await ClusterBench.StartLearnerAsync(loggerFactory, akka => akka.WithActorTrainer(run), ct, port, _certificates?.Learner);
-            progress.WriteLine(remote ? $"{what}: training until solved, learner at {ClusterBench.LearnerAddress(host)} ..." : $"{what}: training until solved ...");
-            // Every runner process gone before the run ends would leave it waiting until max-seconds: stop there instead.
-            var waits = new List<Task> { run.Completion, Task.Delay(Timeout.Infinite, ct) };
-            if (remote) waits.Add(Task.WhenAll(nodes.Select(n => n.Exited)));
-            var first = await Task.WhenAny(waits);
-            ct.ThrowIfCancellationRequested();
-            if (first != run.Completion)
-                throw new InvalidOperationException($"{what}: every runner process exited before the run ended. The last lines of one:\n{nodes[0].Tail()}");
-            var summary = await run.Completion;
+            var summary = freshProcesses
+                ? await TrainInProcessOfItsOwnAsync(scratch, seed, remote, port, nodes, what, ct)
+                : await TrainHereAsync(scratch, seed, remote, port, nodes, what, loggerFactory, ct);
             if (!summary.Solved || summary.SecondsToSolve is not { } seconds)
                 throw new InvalidOperationException($"{what}: not solved ({summary.StopReason}{(summary.Error is null ? "" : ", " + summary.Error)}) after {summary.ElapsedSeconds:F0} s");
             // Updates against env steps tell a learner short of CPU from runners short of it.
             // The counts are the run's at its end, which comes after the solve's confirming evaluation.
             progress.WriteLine($"{what}: solved in {seconds:F1} s; at the run's end ({summary.ElapsedSeconds:F1} s) {summary.Updates:N0} updates and {summary.EnvSteps:N0} env steps");
-            foreach (var node in nodes)
-                if (await node.WaitForExitAsync(TimeSpan.FromSeconds(30)) is { } code and not 0)
-                    Console.Error.WriteLine($"warning: runner process {node.Id} exited with {code} after the run ended:\n{node.Tail()}");
-            return seconds;
+            return new RunFigures(seconds, summary.Updates, summary.ElapsedSeconds);
         }
         finally
         {
             foreach (var node in nodes) await node.DisposeAsync();
-            if (host is not null)
-            {
-                await host.StopAsync(CancellationToken.None);
-                host.Dispose();
-            }
         }
     }
 
+    // Both runs start their clock once all their runners are up (min-runners), as a learner node started with
+    // --min-runners does: the time is the training's, not the cluster's forming.
+    private TrainingConfig Config(string scratch, int seed) => TrainingDefaults.For("CartPole-v1") with
+    {
+        RunDir = scratch, Runners = runnerProcesses, MinRunners = runnerProcesses, Seed = seed, UntilSolved = true,
+        MaxSeconds = MaxSeconds, RemoteExperienceBatch = remoteExperienceBatch, EvalIntervalSeconds = evalIntervalSeconds,
+    };
+
+    /// <summary>The learner in this process, hosted as `node --role learner` hosts one (warm after the first seed).</summary>
+    private async Task<TrainingSummary> TrainHereAsync(string scratch, int seed, bool remote, int port, List<BenchChildProcess> nodes, string what,
+        Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        var run = TrainingRun.Create(Config(scratch, seed), new TrainingRunOptions { LocalRunners = remote ? 0 : runnerProcesses });
+        var host = await ClusterBench.StartLearnerAsync(loggerFactory, akka => akka.WithActorTrainer(run), ct, port, _certificates?.Learner);
+        try
+        {
+            progress.WriteLine(remote ? $"{what}: training until solved, learner at {ClusterBench.LearnerAddress(host)} ..." : $"{what}: training until solved ...");
+            await FirstOfAsync(run.Completion, nodes, what, ct);
+            // The learner's stop reaches every runner node, which then exits 0 by itself: before the learner goes.
+            await WaitForRunnerExitsAsync(nodes);
+            return await run.Completion;
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+            host.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The learner as a user starts it, cold: `actortrainer train` with local runners, or `node --role learner` for the
+    /// runner processes, with the same configuration as <see cref="Config"/>; the figures come from its --summary-json.
+    /// </summary>
+    private async Task<TrainingSummary> TrainInProcessOfItsOwnAsync(string scratch, int seed, bool remote, int port, List<BenchChildProcess> nodes, string what,
+        CancellationToken ct)
+    {
+        var summaryPath = Path.Combine(scratch, $"summary-{seed}-{(remote ? "cluster" : "local")}.json");
+        var config = Config(scratch, seed);
+        List<string> args = remote
+            ? ["node", "--role", "learner", "--port", BenchChildProcess.Invariant(port), "--runners", "0", .. BenchChildProcess.TlsArguments(_certificates?.Learner)]
+            : ["train", "--runners", BenchChildProcess.Invariant(runnerProcesses)];
+        args.AddRange(["--env", config.Env, "--seed", BenchChildProcess.Invariant(seed), "--min-runners", BenchChildProcess.Invariant(runnerProcesses),
+            "--until-solved", "--max-seconds", Format(MaxSeconds), "--eval-interval-seconds", Format(evalIntervalSeconds),
+            "--remote-experience-batch", BenchChildProcess.Invariant(remoteExperienceBatch), "--plain", "--run-dir", scratch, "--summary-json", summaryPath]);
+        await using var learner = BenchChildProcess.Start(args, niceness: 0, remote ? "learner process" : "train process");
+        progress.WriteLine(remote
+            ? $"{what}: training until solved, learner process {learner.Id} (node --role learner) on 127.0.0.1:{port} ..."
+            : $"{what}: training until solved, in train process {learner.Id} ...");
+        await FirstOfAsync(learner.Exited, nodes, what, ct);
+        var code = await learner.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await WaitForRunnerExitsAsync(nodes);
+        if (!File.Exists(summaryPath))
+            throw new InvalidOperationException($"{what}: the {(remote ? "learner" : "train")} process exited with {code?.ToString() ?? "no code"} and wrote no summary. Its last lines:\n{learner.Tail()}");
+        return JsonSerializer.Deserialize<TrainingSummary>(await File.ReadAllTextAsync(summaryPath, ct))
+            ?? throw new InvalidOperationException($"{what}: {summaryPath} holds no summary");
+    }
+
+    private static async Task WaitForRunnerExitsAsync(List<BenchChildProcess> nodes)
+    {
+        foreach (var node in nodes)
+            if (await node.WaitForExitAsync(TimeSpan.FromSeconds(30)) is { } code and not 0)
+                Console.Error.WriteLine($"warning: runner process {node.Id} exited with {code} after the run ended:\n{node.Tail()}");
+    }
+
+    private static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Waits for the run's end. Every runner process gone first would leave the run waiting until max-seconds, so that is
+    /// an error, unless the run ends within <see cref="LearnerExitGrace"/> after: a learner process that has stopped its
+    /// runners is still writing its final checkpoint and summary when they are gone.
+    /// </summary>
+    private static async Task FirstOfAsync(Task runEnded, List<BenchChildProcess> nodes, string what, CancellationToken ct)
+    {
+        var waits = new List<Task> { runEnded, Task.Delay(Timeout.Infinite, ct) };
+        if (nodes.Count > 0) waits.Add(Task.WhenAll(nodes.Select(n => n.Exited)));
+        var first = await Task.WhenAny(waits);
+        ct.ThrowIfCancellationRequested();
+        if (first == runEnded || await Task.WhenAny(runEnded, Task.Delay(LearnerExitGrace, ct)) == runEnded) return;
+        ct.ThrowIfCancellationRequested();
+        throw new InvalidOperationException($"{what}: every runner process exited before the run ended. The last lines of one:\n{nodes[0].Tail()}");
+    }
+
+    private static readonly TimeSpan LearnerExitGrace = TimeSpan.FromSeconds(30);
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
 
-    private static async Task WaitUntilWaitingAsync(List<BenchRunnerProcess> nodes, string what, CancellationToken ct)
+    private static async Task WaitUntilWaitingAsync(List<BenchChildProcess> nodes, string what, CancellationToken ct)
     {
         var all = Task.WhenAll(nodes.Select(n => n.Waiting));
         var exited = Task.WhenAny(nodes.Select(n => n.Exited));

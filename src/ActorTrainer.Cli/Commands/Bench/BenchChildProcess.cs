@@ -5,23 +5,29 @@ using ActorTrainer.Cluster.Security;
 namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
-/// One `actortrainer node --role runner` process started by `bench cluster`: this same executable (or dll under dotnet),
-/// on loopback, joining the learner at <c>127.0.0.1:learnerPort</c>. Its output is kept (the last lines) to explain a
-/// failure; none of it is printed while things go well.
+/// One `actortrainer` child process started by `bench cluster`: this same executable (or dll under dotnet), usually a
+/// `node --role runner` on loopback joining the learner at <c>127.0.0.1:learnerPort</c>, and with `--solve
+/// --fresh-processes` also the learner itself (`train` or `node --role learner`). Its output is kept (the last lines) to
+/// explain a failure; none of it is printed while things go well.
 /// </summary>
-internal sealed class BenchRunnerProcess : IAsyncDisposable
+internal sealed class BenchChildProcess : IAsyncDisposable
 {
     private const int KeptLines = 200;
     private readonly Process _process;
+    private readonly string _name;
     private readonly Queue<string> _lines = new();
 
     // RunnerNodeAgent logs this once its actor system is up and it starts looking for a learner.
     private const string WaitingLine = "looking for the learner";
     private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private BenchRunnerProcess(Process process) => _process = process;
+    private BenchChildProcess(Process process, string name)
+    {
+        _process = process;
+        _name = name;
+    }
 
-    /// <summary>Completes when the node is up and looking for its learner (its runtime started, its actor system running).</summary>
+    /// <summary>Completes when a runner node is up and looking for its learner (its runtime started, its actor system running).</summary>
     public Task Waiting => _waiting.Task;
 
     /// <param name="niceness">
@@ -31,7 +37,20 @@ internal sealed class BenchRunnerProcess : IAsyncDisposable
     /// runnable threads of the runner processes (docs/cluster.md, "Measured, 2026-12-04").
     /// </param>
     /// <param name="tls">The runner's certificate files, or null for plain TCP.</param>
-    public static BenchRunnerProcess Start(int learnerPort, int runners, int niceness, ClusterTlsFiles? tls = null)
+    public static BenchChildProcess StartRunnerNode(int learnerPort, int runners, int niceness, ClusterTlsFiles? tls = null)
+    {
+        List<string> args = ["node", "--role", "runner", "--port", "0", "--seed-nodes", $"127.0.0.1:{learnerPort}", "--runners", Invariant(runners), .. TlsArguments(tls)];
+        return Start(args, niceness, "runner process");
+    }
+
+    /// <summary>`--tls-cert`, `--tls-password-file` and `--tls-ca` for a node with these files; none for plain TCP.</summary>
+    public static IEnumerable<string> TlsArguments(ClusterTlsFiles? tls) =>
+        tls is null ? [] : ["--tls-cert", tls.CertificatePath, "--tls-password-file", tls.PasswordPath, "--tls-ca", tls.CaCertificatePath];
+
+    public static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>`actortrainer` with <paramref name="arguments"/>, at `nice -n niceness`; <paramref name="name"/> names it in warnings.</summary>
+    public static BenchChildProcess Start(IEnumerable<string> arguments, int niceness, string name)
     {
         var self = Environment.ProcessPath ?? "dotnet";
         // nice(1) sets the priority and replaces itself with the node (same process id), so every thread the runtime
@@ -41,24 +60,20 @@ internal sealed class BenchRunnerProcess : IAsyncDisposable
         if (viaNice)
         {
             psi.ArgumentList.Add("-n");
-            psi.ArgumentList.Add(niceness.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            psi.ArgumentList.Add(Invariant(niceness));
             psi.ArgumentList.Add(self);
         }
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(BenchRunnerProcess).Assembly.Location);
-        foreach (var a in new[] { "node", "--role", "runner", "--port", "0", "--seed-nodes", $"127.0.0.1:{learnerPort}", "--runners", runners.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-            psi.ArgumentList.Add(a);
-        if (tls is not null)
-            foreach (var a in new[] { "--tls-cert", tls.CertificatePath, "--tls-password-file", tls.PasswordPath, "--tls-ca", tls.CaCertificatePath })
-                psi.ArgumentList.Add(a);
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(BenchChildProcess).Assembly.Location);
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
         // Flags only: a cluster variable set in the user's shell (seeds, TLS, Kubernetes discovery) must not redirect the benchmark.
         foreach (var variable in ClusterEnvironment.All) psi.Environment.Remove(variable);
-        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {self} node --role runner");
-        var node = new BenchRunnerProcess(process);
-        process.OutputDataReceived += (_, e) => node.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {self} {string.Join(' ', arguments)}");
+        var child = new BenchChildProcess(process, name);
+        process.OutputDataReceived += (_, e) => child.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return node;
+        return child;
     }
 
     public int Id => _process.Id;
@@ -85,7 +100,7 @@ internal sealed class BenchRunnerProcess : IAsyncDisposable
         lock (_lines) return string.Join('\n', _lines.TakeLast(count));
     }
 
-    /// <summary>Waits for the exit the learner's stop causes; the exit code, or null when it had to be killed.</summary>
+    /// <summary>Waits for the exit the run's end causes; the exit code, or null when it had to be killed.</summary>
     public async Task<int?> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
@@ -96,7 +111,7 @@ internal sealed class BenchRunnerProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine($"warning: runner process {_process.Id} did not exit within {timeout.TotalSeconds:F0} s of the learner's stop; killing it. Its last lines:\n{Tail()}");
+            Console.Error.WriteLine($"warning: {_name} {_process.Id} did not exit within {timeout.TotalSeconds:F0} s of the run's end; killing it. Its last lines:\n{Tail()}");
             Kill();
             return null;
         }
