@@ -54,6 +54,8 @@ public static class TrainingConfigValidator
         Positive(problems, "samples-per-insert", config.SamplesPerInsert);
         Range(problems, "experience-batch", config.ExperienceBatch, 1, 1_000_000);
         Range(problems, "remote-experience-batch", config.RemoteExperienceBatch, 1, 1_000_000);
+        if (!(config.RemoteWeightsIntervalSeconds >= 0 && config.RemoteWeightsIntervalSeconds <= 60))
+            problems.Add($"remote-weights-interval-seconds must be between 0 and 60 (0: each version as soon as the last arrived), got {config.RemoteWeightsIntervalSeconds}");
         Range(problems, "min-runners", config.MinRunners, 0, 100_000);
 
         if (!(config.EpsilonBase >= 0 && config.EpsilonBase <= 1)) problems.Add($"epsilon-base must be in [0, 1], got {config.EpsilonBase}");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActorTrainer.Learning.Networks;
 using ActorTrainer.Training.Configuration;
 using ActorTrainer.Training.Control;
@@ -16,7 +17,7 @@ namespace ActorTrainer.Training.Pool;
 /// and gives all of them the same rules: newest weights on (re)start, Pause/Resume/Stop, one watched runner's frame
 /// stream. Its parent (the Controller) decides; the pool carries out and reports.
 /// </summary>
-public sealed class RunnerPool : ReceiveActor
+public sealed class RunnerPool : ReceiveActor, IWithTimers
 {
     /// <summary>Restarts of one local runner before the pool gives up on it, unless it ran <see cref="StableAfter"/> in between.</summary>
     public const int MaxRunnerRestarts = 6;
@@ -30,6 +31,9 @@ public sealed class RunnerPool : ReceiveActor
     private readonly Func<int, IActorRef, Props> _runnerProps;
     private readonly int _localRunners;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly long _weightsIntervalTicks;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     private readonly SortedDictionary<int, RunnerSlot> _slots = [];
     private readonly Dictionary<IActorRef, RunnerHost> _hosts = [];
@@ -54,6 +58,7 @@ public sealed class RunnerPool : ReceiveActor
         _events = events;
         _runnerProps = runnerProps;
         _nextRunnerId = localRunners;
+        _weightsIntervalTicks = (long)(config.RemoteWeightsIntervalSeconds * Stopwatch.Frequency);
         // With min-runners the run starts Starting: runners join and take weights but step only on the Controller's Resume.
         _state = config.MinRunners > 0 ? RunState.Starting : RunState.Running;
 
@@ -66,6 +71,10 @@ public sealed class RunnerPool : ReceiveActor
 
         Receive<JoinPool>(OnJoin);
         Receive<WeightsReceived>(OnWeightsReceived);
+        Receive<WeightsIntervalEnded>(m =>
+        {
+            if (_hosts.TryGetValue(m.Host, out var host) && host.Up) SendWeights(host);
+        });
 
         Receive<RunnerStarted>(OnRunnerStarted);
         Receive<RunnerStats>(OnRunnerStats);
@@ -222,10 +231,19 @@ public sealed class RunnerPool : ReceiveActor
         slot.Ref.Tell(new LadderPlace(slot.LadderFirst, _ladderSize), Self);
     }
 
-    // Latest-only: at most one weights message in flight per host; newer weights wait for its WeightsReceived.
+    // Latest-only: at most one weights message in flight per host; newer weights wait for its WeightsReceived, and
+    // with remote-weights-interval-seconds for the interval since the last send to end (a timer per host).
     private void SendWeights(RunnerHost host)
     {
         if (_latest is not { } w || host.InFlight || host.SentVersion >= w.Version) return;
+        var now = Stopwatch.GetTimestamp();
+        if (now < host.NextWeightsAt)
+        {
+            if (!Timers.IsTimerActive(host.Ref))
+                Timers.StartSingleTimer(host.Ref, new WeightsIntervalEnded(host.Ref), Stopwatch.GetElapsedTime(now, host.NextWeightsAt));
+            return;
+        }
+        host.NextWeightsAt = now + _weightsIntervalTicks;
         host.InFlight = true;
         host.SentVersion = w.Version;
         WeightsChunks.Send(host.Ref, w, ref _latestChunks, Self);
@@ -400,6 +418,9 @@ public sealed class RunnerPool : ReceiveActor
         public double Epsilon { get; set; }
     }
 
+    /// <summary>A host's remote-weights-interval ended: the newest weights may go. Sent by the pool's own timer only.</summary>
+    private sealed record WeightsIntervalEnded(IActorRef Host) : INoSerializationVerificationNeeded;
+
     private sealed class RunnerHost(IActorRef host, string node, int firstRunnerId, int count, bool onLadder)
     {
         public bool OnLadder { get; } = onLadder;
@@ -408,6 +429,9 @@ public sealed class RunnerPool : ReceiveActor
         public int FirstRunnerId { get; } = firstRunnerId;
         public int Count { get; } = count;
         public bool InFlight { get; set; }
+
+        /// <summary>Stopwatch timestamp before which no further weights go to it (remote-weights-interval-seconds).</summary>
+        public long NextWeightsAt { get; set; }
         public long SentVersion { get; set; } = -1;
         public bool Up { get; set; } = true;
 

@@ -40,6 +40,17 @@ public sealed class TrainingConfigTests
         Assert.Contains("batch-size (600) must not exceed min-replay (500)", problems);
     }
 
+    [Theory]
+    [InlineData(-0.1, "-0.1")]
+    [InlineData(61, "61")]
+    [InlineData(double.NaN, "NaN")]
+    public void Remote_weights_interval_outside_0_to_60_seconds_is_refused_with_what_is_allowed(double seconds, string shown)
+    {
+        var problems = TrainingConfigValidator.Validate(TrainingDefaults.For("CartPole-v1") with { RemoteWeightsIntervalSeconds = seconds }, KnownEnvs);
+        Assert.Equal([$"remote-weights-interval-seconds must be between 0 and 60 (0: each version as soon as the last arrived), got {shown}"], problems);
+        Assert.Empty(TrainingConfigValidator.Validate(TrainingDefaults.For("CartPole-v1") with { RemoteWeightsIntervalSeconds = 0.025 }, KnownEnvs));
+    }
+
     [Fact]
     public void Solve_metric_accepts_return_or_lines_and_names_them_otherwise()
     {

@@ -32,11 +32,12 @@ public sealed class RunnerPoolProtocolTests : TestKit
         _runners = [CreateTestProbe("runner-0"), CreateTestProbe("runner-1")];
     }
 
-    private IActorRef StartPool(Func<int, IActorRef, Props>? runnerProps = null)
+    private IActorRef StartPool(Func<int, IActorRef, Props>? runnerProps = null, TrainingConfig? config = null)
     {
         var probes = _runners.Select(p => p.Ref).ToArray();
         runnerProps ??= (id, pool) => Props.Create(() => new StandInRunner(id, pool, probes[id]));
-        var props = Props.Create(() => new RunnerPool(_config, LocalRunners, _replay.Ref, _controller.Ref, _events, runnerProps));
+        config ??= _config;
+        var props = Props.Create(() => new RunnerPool(config, LocalRunners, _replay.Ref, _controller.Ref, _events, runnerProps));
         var pool = Sys.ActorOf(props, "pool");
         foreach (var r in _runners) r.FishForMessage<StandInStarted>(_ => true);
         return pool;
@@ -134,6 +135,35 @@ public sealed class RunnerPoolProtocolTests : TestKit
         var other = CreateTestProbe("host-b");
         other.Send(pool, new JoinPool("node-b", 1));
         Assert.Equal(LocalRunners + 3, other.ExpectMsg<PoolJoined>().FirstRunnerId);
+    }
+
+    [Fact]
+    public void With_a_remote_weights_interval_a_host_gets_the_newest_weights_once_the_interval_since_the_last_send_ended()
+    {
+        var interval = Dilated(TimeSpan.FromMilliseconds(400));
+        var pool = StartPool(config: _config with { RemoteWeightsIntervalSeconds = interval.TotalSeconds });
+        var host = CreateTestProbe("host");
+        host.Send(pool, new JoinPool("node-a", 1));
+        host.ExpectMsg<PoolJoined>();
+
+        pool.Tell(Weights(1), _controller.Ref);
+        Assert.Equal(1, host.ExpectMsg<WeightsUpdated>().Version); // the first version goes at once
+        var sent = System.Diagnostics.Stopwatch.StartNew();
+        // Local runners are not hosts: they get every version at once, interval or not.
+        foreach (var r in _runners) Assert.Equal(1, r.FishForMessage<WeightsUpdated>(_ => true).Version);
+        host.Send(pool, new WeightsReceived(1));
+        pool.Tell(Weights(2), _controller.Ref);
+        pool.Tell(Weights(3), _controller.Ref);
+        foreach (var r in _runners) Assert.Equal(3, r.FishForMessage<WeightsUpdated>(w => w.Version == 3).Version);
+
+        // The host confirmed version 1, yet versions 2 and 3 wait for the interval; then only the newest goes.
+        var next = host.ExpectMsg<WeightsUpdated>(interval * 10);
+        Assert.Equal(3, next.Version);
+        Assert.True(sent.Elapsed >= interval * 0.9, $"version 3 went {sent.Elapsed.TotalMilliseconds:F0} ms after version 1; the interval is {interval.TotalMilliseconds:F0} ms");
+        host.Send(pool, new WeightsReceived(3));
+        pool.Tell(new SetSpeed(10), TestActor);
+        ExpectMsg<CommandResult>();
+        host.AssertNoQueued<WeightsUpdated>("weights were sent twice");
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public static class TrainingConfigHelp
         ["samples-per-insert"] = "the replay's rate limiter: sampled transitions per inserted one",
         ["experience-batch"] = "transitions per batch a runner sends to the replay",
         ["remote-experience-batch"] = "transitions per batch a runner on a runner node sends",
+        ["remote-weights-interval-seconds"] = "shortest time between two weights versions sent to one runner node (0: each as soon as the last arrived)",
         ["min-runners"] = "runners (local and on runner nodes) to wait for before the run starts its clock; 0 starts at once",
         ["epsilon-base"] = "Ape-X exploration ladder: eps_i = base^(1 + alpha*i/(N-1))",
         ["epsilon-alpha"] = "Ape-X exploration ladder exponent alpha",
