@@ -13,10 +13,10 @@ namespace ActorTrainer.Cli.Commands.Bench;
 /// `bench cluster --solve`: CartPole-v1 until solved, per seed, first with N runners in the learner's process, then with
 /// N `node --role runner --runners 1` processes. Both learners are hosted alike: in the benchmark's own process (see
 /// <see cref="ClusterBench.StartLearnerAsync"/>), or with <c>freshProcesses</c> each in a new process of its own, as
-/// `actortrainer train` and `node --role learner`. Both times are the run's own seconds_to_solve. Both runs have min-runners N, so their clocks start once all N
-/// runners are up: the cluster's joining is not training time, the runners' cold first steps are. The runner processes
-/// are started first and wait for the learner, as deployed runner nodes do (compose, Kubernetes), at a lower CPU
-/// priority (<see cref="BenchChildProcess.StartRunnerNode"/>).
+/// `actortrainer train` and `node --role learner`. Both times are the run's own seconds_to_solve. Both runs have
+/// min-runners N, so their clocks start once all N runners are up: the cluster's joining is not training time, the
+/// runners' cold first steps are. The runner processes are started first and wait for the learner, as deployed runner
+/// nodes do (compose, Kubernetes), at a lower CPU priority (<see cref="BenchChildProcess.StartRunnerNode"/>).
 /// <para>
 /// In the benchmark's process the local run of every seed after the first runs on code the earlier seeds compiled, while
 /// the runner processes start cold each time; a user's `train` starts cold too. Fresh processes measure both sides as
