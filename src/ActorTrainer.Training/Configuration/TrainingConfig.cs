@@ -77,11 +77,13 @@ public sealed record TrainingConfig
     /// <summary>
     /// Shortest time between two weights versions the pool sends to one host of runners (a runner node, the external
     /// episodes endpoint); the newest version goes when it ends. 0 sends each version as soon as the host confirmed the
-    /// last (latest-only either way). A host's runners then act on weights up to this much older, for fewer weights
-    /// messages: a 4-256-256-2 network is 272 KB a version, and on a machine that the runner nodes share with the
-    /// learner, 25 ms gave the learner 14–17 % more updates a second (docs/cluster.md, "Eleventh round").
+    /// last (latest-only either way). Local runners get every version at once. A host's runners act on weights up to
+    /// this much older, for far fewer weights messages: the learner publishes a version every publish-interval updates,
+    /// hundreds a second, and a 4-256-256-2 network is 272 KB a version. 25 ms is a fraction of the seconds Ape-X's
+    /// actors go between fetches; with runner nodes on the learner's own two cores it gave the learner about 20 % more
+    /// updates a second and took no more updates to solve CartPole (docs/cluster.md, "Eleventh round").
     /// </summary>
-    public double RemoteWeightsIntervalSeconds { get; init; }
+    public double RemoteWeightsIntervalSeconds { get; init; } = 0.025;
 
     /// <summary>
     /// Runners (local and on runner nodes) the run waits for before it starts: until then its clock stands, no runner
