@@ -149,19 +149,19 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
 
     /// <summary>
     /// The learner as a user starts it, cold: `actortrainer train` with local runners, or `node --role learner` for the
-    /// runner processes, with the same configuration as <see cref="Config"/>; the figures come from its --summary-json.
+    /// runner processes, given <see cref="Config"/> as a --config file; the figures come from its --summary-json.
     /// </summary>
     private async Task<TrainingSummary> TrainInProcessOfItsOwnAsync(string scratch, int seed, bool remote, int port, List<BenchChildProcess> nodes, string what,
         CancellationToken ct)
     {
-        var summaryPath = Path.Combine(scratch, $"summary-{seed}-{(remote ? "cluster" : "local")}.json");
-        var config = Config(scratch, seed);
+        var side = remote ? "cluster" : "local";
+        var configPath = Path.Combine(scratch, $"config-{seed}-{side}.json");
+        var summaryPath = Path.Combine(scratch, $"summary-{seed}-{side}.json");
+        await File.WriteAllTextAsync(configPath, TrainingConfigJson.Serialize(Config(scratch, seed)), ct);
         List<string> args = remote
             ? ["node", "--role", "learner", "--port", BenchChildProcess.Invariant(port), "--runners", "0", .. BenchChildProcess.TlsArguments(_certificates?.Learner)]
-            : ["train", "--runners", BenchChildProcess.Invariant(runnerProcesses)];
-        args.AddRange(["--env", config.Env, "--seed", BenchChildProcess.Invariant(seed), "--min-runners", BenchChildProcess.Invariant(runnerProcesses),
-            "--until-solved", "--max-seconds", Format(MaxSeconds), "--eval-interval-seconds", Format(evalIntervalSeconds),
-            "--remote-experience-batch", BenchChildProcess.Invariant(remoteExperienceBatch), "--plain", "--run-dir", scratch, "--summary-json", summaryPath]);
+            : ["train"];
+        args.AddRange(["--config", configPath, "--plain", "--summary-json", summaryPath]);
         await using var learner = BenchChildProcess.Start(args, niceness: 0, remote ? "learner process" : "train process");
         progress.WriteLine(remote
             ? $"{what}: training until solved, learner process {learner.Id} (node --role learner) on 127.0.0.1:{port} ..."
@@ -181,8 +181,6 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
             if (await node.WaitForExitAsync(TimeSpan.FromSeconds(30)) is { } code and not 0)
                 Console.Error.WriteLine($"warning: runner process {node.Id} exited with {code} after the run ended:\n{node.Tail()}");
     }
-
-    private static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Waits for the run's end. Every runner process gone first would leave the run waiting until max-seconds, so that is
