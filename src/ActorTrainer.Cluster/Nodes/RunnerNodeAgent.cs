@@ -18,6 +18,13 @@ namespace ActorTrainer.Cluster.Nodes;
 /// controller, hands the pool's weights to them (latest only: <see cref="WeightsReceived"/> after each), pauses them when
 /// the learner is lost and joins again when a learner appears. When every runner stopped after the pool's Stop, the run
 /// is over: the <c>runEnded</c> task completes and the node process ends with exit code 0.
+/// <para>
+/// A node that keeps serving (<c>keepServing</c>) outlives runs: it completes <c>runEnded</c> when its learner goes
+/// instead (the learner leaves the cluster after its run, or is lost), and its host starts a fresh actor system that
+/// joins the next learner. A learner that left gracefully leaves this node alone in a cluster no new learner joins, so
+/// the fresh system is what lets it join again; waiting for the learner to go also keeps it from rejoining a learner
+/// that is still writing its final checkpoint.
+/// </para>
 /// </summary>
 public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
 {
@@ -28,6 +35,7 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
     private readonly int _runners;
     private readonly EnvironmentRegistry _registry;
     private readonly TaskCompletionSource<string> _runEnded;
+    private readonly bool _keepServing;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private IActorRef? _controller;
@@ -51,16 +59,18 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string nodeName, int runners, TaskCompletionSource<string> runEnded, EnvironmentRegistry? registry = null) =>
-        Akka.Actor.Props.Create(() => new RunnerNodeAgent(nodeName, runners, registry ?? EnvironmentRegistry.Default, runEnded));
+    public static Props Props(string nodeName, int runners, TaskCompletionSource<string> runEnded, EnvironmentRegistry? registry = null,
+        bool keepServing = false) =>
+        Akka.Actor.Props.Create(() => new RunnerNodeAgent(nodeName, runners, registry ?? EnvironmentRegistry.Default, runEnded, keepServing));
 
-    public RunnerNodeAgent(string nodeName, int runners, EnvironmentRegistry registry, TaskCompletionSource<string> runEnded)
+    public RunnerNodeAgent(string nodeName, int runners, EnvironmentRegistry registry, TaskCompletionSource<string> runEnded, bool keepServing = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(runners, 1);
         _nodeName = nodeName;
         _runners = runners;
         _registry = registry;
         _runEnded = runEnded;
+        _keepServing = keepServing;
 
         Receive<LearnerFound>(OnLearnerFound);
         Receive<LearnerLost>(OnLearnerLost);
@@ -193,6 +203,7 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         _controller = null;
         _pool = null;
         Timers.Cancel("join");
+        if (_keepServing) _runEnded.TrySetResult($"the learner went ({lost.Reason})");
     }
 
     private void StopRunners()
@@ -209,6 +220,11 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         // A runner stops only on the pool's Stop, i.e. when the run ends.
         _stoppedRunners.Add(m.RunnerId);
         if (_stoppedRunners.Count < _expectedRunners) return;
+        if (_keepServing)
+        {
+            _log.Info("All {0} runners stopped: the learner ended the run; serving the next one once this learner has gone", _expectedRunners);
+            return;
+        }
         _log.Info("All {0} runners stopped: the learner ended the run", _expectedRunners);
         _runEnded.TrySetResult("all runners stopped by the learner");
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ActorTrainer.Cli.Tests.Commands;
 
@@ -93,6 +94,24 @@ public sealed class BenchClusterCommandTests
     }
 
     [Fact]
+    public void Solve_mode_starts_the_runner_processes_once_and_they_serve_every_seed()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("bench", "cluster", "--solve", "--seeds", "1,2", "--runners", "1", "--runner-nice", "0", "--eval-interval", "0.25", "--json");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal("once, serving every seed (node --role runner --keep-serving)", root.GetProperty("runner_processes_started").GetString());
+        var points = root.GetProperty("solve").EnumerateArray().ToArray();
+        Assert.Equal([1, 2], points.Select(p => p.GetProperty("seed").GetInt32()));
+        foreach (var point in points)
+            Assert.True(point.GetProperty("cluster_updates_per_s").GetDouble() > 0, point.ToString());
+        // One start; the second seed's learner, on the same port, trained with the process the first seed's left waiting.
+        Assert.Single(Regex.Matches(stderr, @"runner process\(es\): starting them"));
+        Assert.Matches(@"seed 2, 1 runner process\(es\): the same processes as the last seed, waiting for the learner at 127\.0\.0\.1:\d+", stderr);
+        Assert.Matches(@"seed 2, 1 runner process\(es\): solved in [\d.]+ s", stderr);
+    }
+
+    [Fact]
     public void Solve_mode_with_fresh_processes_trains_each_learner_in_a_process_of_its_own()
     {
         var (code, stdout, stderr) = CliProcess.Run("bench", "cluster", "--solve", "--fresh-processes", "--runners", "1", "--runner-nice", "0", "--eval-interval", "0.25", "--json");
@@ -100,6 +119,7 @@ public sealed class BenchClusterCommandTests
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
         Assert.True(root.GetProperty("fresh_processes").GetBoolean());
+        Assert.Equal("for each seed", root.GetProperty("runner_processes_started").GetString());
         Assert.False(root.GetProperty("tls").GetBoolean());
         var point = Assert.Single(root.GetProperty("solve").EnumerateArray());
         AssertSolveFigures(root, point);

@@ -55,6 +55,8 @@ public sealed class KubernetesManifestTests
         var container = Container(workload);
         var args = container["args"]!.AsArray().Select(a => a!.ToString()).ToList();
         Assert.Equal(["node", "--role", role], args.Take(3));
+        // A Deployment restarts a pod whose process exits: runner nodes outlive their run instead (a learner never does).
+        Assert.Equal(role == ClusterRoles.Runner, args.Contains("--keep-serving"));
 
         var ports = container["ports"]!.AsArray().ToDictionary(p => p!["name"]!.ToString(), p => (int)p!["containerPort"]!);
         Assert.Equal(ClusterNodeSettings.DefaultPort, ports["remoting"]);

@@ -167,6 +167,7 @@ public sealed class NodeCommandProcessTests(ITestOutputHelper output) : IDisposa
     [InlineData("--role learner --hostname 0.0.0.0 --public-hostname h", "TLS")]
     [InlineData("--role learner --port 4053 --dashboard-port 5000", "only apply with --dashboard")]
     [InlineData("--role runner --seed-nodes 127.0.0.1:1 --plain", "--plain only apply to --role learner")]
+    [InlineData("--role learner --keep-serving", "--keep-serving only applies to --role runner")]
     public async Task Bad_node_flags_are_a_usage_error_naming_what_is_wrong(string flags, string expected)
     {
         await using var node = NodeProcess.Start("bad", ["node", .. flags.Split(' ')]);

@@ -17,9 +17,10 @@ internal sealed class BenchChildProcess : IAsyncDisposable
     private readonly string _name;
     private readonly Queue<string> _lines = new();
 
-    // RunnerNodeAgent logs this once its actor system is up and it starts looking for a learner.
+    // RunnerNodeAgent logs this once per actor system, when it is up and starts looking for a learner.
     private const string WaitingLine = "looking for the learner";
-    private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _waitingLines;
+    private readonly List<(int Times, TaskCompletionSource Done)> _waitingWaiters = [];
 
     private BenchChildProcess(Process process, string name)
     {
@@ -28,7 +29,22 @@ internal sealed class BenchChildProcess : IAsyncDisposable
     }
 
     /// <summary>Completes when a runner node is up and looking for its learner (its runtime started, its actor system running).</summary>
-    public Task Waiting => _waiting.Task;
+    public Task Waiting => WaitingAtLeast(1);
+
+    /// <summary>
+    /// Completes once the node has said it is looking for a learner <paramref name="times"/> times: a node that keeps
+    /// serving starts a new actor system after each run, and says so again.
+    /// </summary>
+    public Task WaitingAtLeast(int times)
+    {
+        lock (_waitingWaiters)
+        {
+            if (_waitingLines >= times) return Task.CompletedTask;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waitingWaiters.Add((times, done));
+            return done.Task;
+        }
+    }
 
     /// <param name="niceness">
     /// The runner process's CPU priority below the learner's, as `nice -n` (0: the same). On one machine the learner and
@@ -37,9 +53,11 @@ internal sealed class BenchChildProcess : IAsyncDisposable
     /// runnable threads of the runner processes (docs/cluster.md, "Measured, 2026-12-04").
     /// </param>
     /// <param name="tls">The runner's certificate files, or null for plain TCP.</param>
-    public static BenchChildProcess StartRunnerNode(int learnerPort, int runners, int niceness, ClusterTlsFiles? tls = null)
+    /// <param name="keepServing">`--keep-serving`: the node outlives the run and joins the next learner at the same port.</param>
+    public static BenchChildProcess StartRunnerNode(int learnerPort, int runners, int niceness, ClusterTlsFiles? tls = null, bool keepServing = false)
     {
         List<string> args = ["node", "--role", "runner", "--port", "0", "--seed-nodes", $"127.0.0.1:{learnerPort}", "--runners", Invariant(runners), .. TlsArguments(tls)];
+        if (keepServing) args.Add("--keep-serving");
         return Start(args, niceness, "runner process");
     }
 
@@ -86,7 +104,15 @@ internal sealed class BenchChildProcess : IAsyncDisposable
     private void Keep(string? line)
     {
         if (line is null) return;
-        if (line.Contains(WaitingLine, StringComparison.Ordinal)) _waiting.TrySetResult();
+        if (line.Contains(WaitingLine, StringComparison.Ordinal))
+        {
+            lock (_waitingWaiters)
+            {
+                _waitingLines++;
+                foreach (var w in _waitingWaiters.Where(w => w.Times <= _waitingLines)) w.Done.TrySetResult();
+                _waitingWaiters.RemoveAll(w => w.Times <= _waitingLines);
+            }
+        }
         lock (_lines)
         {
             if (_lines.Count == KeptLines) _lines.Dequeue();

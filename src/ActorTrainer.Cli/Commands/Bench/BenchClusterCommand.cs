@@ -30,7 +30,7 @@ public static class BenchClusterCommand
         var evalInterval = CliOptions.Double("--eval-interval", "with --solve: seconds between greedy evaluations in both runs (a run is solved at an evaluation, so this is the clock's resolution)",
             ClusterSolveBench.DefaultEvalIntervalSeconds, 0.05, 60, "S");
         var tls = CliOptions.Flag("--tls", "mutual TLS between the learner and the runner processes (certificates made for the run), as deployed nodes talk");
-        var fresh = CliOptions.Flag("--fresh-processes", "with --solve: each learner in a new process (train, node --role learner), started cold as users start them, instead of the benchmark's own");
+        var fresh = CliOptions.Flag("--fresh-processes", "with --solve: every process new for every seed, started cold as users start them: each learner (train, node --role learner) and the runner processes (otherwise started once, with --keep-serving)");
         var command = new CliCommand("cluster",
             "Akka.Cluster on loopback: env steps/s from 1, 2, 4 runner processes vs as many local runners, weights round trip to a runner node",
             "actortrainer bench cluster --json",
@@ -168,6 +168,7 @@ public static class BenchClusterCommand
                 ? "each in a new process: train (local runners) and node --role learner (runner processes)"
                 : "in the benchmark's process, hosted as node --role learner hosts one",
             fresh_processes = bench.FreshProcesses,
+            runner_processes_started = bench.FreshProcesses ? "for each seed" : "once, serving every seed (node --role runner --keep-serving)",
             solve = points.Select(p => new
             {
                 seed = p.Seed,

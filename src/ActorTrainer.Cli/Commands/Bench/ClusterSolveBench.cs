@@ -10,23 +10,32 @@ using Microsoft.Extensions.Hosting;
 namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
-/// `bench cluster --solve`: CartPole-v1 until solved, per seed, first with N runners in the learner's process, then with
-/// N `node --role runner --runners 1` processes. Both learners are hosted alike: in the benchmark's own process (see
+/// `bench cluster --solve`: CartPole-v1 until solved, per seed, with N runners in the learner's process (every seed's
+/// local run first), then with N `node --role runner --runners 1` processes. Both learners are hosted alike: in the benchmark's own process (see
 /// <see cref="ClusterBench.StartLearnerAsync"/>), or with <c>freshProcesses</c> each in a new process of its own, as
 /// `actortrainer train` and `node --role learner`. Both times are the run's own seconds_to_solve. Both runs have
 /// min-runners N, so their clocks start once all N runners are up: the cluster's joining is not training time, the
 /// runners' cold first steps are. The runner processes are started first and wait for the learner, as deployed runner
 /// nodes do (compose, Kubernetes), at a lower CPU priority (<see cref="BenchChildProcess.StartRunnerNode"/>).
 /// <para>
-/// In the benchmark's process the local run of every seed after the first runs on code the earlier seeds compiled, while
-/// the runner processes start cold each time; a user's `train` starts cold too. Fresh processes measure both sides as
-/// users start them (docs/cluster.md, "Eleventh round").
+/// Both sides are cold for the first seed and warm after it: in the benchmark's process the local run of every later
+/// seed runs on code the earlier seeds compiled, and the runner processes are started once with `--keep-serving`, as a
+/// Kubernetes Deployment runs them, so each later seed's learner finds them waiting on the same port. With
+/// <c>freshProcesses</c> every seed starts every process anew (the learners as `train` and `node --role learner`, the
+/// runner processes without `--keep-serving`): both sides cold, as a user's first run is (docs/cluster.md, "Twelfth
+/// round").
 /// </para>
 /// </summary>
 public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProcesses, int remoteExperienceBatch, int runnerNiceness, double evalIntervalSeconds,
     bool tls, bool freshProcesses, TextWriter progress)
 {
     private BenchCertificates? _certificates;
+
+    // Without freshProcesses: the runner processes every seed's cluster run uses, the port each seed's learner binds for
+    // them, and how many runs they have served.
+    private List<BenchChildProcess>? _servingNodes;
+    private int _servingPort;
+    private int _servedRuns;
 
     /// <summary>CartPole-v1's own: what `train` and `node` use, and what their users see.</summary>
     public static readonly double DefaultEvalIntervalSeconds = TrainingDefaults.For("CartPole-v1").EvalIntervalSeconds;
@@ -71,10 +80,13 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
             Logging.LoggingSetup.CreateLogger(null, console: true, consoleLevel: Serilog.Events.LogEventLevel.Warning));
         try
         {
+            // Every local run first: runner processes that serve every seed wait between their runs, and must not share
+            // the cores with a local one.
+            var locals = new List<RunFigures>();
+            foreach (var seed in seeds) locals.Add(await SolveAsync(scratch, seed, remote: false, loggerFactory, ct));
             var points = new List<SolvePoint>();
-            foreach (var seed in seeds)
+            foreach (var (seed, local) in seeds.Zip(locals))
             {
-                var local = await SolveAsync(scratch, seed, remote: false, loggerFactory, ct);
                 var cluster = await SolveAsync(scratch, seed, remote: true, loggerFactory, ct);
                 var point = new SolvePoint(seed, local, cluster);
                 progress.WriteLine($"seed {seed}: {runnerProcesses} local runners solved in {local.SecondsToSolve:F1} s, {runnerProcesses} runner processes in {cluster.SecondsToSolve:F1} s ({point.Ratio:F2}x)");
@@ -84,6 +96,7 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
         }
         finally
         {
+            foreach (var node in _servingNodes ?? []) await node.DisposeAsync();
             BenchScratch.Delete(scratch);
         }
     }
@@ -95,16 +108,27 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
         var port = 0;
         try
         {
-            if (remote)
+            if (remote && _servingNodes is not null)
+            {
+                nodes = _servingNodes;
+                port = _servingPort;
+                progress.WriteLine($"{what}: the same processes as the last seed, waiting for the learner at 127.0.0.1:{port} ...");
+            }
+            else if (remote)
             {
                 port = FreeLoopbackPort();
                 progress.WriteLine($"{what}: starting them; they wait for the learner at 127.0.0.1:{port} ...");
-                for (var i = 0; i < runnerProcesses; i++) nodes.Add(BenchChildProcess.StartRunnerNode(port, runners: 1, runnerNiceness, _certificates?.Runner));
-                await WaitUntilWaitingAsync(nodes, what, ct);
+                for (var i = 0; i < runnerProcesses; i++)
+                    nodes.Add(BenchChildProcess.StartRunnerNode(port, runners: 1, runnerNiceness, _certificates?.Runner, keepServing: !freshProcesses));
+                await WaitUntilWaitingAsync(nodes, what, 1, ct);
+                if (!freshProcesses) (_servingNodes, _servingPort) = (nodes, port);
             }
             var summary = freshProcesses
                 ? await TrainInProcessOfItsOwnAsync(scratch, seed, remote, port, nodes, what, ct)
                 : await TrainHereAsync(scratch, seed, remote, port, nodes, what, loggerFactory, ct);
+            // Serving nodes start a new actor system once the learner has left; the next learner starts when they are
+            // looking for it, so their restart is not in its run.
+            if (remote && ReferenceEquals(nodes, _servingNodes)) await WaitUntilWaitingAsync(nodes, what, ++_servedRuns + 1, ct);
             if (!summary.Solved || summary.SecondsToSolve is not { } seconds)
                 throw new InvalidOperationException($"{what}: not solved ({summary.StopReason}{(summary.Error is null ? "" : ", " + summary.Error)}) after {summary.ElapsedSeconds:F0} s");
             // Updates against env steps tell a learner short of CPU from runners short of it.
@@ -114,7 +138,8 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
         }
         finally
         {
-            foreach (var node in nodes) await node.DisposeAsync();
+            if (!ReferenceEquals(nodes, _servingNodes))
+                foreach (var node in nodes) await node.DisposeAsync();
         }
     }
 
@@ -136,8 +161,7 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
         {
             progress.WriteLine(remote ? $"{what}: training until solved, learner at {ClusterBench.LearnerAddress(host)} ..." : $"{what}: training until solved ...");
             await FirstOfAsync(run.Completion, nodes, what, ct);
-            // The learner's stop reaches every runner node, which then exits 0 by itself: before the learner goes.
-            await WaitForRunnerExitsAsync(nodes);
+            // The runner nodes keep serving: they join the next seed's learner once this one has left.
             return await run.Completion;
         }
         finally
@@ -202,16 +226,17 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
 
-    private static async Task WaitUntilWaitingAsync(List<BenchChildProcess> nodes, string what, CancellationToken ct)
+    /// <summary>Waits until every node has said <paramref name="times"/> times that it is looking for the learner.</summary>
+    private static async Task WaitUntilWaitingAsync(List<BenchChildProcess> nodes, string what, int times, CancellationToken ct)
     {
-        var all = Task.WhenAll(nodes.Select(n => n.Waiting));
+        var all = Task.WhenAll(nodes.Select(n => n.WaitingAtLeast(times)));
         var exited = Task.WhenAny(nodes.Select(n => n.Exited));
         var first = await Task.WhenAny(all, exited, Task.Delay(StartTimeout, ct));
         ct.ThrowIfCancellationRequested();
         if (first == all) return;
         var tails = string.Join("\n", nodes.Select(p => $"--- runner process {p.Id}:\n{p.Tail(15)}"));
         throw new InvalidOperationException(first == exited
-            ? $"{what}: a runner process exited before the learner started:\n{tails}"
+            ? $"{what}: a runner process exited instead of waiting for the learner:\n{tails}"
             : $"{what}: not all were up and looking for the learner within {StartTimeout.TotalSeconds:F0} s:\n{tails}");
     }
 

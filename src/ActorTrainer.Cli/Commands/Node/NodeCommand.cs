@@ -10,7 +10,8 @@ namespace ActorTrainer.Cli.Commands.Node;
 /// <summary>
 /// `actortrainer node --role learner|runner`: one member of an Akka.Cluster training cluster. Only parses flags (over
 /// the ACTORTRAINER_* environment variables of <see cref="ClusterEnvironment"/>); <see cref="NodeHost"/> runs the node.
-/// Exit codes: 0 done (a runner node exits 0 when the learner ends the run), 1 the run failed, 2 usage or configuration.
+/// Exit codes: 0 done (a runner node exits 0 when the learner ends the run, unless --keep-serving), 1 the run failed, 2
+/// usage or configuration.
 /// </summary>
 public static class NodeCommand
 {
@@ -25,6 +26,7 @@ public static class NodeCommand
         var password = CliOptions.Text("--tls-password-file", "file holding the .pfx password", "FILE");
         var ca = CliOptions.Text("--tls-ca", "the cluster CA certificate (ca.crt)", "FILE");
         var insecure = CliOptions.Flag("--insecure-cluster", "allow a non-loopback bind without TLS (trusted networks only)");
+        var keepServing = CliOptions.Flag("--keep-serving", "runner: when a run ends, wait for the next learner instead of exiting");
         var resume = CliOptions.Text("--resume", "learner: continue the run in DIR from its latest/ checkpoint", "DIR");
         var configFile = CliOptions.Text("--config", "learner: a JSON file of configuration keys", "FILE");
         var summaryJson = CliOptions.Text("--summary-json", "learner: write the final summary as JSON to FILE", "FILE");
@@ -44,7 +46,7 @@ public static class NodeCommand
         {
             StopsThroughHost = false,
         };
-        foreach (var option in new Option[] { role, port, hostname, publicHostname, seeds, cert, password, ca, insecure, resume, configFile, summaryJson,
+        foreach (var option in new Option[] { role, port, hostname, publicHostname, seeds, cert, password, ca, insecure, keepServing, resume, configFile, summaryJson,
                      dashboard, dashboardPort, dashboardUrls, token, allowedHosts, allowedOrigins, plain }.Concat(keys.All))
             command.Options.Add(option);
 
@@ -85,8 +87,12 @@ public static class NodeCommand
                 if (learnerOnly.Count > 0)
                     throw new UsageException($"{string.Join(", ", learnerOnly)} only apply to --role learner; a runner node takes the run's configuration from the learner");
                 if (runners is < 1 or > 1024) throw new UsageException($"--runners must be between 1 and 1024, got {runners}");
-                return await NodeHost.RunAsync(new NodeSettings { Cluster = cluster, Runners = runners ?? 1 }, ctx.Out, ctx.Error, ctx.Cancellation);
+                return await NodeHost.RunAsync(new NodeSettings { Cluster = cluster, Runners = runners ?? 1, KeepServing = ctx.Get(keepServing) },
+                    ctx.Out, ctx.Error, ctx.Cancellation);
             }
+
+            if (ctx.Get(keepServing))
+                throw new UsageException("--keep-serving only applies to --role runner: a learner node's process is its run (start the next run with a new `node --role learner`)");
 
             var localRunners = runners ?? 0;
             if (localRunners is < 0 or > 1024) throw new UsageException($"--runners must be between 0 and 1024, got {localRunners}");

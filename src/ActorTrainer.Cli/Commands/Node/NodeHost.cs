@@ -22,7 +22,7 @@ namespace ActorTrainer.Cli.Commands.Node;
 /// <summary>
 /// Runs one cluster node: the learner (a training run whose RunnerPool admits runner nodes, optionally with the
 /// dashboard) or a runner node (a <see cref="RunnerNodeAgent"/> in an ActorSystem that is started again whenever the
-/// cluster downs it, so the node rejoins a learner that comes back).
+/// cluster downs it, so the node rejoins a learner that comes back, and with --keep-serving whenever its learner goes).
 /// </summary>
 public static class NodeHost
 {
@@ -122,7 +122,7 @@ public static class NodeHost
             {
                 var self = AkkaCluster.Get(system).SelfAddress;
                 var name = $"runner@{self.Host}:{self.Port}";
-                system.ActorOf(RunnerNodeAgent.Props(name, settings.Runners, runEnded), "runner-node");
+                system.ActorOf(RunnerNodeAgent.Props(name, settings.Runners, runEnded, keepServing: settings.KeepServing), "runner-node");
             }));
             await host.StartAsync(ct);
             var system = host.Services.GetRequiredService<ActorSystem>();
@@ -131,6 +131,13 @@ public static class NodeHost
 
             var cancelled = Task.Delay(Timeout.Infinite, ct);
             var done = await Task.WhenAny(runEnded.Task, system.WhenTerminated, cancelled);
+            if (done == runEnded.Task && settings.KeepServing)
+            {
+                log.LogInformation("Runner node serving the next run: {Reason}; starting a new actor system to join {Seeds}",
+                    runEnded.Task.Result, string.Join(", ", settings.Cluster.SeedNodes));
+                await host.StopAsync(CancellationToken.None);
+                continue;
+            }
             if (done == runEnded.Task)
             {
                 log.LogInformation("Runner node done: the learner ended the run ({Reason})", runEnded.Task.Result);

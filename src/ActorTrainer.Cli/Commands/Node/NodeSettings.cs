@@ -27,5 +27,11 @@ public sealed record NodeSettings
     /// <summary>Learner only: the live terminal view (keys p, s, q) instead of plain lines; the log then goes to the run's file alone.</summary>
     public bool LiveView { get; init; }
 
+    /// <summary>
+    /// Runner only: outlive runs. When the learner goes (its run ended and it left, or it was lost), the node starts a
+    /// fresh actor system and waits at its seed nodes for the next learner instead of exiting.
+    /// </summary>
+    public bool KeepServing { get; init; }
+
     public bool IsLearner => Cluster.Role == ClusterRoles.Learner;
 }
