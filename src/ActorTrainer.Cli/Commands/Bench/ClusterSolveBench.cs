@@ -11,14 +11,15 @@ namespace ActorTrainer.Cli.Commands.Bench;
 
 /// <summary>
 /// `bench cluster --solve`: CartPole-v1 until solved, per seed, with N runners in the learner's process (every seed's
-/// local run first), then with N `node --role runner --runners 1` processes. Both learners are hosted alike: in the benchmark's own process (see
-/// <see cref="ClusterBench.StartLearnerAsync"/>), or with <c>freshProcesses</c> each in a new process of its own, as
-/// `actortrainer train` and `node --role learner`. Both times are the run's own seconds_to_solve. Both runs have
+/// local run first), then with N `node --role runner --runners 1` processes. Both learners are hosted alike: in the
+/// benchmark's own process (see <see cref="ClusterBench.StartLearnerAsync"/>), or with <c>freshProcesses</c> each in a
+/// new process of its own, as `actortrainer train` and `node --role learner`. Both times are the run's own seconds_to_solve. Both runs have
 /// min-runners N, so their clocks start once all N runners are up: the cluster's joining is not training time, the
 /// runners' cold first steps are. The runner processes are started first and wait for the learner, as deployed runner
 /// nodes do (compose, Kubernetes), at a lower CPU priority (<see cref="BenchChildProcess.StartRunnerNode"/>).
 /// <para>
-/// Both sides are cold for the first seed and warm after it: in the benchmark's process the local run of every later
+/// Every run starts once the machine is quiet (<see cref="QuietMachine"/>). Both sides are cold for the first seed and
+/// warm after it: in the benchmark's process the local run of every later
 /// seed runs on code the earlier seeds compiled, and the runner processes are started once with `--keep-serving`, as a
 /// Kubernetes Deployment runs them, so each later seed's learner finds them waiting on the same port. With
 /// <c>freshProcesses</c> every seed starts every process anew (the learners as `train` and `node --role learner`, the
@@ -123,6 +124,7 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
                 await WaitUntilWaitingAsync(nodes, what, 1, ct);
                 if (!freshProcesses) (_servingNodes, _servingPort) = (nodes, port);
             }
+            await WaitForQuietAsync(what, ct);
             var summary = freshProcesses
                 ? await TrainInProcessOfItsOwnAsync(scratch, seed, remote, port, nodes, what, ct)
                 : await TrainHereAsync(scratch, seed, remote, port, nodes, what, loggerFactory, ct);
@@ -225,6 +227,20 @@ public sealed class ClusterSolveBench(IReadOnlyList<int> seeds, int runnerProces
     private static readonly TimeSpan LearnerExitGrace = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
+
+    /// <summary>Longest a run waits for the machine to go quiet before it starts anyway.</summary>
+    public static readonly TimeSpan QuietWaitMax = TimeSpan.FromSeconds(20);
+
+    // Each run starts on a quiet machine: the runtime recompiles hot methods in the background for seconds after an
+    // earlier run (in this process, and in runner processes that serve every seed), and whichever run came next paid for it.
+    private async Task WaitForQuietAsync(string what, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (!await QuietMachine.WaitAsync(QuietWaitMax, ct))
+            progress.WriteLine($"{what}: the machine stayed busy for {QuietWaitMax.TotalSeconds:F0} s (load average {LoadAverage.Read() ?? "unknown"}); starting anyway");
+        else if (clock.Elapsed > QuietMachine.Window * 2)
+            progress.WriteLine($"{what}: waited {clock.Elapsed.TotalSeconds:F1} s for a quiet machine");
+    }
 
     /// <summary>Waits until every node has said <paramref name="times"/> times that it is looking for the learner.</summary>
     private static async Task WaitUntilWaitingAsync(List<BenchChildProcess> nodes, string what, int times, CancellationToken ct)
