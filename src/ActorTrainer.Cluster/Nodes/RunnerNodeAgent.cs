@@ -36,6 +36,7 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
     private readonly EnvironmentRegistry _registry;
     private readonly TaskCompletionSource<string> _runEnded;
     private readonly bool _keepServing;
+    private bool _runOver;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private IActorRef? _controller;
@@ -198,7 +199,9 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
     private void OnLearnerLost(LearnerLost lost)
     {
         _endedEpisodes.Clear();
-        _log.Warning("learner gone ({0}: {1}); waiting for it to come back", lost.Node, lost.Reason);
+        // A learner leaving after the run it ended is how a serving node's runs end, not a fault.
+        if (_keepServing && _runOver) _log.Info("learner left after its run ({0}: {1})", lost.Node, lost.Reason);
+        else _log.Warning("learner gone ({0}: {1}); waiting for it to come back", lost.Node, lost.Reason);
         foreach (var child in _children.Keys) child.Tell(new Pause(), Self);
         _controller = null;
         _pool = null;
@@ -222,6 +225,7 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         if (_stoppedRunners.Count < _expectedRunners) return;
         if (_keepServing)
         {
+            _runOver = true;
             _log.Info("All {0} runners stopped: the learner ended the run; serving the next one once this learner has gone", _expectedRunners);
             return;
         }

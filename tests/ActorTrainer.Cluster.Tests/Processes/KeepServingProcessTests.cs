@@ -53,6 +53,9 @@ public sealed class KeepServingProcessTests : IDisposable
         Assert.True(EnvSteps(second) >= 3000, $"second run: {EnvSteps(second)} env steps");
         await runner.WaitForLineAsync(l => l.Contains("(actor system 3)"), Long, "the runner node waiting for a third learner");
         Assert.DoesNotContain(runner.Lines, l => l.Contains("Runner node done"));
+        // Each learner left after the run it ended: that is the end of a run here, not a lost learner.
+        Assert.Equal(2, runner.Lines.Count(l => l.Contains("learner left after its run")));
+        Assert.DoesNotContain(runner.Lines, l => l.Contains("waiting for it to come back"));
 
         runner.Terminate();
         Assert.Equal(0, await runner.WaitForExitAsync(TimeSpan.FromSeconds(60)));
