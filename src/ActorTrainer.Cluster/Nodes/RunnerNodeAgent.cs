@@ -36,7 +36,6 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
     private readonly EnvironmentRegistry _registry;
     private readonly TaskCompletionSource<string> _runEnded;
     private readonly bool _keepServing;
-    private bool _runOver;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private IActorRef? _controller;
@@ -200,7 +199,7 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
     {
         _endedEpisodes.Clear();
         // A learner leaving after the run it ended is how a serving node's runs end, not a fault.
-        if (_keepServing && _runOver) _log.Info("learner left after its run ({0}: {1})", lost.Node, lost.Reason);
+        if (_keepServing && RunOver) _log.Info("learner left after its run ({0}: {1})", lost.Node, lost.Reason);
         else _log.Warning("learner gone ({0}: {1}); waiting for it to come back", lost.Node, lost.Reason);
         foreach (var child in _children.Keys) child.Tell(new Pause(), Self);
         _controller = null;
@@ -208,6 +207,9 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         Timers.Cancel("join");
         if (_keepServing) _runEnded.TrySetResult($"the learner went ({lost.Reason})");
     }
+
+    // Every runner of this node stopped after the pool's Stop: the learner ended the run.
+    private bool RunOver => _expectedRunners > 0 && _stoppedRunners.Count >= _expectedRunners;
 
     private void StopRunners()
     {
@@ -222,10 +224,9 @@ public sealed class RunnerNodeAgent : ReceiveActor, IWithTimers
         _pool.Forward(m);
         // A runner stops only on the pool's Stop, i.e. when the run ends.
         _stoppedRunners.Add(m.RunnerId);
-        if (_stoppedRunners.Count < _expectedRunners) return;
+        if (!RunOver) return;
         if (_keepServing)
         {
-            _runOver = true;
             _log.Info("All {0} runners stopped: the learner ended the run; serving the next one once this learner has gone", _expectedRunners);
             return;
         }
